@@ -1,0 +1,375 @@
+/*
+ * rdms.h - the public API of librdms, a client for the Windows Remote Desktop
+ * Management Service (WMI namespace root/cimv2/rdms) over WS-Management.
+ *
+ * Conventions
+ *  - Every function that can fail returns 0 or a negative RDMS_E* code and
+ *    records details for rdms_error_last() in the calling thread.
+ *  - Types are opaque; each _new has a _free, and _free(NULL) is a no-op.
+ *  - Strings returned as "const char *" are borrowed: they live as long as
+ *    the object they came from.
+ *  - The library never prints.
+ */
+#ifndef RDMS_H
+#define RDMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && defined(RDMS_BUILDING)
+#define RDMS_EXTERN __attribute__((visibility("default")))
+#else
+#define RDMS_EXTERN
+#endif
+
+#define RDMS_VERSION_STRING "0.1.0"
+
+/* ---- errors -------------------------------------------------------------- */
+
+/* The error codes, one table (src/error.def) for enum, names, messages and
+ * the CLI exit codes. */
+typedef enum {
+	RDMS_OK = 0,
+#define RDMS_ERR(name, num, exitcode, msg) RDMS_##name = -(num),
+#include "rdms-errors.h"
+#undef RDMS_ERR
+	RDMS_E_LAST_
+} rdms_error_code;
+
+typedef struct rdms_error {
+	int code;             /* RDMS_E*, or RDMS_OK when nothing failed */
+	const char *message;  /* what went wrong and what to do, never NULL */
+	long http_status;     /* 0 when no HTTP response was read */
+	int has_wsman_code;
+	uint32_t wsman_code;  /* WSManFault@Code, e.g. 2150858843 */
+	int has_wmi_code;
+	uint32_t wmi_code;    /* WMI/provider error, e.g. 0x80041002 */
+} rdms_error;
+
+/* The last error of this thread; valid until the next failing call. */
+RDMS_EXTERN const rdms_error *rdms_error_last(void);
+RDMS_EXTERN void rdms_error_clear(void);
+/* Static text for a code, e.g. "authentication failed". */
+RDMS_EXTERN const char *rdms_strerror(int code);
+/* Symbolic name, e.g. "EAUTH". */
+RDMS_EXTERN const char *rdms_err_name(int code);
+/* The rdmsctl exit status for a code (0 for RDMS_OK). */
+RDMS_EXTERN int rdms_exit_status(int code);
+
+/* ---- library ------------------------------------------------------------- */
+
+/* Refcounted global init (libcurl, libxml2). Call before anything else on a
+ * thread that no other thread races with; pair each call with shutdown. */
+RDMS_EXTERN int rdms_init(void);
+RDMS_EXTERN void rdms_shutdown(void);
+RDMS_EXTERN const char *rdms_version(void);
+
+/* ---- typed values and parameters ------------------------------------------ */
+
+typedef enum {
+	RDMS_TYPE_UNKNOWN = 0,  /* not in the catalogue: sent as text */
+	RDMS_TYPE_STRING,
+	RDMS_TYPE_BOOLEAN,
+	RDMS_TYPE_UINT8, RDMS_TYPE_UINT16, RDMS_TYPE_UINT32, RDMS_TYPE_UINT64,
+	RDMS_TYPE_SINT8, RDMS_TYPE_SINT16, RDMS_TYPE_SINT32, RDMS_TYPE_SINT64,
+	RDMS_TYPE_REAL32, RDMS_TYPE_REAL64,
+	RDMS_TYPE_DATETIME,
+	RDMS_TYPE_GUID,         /* a string that must be a GUID */
+	RDMS_TYPE_CHAR16
+} rdms_type;
+
+/* "uint32" -> RDMS_TYPE_UINT32; RDMS_TYPE_UNKNOWN for an unknown name. */
+RDMS_EXTERN rdms_type rdms_type_from_name(const char *name);
+RDMS_EXTERN const char *rdms_type_name(rdms_type t);
+
+/* Check and normalise one text value as type t (e.g. "TRUE" -> "true",
+ * "0x10" -> "16", a GUID to its canonical form). On success *out is a
+ * malloc'd string the caller frees. */
+RDMS_EXTERN int rdms_value_normalize(char **out, rdms_type t, const char *text);
+
+/* A list of named values for a method call or a selector set. Adding the
+ * same name again makes an array (repeated elements on the wire). */
+typedef struct rdms_params rdms_params;
+
+RDMS_EXTERN int rdms_params_new(rdms_params **out);
+RDMS_EXTERN void rdms_params_free(rdms_params *p);
+RDMS_EXTERN int rdms_params_add(rdms_params *p, const char *name, const char *value);
+RDMS_EXTERN int rdms_params_add_null(rdms_params *p, const char *name);
+/* "Name=Value" as typed on a command line. */
+RDMS_EXTERN int rdms_params_add_arg(rdms_params *p, const char *name_eq_value);
+RDMS_EXTERN size_t rdms_params_count(const rdms_params *p);
+/* Entry i: name, and value (NULL for a null). */
+RDMS_EXTERN const char *rdms_params_name(const rdms_params *p, size_t i);
+RDMS_EXTERN const char *rdms_params_value(const rdms_params *p, size_t i);
+
+/* ---- the RDMS catalogue --------------------------------------------------- */
+
+typedef struct rdms_class rdms_class;
+typedef struct rdms_method rdms_method;
+
+typedef enum { RDMS_DIR_IN = 1, RDMS_DIR_OUT = 2, RDMS_DIR_INOUT = 3 } rdms_direction;
+
+RDMS_EXTERN size_t rdms_catalog_class_count(void);
+RDMS_EXTERN const rdms_class *rdms_catalog_class_at(size_t i);
+/* Exact, case-sensitive lookup; NULL when unknown. */
+RDMS_EXTERN const rdms_class *rdms_catalog_class(const char *name);
+RDMS_EXTERN const char *rdms_class_name(const rdms_class *c);
+RDMS_EXTERN const char *rdms_class_resource_uri(const rdms_class *c);
+RDMS_EXTERN size_t rdms_class_key_count(const rdms_class *c);
+RDMS_EXTERN const char *rdms_class_key(const rdms_class *c, size_t i);
+RDMS_EXTERN size_t rdms_class_property_count(const rdms_class *c);
+RDMS_EXTERN const char *rdms_class_property_name(const rdms_class *c, size_t i);
+RDMS_EXTERN const char *rdms_class_property_type(const rdms_class *c, size_t i);
+RDMS_EXTERN size_t rdms_class_method_count(const rdms_class *c);
+RDMS_EXTERN const rdms_method *rdms_class_method_at(const rdms_class *c, size_t i);
+RDMS_EXTERN const rdms_method *rdms_class_method(const rdms_class *c, const char *name);
+
+RDMS_EXTERN const char *rdms_method_name(const rdms_method *m);
+/* 1 static, 0 instance. *observed (may be NULL) says whether real callers
+ * were seen doing so (1) or the catalogue infers it (0). */
+RDMS_EXTERN int rdms_method_is_static(const rdms_method *m, int *observed);
+RDMS_EXTERN size_t rdms_method_param_count(const rdms_method *m);
+RDMS_EXTERN const char *rdms_method_param_name(const rdms_method *m, size_t i);
+/* CIM type name as in the catalogue, "[]" suffix for arrays. */
+RDMS_EXTERN const char *rdms_method_param_type(const rdms_method *m, size_t i);
+RDMS_EXTERN rdms_direction rdms_method_param_direction(const rdms_method *m, size_t i);
+/* Documented meaning of a value of a parameter (or of ReturnValue when
+ * param is "ReturnValue"), or NULL. */
+RDMS_EXTERN const char *rdms_method_value_meaning(const rdms_method *m, const char *param,
+                                                  const char *value);
+
+/* ---- requests -------------------------------------------------------------- */
+
+#define RDMS_RESOURCE_URI_BASE "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/"
+
+typedef struct rdms_request_options {
+	unsigned int version;        /* RDMS_REQUEST_OPTIONS_VERSION */
+	const char *to;              /* endpoint URL for wsa:To; default http://localhost:5985/wsman */
+	const char *resource_uri;    /* override (raw calls); default RDMS base + class */
+	unsigned int timeout_sec;    /* OperationTimeout; 0 = 60 */
+	unsigned int max_envelope;   /* MaxEnvelopeSize; 0 = 512000 */
+	const char *locale;          /* xml:lang of Locale/DataLocale; NULL = en-US */
+	int raw;                     /* skip catalogue checks */
+	const char *message_id;      /* fixed "uuid:..." (tests); NULL = new from libuuid */
+} rdms_request_options;
+
+#define RDMS_REQUEST_OPTIONS_VERSION 1
+#define RDMS_REQUEST_OPTIONS_INIT { RDMS_REQUEST_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, 0, NULL }
+
+/* A built envelope plus what is needed to check the reply. */
+typedef struct rdms_request rdms_request;
+
+/* Build the Invoke envelope for cls.method. selectors may be NULL (static
+ * method); params may be NULL. Unless opts->raw, checks class, method,
+ * static/instance, parameter names, directions and types against the
+ * catalogue and fails with RDMS_EUSAGE naming the closest valid spelling. */
+RDMS_EXTERN int rdms_request_invoke(rdms_request **out, const char *cls, const char *method,
+                                    const rdms_params *selectors, const rdms_params *params,
+                                    const rdms_request_options *opts);
+/* WS-Transfer Get of one instance (selectors required for keyed classes). */
+RDMS_EXTERN int rdms_request_get(rdms_request **out, const char *cls,
+                                 const rdms_params *selectors,
+                                 const rdms_request_options *opts);
+/* WS-Enumeration Enumerate (optimised, first batch in the response). */
+RDMS_EXTERN int rdms_request_enumerate(rdms_request **out, const char *cls,
+                                       unsigned int max_elements,
+                                       const rdms_request_options *opts);
+/* Pull with the context returned by a previous enumerate/pull. */
+RDMS_EXTERN int rdms_request_pull(rdms_request **out, const char *cls, const char *context,
+                                  unsigned int max_elements,
+                                  const rdms_request_options *opts);
+/* WS-Management Identify (no headers). */
+RDMS_EXTERN int rdms_request_identify(rdms_request **out);
+RDMS_EXTERN void rdms_request_free(rdms_request *r);
+/* The envelope bytes (UTF-8, no NUL inside), borrowed. */
+RDMS_EXTERN const char *rdms_request_body(const rdms_request *r, size_t *len);
+RDMS_EXTERN const char *rdms_request_message_id(const rdms_request *r);
+RDMS_EXTERN const char *rdms_request_action(const rdms_request *r);
+
+/* ---- responses ------------------------------------------------------------- */
+
+/* A node of decoded response data: an out parameter, a property of an
+ * instance, or a child of an element-valued one (e.g. an EPR). */
+typedef struct rdms_item rdms_item;
+
+RDMS_EXTERN const char *rdms_item_name(const rdms_item *it);     /* local name */
+RDMS_EXTERN const char *rdms_item_ns(const rdms_item *it);       /* namespace URI or NULL */
+RDMS_EXTERN int rdms_item_is_nil(const rdms_item *it);           /* xsi:nil="true" */
+/* Text, trimmed of XML white space at both ends; "" for an empty element;
+ * NULL for nil or for an element with child elements. */
+RDMS_EXTERN const char *rdms_item_text(const rdms_item *it);
+RDMS_EXTERN size_t rdms_item_child_count(const rdms_item *it);
+RDMS_EXTERN const rdms_item *rdms_item_child(const rdms_item *it, size_t i);
+/* First child with that local name, or NULL. */
+RDMS_EXTERN const rdms_item *rdms_item_find(const rdms_item *it, const char *name);
+/* Attribute value by local name (an unqualified attribute first), as
+ * written; NULL when absent. E.g. "Name" of a wsman:Selector in an EPR. */
+RDMS_EXTERN const char *rdms_item_attr(const rdms_item *it, const char *name);
+
+typedef enum {
+	RDMS_RESULT_NONE = 0,
+	RDMS_RESULT_INVOKE,     /* Body is <Method_OUTPUT> */
+	RDMS_RESULT_GET,        /* Body is one instance */
+	RDMS_RESULT_ENUMERATE,  /* EnumerateResponse or PullResponse */
+	RDMS_RESULT_IDENTIFY,   /* IdentifyResponse */
+	RDMS_RESULT_FAULT       /* Body is a SOAP Fault */
+} rdms_result_kind;
+
+/* A SOAP fault, as far as the server gave it. Strings are trimmed; absent
+ * ones are NULL. */
+typedef struct rdms_fault {
+	long http_status;
+	const char *code_ns, *code;         /* SOAP Code, e.g. SOAP12 ns + "Sender" */
+	const char *subcode_ns, *subcode;   /* e.g. WSMAN ns + "InvalidSelectors" */
+	const char *reason;                 /* s:Reason/s:Text */
+	const char *message;                /* the most specific text there is */
+	const char *machine;                /* WSManFault@Machine */
+	const char *fault_detail;           /* w:FaultDetail URI */
+	const char *provider;               /* ProviderFault@provider (or providerId) */
+	const char *not_understood;         /* s:NotUnderstood@qname */
+	int has_wsman_code;
+	uint32_t wsman_code;                /* outermost WSManFault@Code */
+	int has_wmi_code;
+	uint32_t wmi_code;                  /* MSFT_WmiError error_Code, or inner provider code */
+} rdms_fault;
+
+typedef struct rdms_result rdms_result;
+
+typedef struct rdms_parse_options {
+	unsigned int version;          /* RDMS_PARSE_OPTIONS_VERSION */
+	size_t max_size;               /* refuse larger bodies; 0 = 16 MiB */
+	const char *content_type;      /* HTTP Content-Type (for charset); may be NULL */
+	long http_status;              /* recorded in a fault; 0 = unknown */
+	const rdms_request *request;   /* when set: RelatesTo and Action are checked */
+} rdms_parse_options;
+
+#define RDMS_PARSE_OPTIONS_VERSION 1
+#define RDMS_PARSE_OPTIONS_INIT { RDMS_PARSE_OPTIONS_VERSION, 0, NULL, 0, NULL }
+
+/* Decode a WS-Management response body. Returns 0 with *out set for a
+ * normal response; RDMS_EFAULT with *out set (kind FAULT) for a SOAP fault;
+ * another negative code with *out NULL when the body is not a usable
+ * response (RDMS_EPARSE, RDMS_ETOOBIG, RDMS_EPROTO, ...). */
+RDMS_EXTERN int rdms_response_parse(rdms_result **out, const char *body, size_t len,
+                                    const rdms_parse_options *opts);
+RDMS_EXTERN void rdms_result_free(rdms_result *r);
+
+RDMS_EXTERN rdms_result_kind rdms_result_kind_of(const rdms_result *r);
+/* NULL unless kind is FAULT. */
+RDMS_EXTERN const rdms_fault *rdms_result_fault(const rdms_result *r);
+/* wsa:Action and wsa:RelatesTo of the response (trimmed), or NULL. */
+RDMS_EXTERN const char *rdms_result_action(const rdms_result *r);
+RDMS_EXTERN const char *rdms_result_relates_to(const rdms_result *r);
+/* Invoke: the method name ("ProvisioningJobCancel"), its namespace URI. */
+RDMS_EXTERN const char *rdms_result_method(const rdms_result *r);
+RDMS_EXTERN const char *rdms_result_ns(const rdms_result *r);
+/* Invoke: 0 and *rv set when a ReturnValue is present; RDMS_ENORETURN
+ * (with a message naming the method) when absent or when r is not an
+ * invoke result. A ReturnValue that is repeated, nil or not an unsigned
+ * 32-bit decimal already fails rdms_response_parse with RDMS_EPROTO. */
+RDMS_EXTERN int rdms_result_return_value(const rdms_result *r, uint32_t *rv);
+
+/* Invoke: the children of <Method_OUTPUT> (ReturnValue included), one item
+ * per element, in document order; an array is several items of one name.
+ * Get: the properties of the instance. Identify: the response's children.
+ * Enumerate: the instances. Fault: the children of s:Detail. */
+RDMS_EXTERN size_t rdms_result_count(const rdms_result *r);
+RDMS_EXTERN const rdms_item *rdms_result_at(const rdms_result *r, size_t i);
+/* Number of items named name, and the j-th of them (NULL when none). */
+RDMS_EXTERN size_t rdms_result_out_count(const rdms_result *r, const char *name);
+RDMS_EXTERN const rdms_item *rdms_result_out(const rdms_result *r, const char *name, size_t j);
+
+/* Get / Enumerate: the instances (for Get exactly one), as items whose
+ * children are the properties. */
+RDMS_EXTERN size_t rdms_result_instance_count(const rdms_result *r);
+RDMS_EXTERN const rdms_item *rdms_result_instance(const rdms_result *r, size_t i);
+/* Enumerate: the context for the next Pull (NULL or "" when done). */
+RDMS_EXTERN const char *rdms_result_enum_context(const rdms_result *r);
+RDMS_EXTERN int rdms_result_end_of_sequence(const rdms_result *r);
+
+/* ---- sessions (authenticated HTTP) ----------------------------------------- */
+
+typedef enum {
+	RDMS_AUTH_NEGOTIATE = 0,  /* SPNEGO: Kerberos when possible, else NTLM */
+	RDMS_AUTH_KERBEROS,
+	RDMS_AUTH_NTLM,
+	RDMS_AUTH_BASIC,
+	RDMS_AUTH_NONE
+} rdms_auth;
+
+typedef enum {
+	RDMS_ENCRYPT_AUTO = 0,    /* seal on http://, not on https:// */
+	RDMS_ENCRYPT_ALWAYS,
+	RDMS_ENCRYPT_NEVER
+} rdms_encrypt;
+
+/* Trace hook for -v: kind is one of RDMS_TRACE_*; data is not NUL
+ * terminated. Authorization values are redacted before the hook sees them. */
+enum { RDMS_TRACE_INFO = 0, RDMS_TRACE_HEADER_OUT, RDMS_TRACE_HEADER_IN,
+       RDMS_TRACE_BODY_OUT, RDMS_TRACE_BODY_IN };
+typedef void (*rdms_trace_fn)(void *ud, int kind, const char *data, size_t len);
+
+typedef struct rdms_options {
+	unsigned int version;         /* RDMS_OPTIONS_VERSION */
+	rdms_auth auth;
+	const char *username;         /* "DOMAIN\\user", "user@REALM" or "user" */
+	const char *password;         /* copied; the copy is wiped on free */
+	const char *keytab;           /* client keytab for Kerberos */
+	const char *spn;              /* default HTTP/<host> */
+	const char *cacert;           /* CA bundle file */
+	int insecure;                 /* do not verify the server certificate */
+	unsigned int timeout_sec;     /* OperationTimeout; the HTTP read timeout is longer */
+	unsigned int connect_timeout_sec;
+	rdms_encrypt encrypt;
+	int allow_unencrypted;        /* permit Negotiate on http:// without sealing */
+	int allow_basic_http;         /* permit Basic on http:// */
+	rdms_trace_fn trace;
+	void *trace_ud;
+	size_t max_response;          /* 0 = 16 MiB */
+	unsigned int max_envelope;    /* MaxEnvelopeSize; 0 = 512000 */
+	const char *locale;
+} rdms_options;
+
+#define RDMS_OPTIONS_VERSION 1
+#define RDMS_OPTIONS_INIT { RDMS_OPTIONS_VERSION, RDMS_AUTH_NEGOTIATE, NULL, NULL, NULL, NULL, \
+                            NULL, 0, 0, 0, RDMS_ENCRYPT_AUTO, 0, 0, NULL, NULL, 0, 0, NULL }
+
+typedef struct rdms_session rdms_session;
+
+/* The endpoint for what a user typed: "host" or "host:port" means
+ * https://host:5986/wsman (http for port 5985), a URL without a path gets
+ * /wsman, and a URL without a port gets 5985 (http) or 5986 (https).
+ * *out is malloc'd. RDMS_EUSAGE for anything else. */
+RDMS_EXTERN int rdms_endpoint_url(char **out, const char *host_or_url);
+
+/* url: as accepted by rdms_endpoint_url. Nothing is sent until the first
+ * call. */
+RDMS_EXTERN int rdms_session_new(rdms_session **out, const char *url, const rdms_options *o);
+RDMS_EXTERN void rdms_session_free(rdms_session *s);
+
+/* Send a built request and parse the answer (see rdms_response_parse for
+ * the meaning of *out and the return code). */
+RDMS_EXTERN int rdms_session_send(rdms_session *s, const rdms_request *req, rdms_result **out);
+
+/* Build, send, parse in one call. */
+RDMS_EXTERN int rdms_invoke(rdms_result **out, rdms_session *s, const char *cls,
+                            const char *method, const rdms_params *selectors,
+                            const rdms_params *params);
+
+/* Per-session counters, for tests and benchmarks. */
+typedef struct rdms_session_stats {
+	unsigned long requests;       /* HTTP requests sent */
+	unsigned long connections;    /* TCP connections opened */
+	unsigned long auth_rounds;    /* 401 challenges answered */
+	unsigned long bytes_out, bytes_in;
+} rdms_session_stats;
+RDMS_EXTERN void rdms_session_get_stats(const rdms_session *s, rdms_session_stats *st);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* RDMS_H */

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# demo.sh - build rdmsctl and rdms-sim, start a throwaway KDC and the
+# simulator on 127.0.0.1 over HTTPS, and run a provisioning job's life cycle
+# (start, list, cancel) with Kerberos and with NTLM. Stops what it started.
+#
+# On a fresh Debian bookworm machine, as root: ./scripts/demo.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/common.sh
+
+rdms_install $RDMS_BUILD_PKGS krb5-kdc krb5-admin-server krb5-user openssl
+rdms_build build
+start=$(date +%s)
+export RDMS_TOP_BUILDDIR=$PWD/build
+rdmsctl=$PWD/build/rdmsctl
+VDC=Win32_RDMSVirtualDesktopCollection
+
+tmp=$(mktemp -d)
+cleanup() {
+	scripts/sim.sh stop "$tmp/sim" >/dev/null 2>&1 || true
+	scripts/kdc.sh stop "$tmp/kdc" >/dev/null 2>&1 || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+scripts/kdc.sh start "$tmp/kdc" >/dev/null
+. "$tmp/kdc/env"
+# sim.sh makes a test CA and a certificate for localhost in $tmp/sim/certs.
+scripts/sim.sh start "$tmp/sim" >/dev/null
+. "$tmp/sim/sim.env"
+rdms_log "rdms-sim listens on $RDMS_SIM_HTTPS_URL (KDC realm $RDMS_TEST_REALM)"
+
+show() {
+	printf '\n$ rdmsctl %s\n' "$*" | sed "s|$tmp|\$TMP|g"
+	set +e
+	"$rdmsctl" "$@"
+	local rc=$?
+	set -e
+	echo "(exit status $rc)"
+	return 0
+}
+
+lifecycle() {
+	local guid json
+	printf '\n$ rdmsctl invoke %s ProvisioningJobExecute JobInputXml=... -o json\n' $VDC
+	json=$("$rdmsctl" invoke $VDC ProvisioningJobExecute \
+		'JobInputXml=<ProvisioningJob CollectionAlias="Pool1" Type="AddVirtualDesktops" Count="2"/>' "$@" -o json) || {
+		echo "$json"; echo "demo: could not start a job" >&2; exit 1; }
+	echo "$json"
+	guid=$(/usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])["out"]["JobGuid"])' "$json")
+	show job list --collection Pool1 "$@"
+	show invoke $VDC ProvisioningJobCancel JobGuid="$guid" "$@"
+	echo "# cancelling it again: the job is no longer running"
+	show job cancel "$guid" "$@"
+}
+
+rdms_log "Kerberos: a ticket from kinit (the demo KDC), token sent with the first request"
+kinit -k -t "$RDMS_TEST_KEYTAB" "$RDMS_TEST_USER"
+lifecycle -H "$RDMS_SIM_HTTPS_URL" --cacert "$RDMS_SIM_CA" --auth kerberos
+
+rdms_log "NTLM: user RDMS\\alice, password from a file (never on the command line)"
+lifecycle -H "$RDMS_SIM_HTTPS_URL" --cacert "$RDMS_SIM_CA" --auth ntlm \
+	-u "$RDMS_TEST_NTLM_USER" --password-file "$RDMS_TEST_PASSWORD_FILE"
+
+rdms_log "HTTP requests the simulator saw, per call (one connection each):"
+/usr/bin/python3 - "$RDMS_SIM_LOG" <<'PY'
+import collections, json, sys
+conns = collections.OrderedDict()
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    c = conns.setdefault(e["conn"], {"n": 0, "mech": None, "action": None, "codes": []})
+    c["n"] += 1
+    c["mech"] = e.get("mech") or c["mech"]
+    c["action"] = e.get("action") or c["action"]
+    c["codes"].append(str(e.get("status")))
+for k, c in conns.items():
+    print("  %-10s %-28s %d request%s (HTTP %s)" % (c["mech"], (c["action"] or "").split("/")[-1],
+          c["n"], "" if c["n"] == 1 else "s", " ".join(c["codes"])))
+PY
+rdms_log "demo finished in $(( $(date +%s) - start )) s"

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# test.sh - install what is missing, build, and run every test.
+#
+# On a fresh Debian bookworm machine, as root: ./scripts/test.sh
+# Exits non-zero on any failure. Test servers (KDC, rdms-sim, Apache) are
+# started by the tests themselves on 127.0.0.1 and stopped by PID.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/common.sh
+
+rdms_install $RDMS_BUILD_PKGS $RDMS_TEST_PKGS
+rdms_build build
+
+rdms_log "make check"
+if ! make -C build -s check -j"$(nproc)"; then
+	# Show what failed, so a CI log explains itself.
+	find build -name '*.log' -path '*tests*' -newer build/Makefile -print0 |
+		xargs -0 grep -l -E '^(FAIL|ERROR)' 2>/dev/null | while read -r f; do
+			echo "---- $f"; tail -n 60 "$f"; done
+	cat build/test-suite.log 2>/dev/null | tail -n 100
+	exit 1
+fi
+rdms_log "all tests passed"

@@ -1,0 +1,137 @@
+/*
+ * cli.h - what the parts of rdmsctl share.
+ */
+#ifndef RDMSCTL_CLI_H
+#define RDMSCTL_CLI_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "rdms.h"
+
+enum { OUT_TEXT = 0, OUT_JSON, OUT_XML };
+
+/* One [profile NAME] of the config file: values by key (config.c). */
+#define PROFILE_NKEYS 8
+typedef struct cli_profile {
+	char *v[PROFILE_NKEYS];
+	int found;
+} cli_profile;
+
+typedef struct cli {
+	/* connection */
+	const char *host;
+	const char *user;
+	rdms_auth auth;
+	int auth_set;
+	const char *cacert;
+	int insecure;
+	const char *spn;
+	const char *keytab;
+	const char *password_file;
+	unsigned int timeout;
+	unsigned int connect_timeout;
+	rdms_encrypt encrypt;
+	int allow_unencrypted;
+	int verbose;
+	/* request */
+	int dry_run;
+	int raw;
+	const char *resource_uri;
+	unsigned int max_envelope;
+	const char *locale;
+	unsigned int max_elements;
+	rdms_params *selectors;
+	rdms_params *params;
+	/* output */
+	int output;
+	/* positional arguments after the subcommand */
+	char **args;
+	int nargs;
+	/* -P and the config file */
+	const char *profile_name;
+	cli_profile profile;
+	char *profile_password_file;
+	/* shortcuts: job list --collection/--type */
+	const char *collection;
+	const char *job_type;
+	/* fan-out: every -H, or --hosts FILE */
+	const char **hosts;
+	size_t nhosts;
+	const char *hosts_file;
+	int hosts_owned;          /* hosts[] strings came from --hosts and are ours */
+	unsigned int parallel;
+	/* batch: one session for every line */
+	rdms_session *session;
+	char *session_url;
+	int keep_password;
+	/* the password, once read; wiped at exit */
+	char *password;
+	/* where results and problems go (stdout/stderr, or a per-host buffer) */
+	FILE *out, *err;
+	/* prefix for problem messages: "rdmsctl" or the host in fan-out */
+	const char *label;
+	/* the raw response body, for -o xml */
+	char *last_body;
+	size_t last_body_len;
+} cli;
+
+typedef struct command {
+	const char *name;
+	const char *usage;
+	const char *summary;
+	int min_args, max_args;   /* positional arguments; -1 = any */
+	int (*run)(cli *c);
+	int network;              /* talks to a server (can fan out) */
+} command;
+
+extern const command cli_commands[];
+
+/* main.c */
+const command *cli_find_command(const char *name);
+int cli_parse_options(cli *c, int argc, char **argv, int *help);
+void cli_shortcuts_usage(FILE *f);
+int cli_needs_password(const cli *c);
+
+/* commands.c */
+int cmd_invoke(cli *c);
+int cmd_get(cli *c);
+int cmd_enumerate(cli *c);
+int cmd_identify(cli *c);
+int cmd_describe(cli *c);
+int cmd_parse(cli *c);
+
+/* output.c: print a result (kind-dependent) or an error; return the exit
+ * status for it. */
+int out_result(cli *c, const rdms_result *r, int rc);
+int out_error(cli *c, int rc);
+/* An instance (or any item) as JSON / as "Name: value" lines. */
+json_t *out_item_json(const rdms_item *it);
+void out_item_text(FILE *f, const rdms_item *it, size_t index);
+/* Print a JSON value on one line and release it. */
+void out_json(FILE *f, json_t *v);
+int out_describe(cli *c, const rdms_class *k, const rdms_method *m);
+/* "rdmsctl: " + message on stderr. */
+void out_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* label + ": " + message on c->err. */
+void cli_warn(cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* config.c */
+int cli_config_parse(const char *text, size_t len, const char *name, cli_profile *p,
+                     char *err, size_t errlen);
+int cli_config_load(cli *c, const char *profile);
+const char *cli_profile_get(const cli_profile *p, const char *key);
+void cli_profile_free(cli_profile *p);
+
+/* shortcuts.c, batch.c, fanout.c */
+int cmd_job(cli *c);
+int cmd_collection(cli *c);
+int cmd_batch(cli *c);
+int cli_fanout(cli *c, const command *cmd);
+
+/* password.c */
+int cli_password(cli *c, int required);
+void cli_wipe(cli *c);
+
+#endif

@@ -1,0 +1,422 @@
+/*
+ * commands.c - the subcommands of rdmsctl, each a thin call into librdms.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+#define DRY_RUN_URL "https://localhost:5986/wsman"
+/* Bigger than any response the parser accepts, so it reports the size. */
+#define PARSE_READ_MAX ((size_t)16 * 1024 * 1024 + 1)
+
+static void
+trace(void *ud, int kind, const char *data, size_t len)
+{
+	cli *c = ud;
+	static const char *const prefix[] = { "* ", "> ", "< ", "", "" };
+
+	if (kind == RDMS_TRACE_BODY_IN && c->output == OUT_XML) {
+		char *p = realloc(c->last_body, len + 1);
+
+		if (p != NULL) {
+			memcpy(p, data, len);
+			p[len] = '\0';
+			c->last_body = p;
+			c->last_body_len = len;
+		}
+	}
+	if (!c->verbose)
+		return;
+	if (kind == RDMS_TRACE_BODY_OUT || kind == RDMS_TRACE_BODY_IN) {
+		fwrite(data, 1, len, c->err);
+		if (len == 0 || data[len - 1] != '\n')
+			fputc('\n', c->err);
+		return;
+	}
+	/* Header blocks and notes: every line marked, as curl -v does. */
+	while (len > 0) {
+		const char *nl = memchr(data, '\n', len);
+		size_t n = nl ? (size_t)(nl - data) + 1 : len;
+
+		if (!(n <= 2 && (data[0] == '\r' || data[0] == '\n'))) {
+			fputs(kind >= 0 && kind <= RDMS_TRACE_HEADER_IN ? prefix[kind] : "", c->err);
+			fwrite(data, 1, n, c->err);
+			if (data[n - 1] != '\n')
+				fputc('\n', c->err);
+		}
+		data += n;
+		len -= n;
+	}
+}
+
+static void
+request_options(cli *c, rdms_request_options *ro, const char *url)
+{
+	ro->to = url ? url : DRY_RUN_URL;
+	ro->timeout_sec = c->timeout;
+	ro->max_envelope = c->max_envelope;
+	ro->locale = c->locale;
+	ro->raw = c->raw;
+	ro->resource_uri = c->resource_uri;
+}
+
+/* Which auth modes cannot work without a password. */
+int
+cli_needs_password(const cli *c)
+{
+	return c->auth == RDMS_AUTH_NTLM || c->auth == RDMS_AUTH_BASIC;
+}
+
+/* The session of this run: made on first use and kept in c (a batch sends
+ * every line on it); main() frees it. */
+static int
+open_session(cli *c, rdms_session **s, char **url)
+{
+	rdms_options o = RDMS_OPTIONS_INIT;
+	int rc;
+
+	if (c->session) {
+		*s = c->session;
+		*url = c->session_url;
+		return 0;
+	}
+	*s = NULL;
+	if ((rc = rdms_endpoint_url(&c->session_url, c->host)) < 0)
+		return out_error(c, rc);
+	*url = c->session_url;
+	if (c->insecure)
+		cli_warn(c, "WARNING: --insecure: the server certificate is NOT verified; "
+		    "anyone on the network path can impersonate %s", *url);
+	if ((rc = cli_password(c, cli_needs_password(c))) != 0)
+		return rc;
+	o.auth = c->auth;
+	o.username = c->user;
+	o.password = c->password;
+	o.keytab = c->keytab;
+	o.spn = c->spn;
+	o.cacert = c->cacert;
+	o.insecure = c->insecure;
+	o.timeout_sec = c->timeout;
+	o.connect_timeout_sec = c->connect_timeout;
+	o.encrypt = c->encrypt;
+	o.allow_unencrypted = c->allow_unencrypted;
+	o.max_envelope = c->max_envelope;
+	o.locale = c->locale;
+	if (c->verbose || c->output == OUT_XML) {
+		o.trace = trace;
+		o.trace_ud = c;
+	}
+	rc = rdms_session_new(&c->session, *url, &o);
+	/* The session keeps its own copy; ours is not needed any more. */
+	if (!c->keep_password)
+		cli_wipe(c);
+	if (rc < 0)
+		return out_error(c, rc);
+	*s = c->session;
+	return 0;
+}
+
+/* Send one built request on the session and print the result. */
+static int
+send_one(cli *c, rdms_request *(*build)(cli *, const char *url))
+{
+	rdms_session *s = NULL;
+	rdms_request *req = NULL;
+	rdms_result *r = NULL;
+	char *url = NULL;
+	int rc, status;
+
+	if ((status = open_session(c, &s, &url)) != 0)
+		goto done;
+	if ((req = build(c, url)) == NULL) {
+		status = out_error(c, rdms_error_last()->code);
+		goto done;
+	}
+	rc = rdms_session_send(s, req, &r);
+	status = out_result(c, r, rc);
+done:
+	rdms_result_free(r);
+	rdms_request_free(req);
+	return status;
+}
+
+static int
+add_positional_params(cli *c, int first)
+{
+	int i, rc;
+
+	for (i = first; i < c->nargs; i++)
+		if ((rc = rdms_params_add_arg(c->params, c->args[i])) < 0)
+			return out_error(c, rc);
+	return 0;
+}
+
+static rdms_request *
+build_invoke(cli *c, const char *url)
+{
+	rdms_request_options ro = RDMS_REQUEST_OPTIONS_INIT;
+	rdms_request *req;
+
+	request_options(c, &ro, url);
+	if (rdms_request_invoke(&req, c->args[0], c->args[1], c->selectors, c->params, &ro) < 0)
+		return NULL;
+	return req;
+}
+
+static rdms_request *
+build_get(cli *c, const char *url)
+{
+	rdms_request_options ro = RDMS_REQUEST_OPTIONS_INIT;
+	rdms_request *req;
+
+	request_options(c, &ro, url);
+	if (rdms_request_get(&req, c->args[0], c->selectors, &ro) < 0)
+		return NULL;
+	return req;
+}
+
+static rdms_request *
+build_enumerate(cli *c, const char *url)
+{
+	rdms_request_options ro = RDMS_REQUEST_OPTIONS_INIT;
+	rdms_request *req;
+
+	request_options(c, &ro, url);
+	if (rdms_request_enumerate(&req, c->args[0], c->max_elements, &ro) < 0)
+		return NULL;
+	return req;
+}
+
+static rdms_request *
+build_identify(cli *c, const char *url)
+{
+	rdms_request *req;
+
+	(void)c;
+	(void)url;
+	if (rdms_request_identify(&req) < 0)
+		return NULL;
+	return req;
+}
+
+static int
+dry_run(cli *c, rdms_request *(*build)(cli *, const char *url))
+{
+	rdms_request *req;
+	char *url = NULL;
+	const char *body;
+	size_t len;
+	int rc;
+
+	if (c->host && (rc = rdms_endpoint_url(&url, c->host)) < 0)
+		return out_error(c, rc);
+	req = build(c, url);
+	free(url);
+	if (req == NULL)
+		return out_error(c, rdms_error_last()->code);
+	body = rdms_request_body(req, &len);
+	fwrite(body, 1, len, stdout);
+	fputc('\n', stdout);
+	rdms_request_free(req);
+	return 0;
+}
+
+int
+cmd_invoke(cli *c)
+{
+	int rc;
+
+	if ((rc = add_positional_params(c, 2)) != 0)
+		return rc;
+	return c->dry_run ? dry_run(c, build_invoke) : send_one(c, build_invoke);
+}
+
+int
+cmd_get(cli *c)
+{
+	return c->dry_run ? dry_run(c, build_get) : send_one(c, build_get);
+}
+
+int
+cmd_identify(cli *c)
+{
+	return c->dry_run ? dry_run(c, build_identify) : send_one(c, build_identify);
+}
+
+int
+cmd_enumerate(cli *c)
+{
+	rdms_request_options ro = RDMS_REQUEST_OPTIONS_INIT;
+	rdms_session *s = NULL;
+	rdms_request *req = NULL;
+	rdms_result *r = NULL;
+	json_t *all = NULL;
+	char *url = NULL, *ctx = NULL;
+	int rc, status = 0, batches = 0;
+	size_t i, n = 0;
+
+	if (c->dry_run)
+		return dry_run(c, build_enumerate);
+	if ((status = open_session(c, &s, &url)) != 0)
+		goto done;
+	request_options(c, &ro, url);
+	if (c->output == OUT_JSON && (all = json_array()) == NULL) {
+		status = out_error(c, RDMS_ENOMEM);
+		goto done;
+	}
+	if ((req = build_enumerate(c, url)) == NULL) {
+		status = out_error(c, rdms_error_last()->code);
+		goto done;
+	}
+	/* Enumerate, then Pull with each new context until EndOfSequence. */
+	for (;;) {
+		const char *next;
+
+		rc = rdms_session_send(s, req, &r);
+		if (rc < 0) {
+			status = out_result(c, r, rc);
+			goto done;
+		}
+		batches++;
+		if (c->output == OUT_XML) {
+			out_result(c, r, rc);
+		} else {
+			for (i = 0; i < rdms_result_instance_count(r); i++, n++) {
+				const rdms_item *it = rdms_result_instance(r, i);
+
+				if (all)
+					json_array_append_new(all, out_item_json(it));
+				else
+					out_item_text(c->out, it, n);
+			}
+		}
+		next = rdms_result_enum_context(r);
+		if (rdms_result_end_of_sequence(r) || next == NULL || *next == '\0')
+			break;
+		if (batches > 100000) {
+			out_warn("enumeration did not end after %d batches; giving up", batches);
+			status = 7;
+			goto done;
+		}
+		free(ctx);
+		if ((ctx = strdup(next)) == NULL) {
+			status = out_error(c, RDMS_ENOMEM);
+			goto done;
+		}
+		rdms_result_free(r);
+		r = NULL;
+		rdms_request_free(req);
+		if (rdms_request_pull(&req, c->args[0], ctx, c->max_elements, &ro) < 0) {
+			req = NULL;
+			status = out_error(c, rdms_error_last()->code);
+			goto done;
+		}
+	}
+	if (all) {
+		json_t *o = json_pack("{s:o}", "instances", all);
+
+		all = NULL;
+		out_json(c->out, o);
+	}
+done:
+	json_decref(all);
+	free(ctx);
+	rdms_result_free(r);
+	rdms_request_free(req);
+	return status;
+}
+
+static int
+read_all(const char *path, char **out, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	size_t cap = 65536, n = 0, got;
+	char *buf = NULL, *p;
+
+	*out = NULL;
+	if (f == NULL) {
+		out_warn("cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		if (n == cap || buf == NULL) {
+			if (buf && cap >= PARSE_READ_MAX)
+				break;
+			if (buf)
+				cap = cap * 2 > PARSE_READ_MAX ? PARSE_READ_MAX : cap * 2;
+			if ((p = realloc(buf, cap + 1)) == NULL) {
+				free(buf);
+				out_warn("out of memory reading %s", path);
+				goto fail;
+			}
+			buf = p;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		out_warn("cannot read %s: %s", path, strerror(errno));
+		free(buf);
+		goto fail;
+	}
+	if (f != stdin)
+		fclose(f);
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+fail:
+	if (f != stdin)
+		fclose(f);
+	return -1;
+}
+
+int
+cmd_parse(cli *c)
+{
+	rdms_parse_options po = RDMS_PARSE_OPTIONS_INIT;
+	rdms_result *r = NULL;
+	char *body;
+	size_t len;
+	int rc, status;
+
+	if (read_all(c->args[0], &body, &len) < 0)
+		return 1;
+	if (c->output == OUT_XML) {
+		fwrite(body, 1, len, stdout);
+		free(body);
+		return 0;
+	}
+	rc = rdms_response_parse(&r, body, len, &po);
+	status = out_result(c, r, rc);
+	rdms_result_free(r);
+	free(body);
+	return status;
+}
+
+int
+cmd_describe(cli *c)
+{
+	const rdms_class *k = NULL;
+	const rdms_method *m = NULL;
+
+	if (c->nargs >= 1 && (k = rdms_catalog_class(c->args[0])) == NULL) {
+		out_warn("unknown RDMS class \"%s\" (rdmsctl describe lists them)", c->args[0]);
+		return 2;
+	}
+	if (c->nargs == 2 && (m = rdms_class_method(k, c->args[1])) == NULL) {
+		out_warn("%s has no method \"%s\" (rdmsctl describe %s lists them)",
+		    c->args[0], c->args[1], c->args[0]);
+		return 2;
+	}
+	return out_describe(c, k, m);
+}

@@ -1,0 +1,409 @@
+/*
+ * output.c - print results, faults and errors as text, JSON or XML.
+ *
+ * Text goes to c->out (stdout) as "Name: value" lines; problems go to c->err
+ * (stderr). JSON is one object per call on c->out, errors included, so a script can always
+ * parse what it gets. Keys are documented in the man page.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+
+void
+out_json(FILE *f, json_t *v)
+{
+	char *s;
+
+	if (v == NULL) {
+		out_warn("out of memory");
+		return;
+	}
+	s = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
+	if (s) {
+		fputs(s, f);
+		fputc('\n', f);
+		free(s);
+	}
+	json_decref(v);
+}
+
+/* The catalogue entry for a response, when it is one of ours. */
+static const rdms_method *
+result_method(const rdms_result *r)
+{
+	const char *ns = rdms_result_ns(r), *m = rdms_result_method(r);
+	size_t n = strlen(RDMS_RESOURCE_URI_BASE);
+
+	if (ns == NULL || m == NULL || strncmp(ns, RDMS_RESOURCE_URI_BASE, n) != 0)
+		return NULL;
+	return rdms_class_method(rdms_catalog_class(ns + n), m);
+}
+
+static const char *
+param_type(const rdms_method *m, const char *name)
+{
+	size_t i;
+
+	for (i = 0; m && i < rdms_method_param_count(m); i++)
+		if (strcmp(rdms_method_param_name(m, i), name) == 0)
+			return rdms_method_param_type(m, i);
+	return NULL;
+}
+
+/* A scalar as JSON, typed by the catalogue when it knows the type. */
+static json_t *
+typed_json(const char *text, const char *ctype)
+{
+	rdms_type t = rdms_type_from_name(ctype);
+	char *end;
+
+	switch (t) {
+	case RDMS_TYPE_BOOLEAN:
+		if (strcasecmp(text, "true") == 0 || strcmp(text, "1") == 0)
+			return json_true();
+		if (strcasecmp(text, "false") == 0 || strcmp(text, "0") == 0)
+			return json_false();
+		break;
+	case RDMS_TYPE_UINT8: case RDMS_TYPE_UINT16: case RDMS_TYPE_UINT32:
+	case RDMS_TYPE_SINT8: case RDMS_TYPE_SINT16: case RDMS_TYPE_SINT32:
+	case RDMS_TYPE_SINT64: {
+		long long v = strtoll(text, &end, 10);
+
+		if (*text && *end == '\0')
+			return json_integer(v);
+		break;
+	}
+	default:
+		break;
+	}
+	return json_string(text);
+}
+
+static json_t *
+item_json(const rdms_item *it, const char *ctype)
+{
+	json_t *o;
+	size_t i, j, n;
+
+	if (rdms_item_is_nil(it))
+		return json_null();
+	n = rdms_item_child_count(it);
+	if (n == 0)
+		return typed_json(rdms_item_text(it) ? rdms_item_text(it) : "", ctype);
+	if ((o = json_object()) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		const rdms_item *ch = rdms_item_child(it, i);
+		const char *name = rdms_item_name(ch);
+		json_t *prev, *arr;
+		size_t seen = 0;
+
+		/* An EPR's SelectorSet: {"InstanceID": "...", ...} by Name. */
+		if (strcmp(name, "Selector") == 0 && rdms_item_attr(ch, "Name")) {
+			json_object_set_new(o, rdms_item_attr(ch, "Name"), item_json(ch, NULL));
+			continue;
+		}
+		prev = json_object_get(o, name);
+
+		/* Repeated children are an array, in document order. */
+		for (j = 0; j < n; j++)
+			if (strcmp(rdms_item_name(rdms_item_child(it, j)), name) == 0)
+				seen++;
+		if (seen > 1) {
+			if (prev == NULL) {
+				arr = json_array();
+				json_object_set_new(o, name, arr);
+			} else {
+				arr = prev;
+			}
+			json_array_append_new(arr, item_json(ch, NULL));
+		} else {
+			json_object_set_new(o, name, item_json(ch, NULL));
+		}
+	}
+	return o;
+}
+
+json_t *
+out_item_json(const rdms_item *it)
+{
+	return item_json(it, NULL);
+}
+
+static void
+item_text(FILE *f, const char *prefix, const rdms_item *it)
+{
+	size_t i, n = rdms_item_child_count(it);
+	char path[512];
+
+	if (rdms_item_is_nil(it)) {
+		fprintf(f, "%s: (null)\n", prefix);
+		return;
+	}
+	if (n == 0) {
+		fprintf(f, "%s: %s\n", prefix, rdms_item_text(it) ? rdms_item_text(it) : "");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const rdms_item *ch = rdms_item_child(it, i);
+
+		/* A selector is known by its Name (an EPR's SelectorSet). */
+		if (rdms_item_attr(ch, "Name"))
+			snprintf(path, sizeof(path), "%s.%s[%s]", prefix, rdms_item_name(ch),
+			    rdms_item_attr(ch, "Name"));
+		else
+			snprintf(path, sizeof(path), "%s.%s", prefix, rdms_item_name(ch));
+		item_text(f, path, ch);
+	}
+}
+
+void
+out_item_text(FILE *f, const rdms_item *it, size_t index)
+{
+	size_t i;
+
+	if (index > 0)
+		fputc('\n', f);
+	fprintf(f, "# %s\n", rdms_item_name(it));
+	for (i = 0; i < rdms_item_child_count(it); i++)
+		item_text(f, rdms_item_name(rdms_item_child(it, i)), rdms_item_child(it, i));
+}
+
+static json_t *
+json_u32(int has, uint32_t v)
+{
+	return has ? json_integer((json_int_t)v) : json_null();
+}
+
+static json_t *
+json_str(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static int
+out_fault(cli *c, const rdms_fault *f)
+{
+	if (c->output == OUT_JSON) {
+		json_t *o = json_pack("{s:{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}}", "fault",
+		    "http_status", f->http_status ? json_integer(f->http_status) : json_null(),
+		    "wsman_code", json_u32(f->has_wsman_code, f->wsman_code),
+		    "wmi_code", json_u32(f->has_wmi_code, f->wmi_code),
+		    "code", json_str(f->code),
+		    "subcode", json_str(f->subcode),
+		    "message", json_str(f->message ? f->message : f->reason),
+		    "reason", json_str(f->reason),
+		    "machine", json_str(f->machine),
+		    "provider", json_str(f->provider),
+		    "fault_detail", json_str(f->fault_detail));
+		out_json(c->out, o);
+		return rdms_exit_status(RDMS_EFAULT);
+	}
+	fprintf(c->err, "rdmsctl: WS-Management fault: %s\n",
+	    f->message ? f->message : f->reason ? f->reason : "(no text)");
+	if (f->http_status)
+		fprintf(c->err, "  HTTP status:  %ld\n", f->http_status);
+	if (f->code || f->subcode)
+		fprintf(c->err, "  SOAP code:    %s%s%s\n", f->code ? f->code : "",
+		    f->subcode ? " / " : "", f->subcode ? f->subcode : "");
+	if (f->has_wsman_code)
+		fprintf(c->err, "  WS-Man code:  %" PRIu32 " (0x%08" PRIX32 ")\n",
+		    f->wsman_code, f->wsman_code);
+	if (f->has_wmi_code) {
+		char v[16];
+		const char *meaning;
+
+		snprintf(v, sizeof(v), "%" PRIu32, f->wmi_code);
+		meaning = rdms_method_value_meaning(NULL, "ReturnValue", v);
+		fprintf(c->err, "  WMI/provider: %" PRIu32 " (0x%08" PRIX32 ")%s%s\n", f->wmi_code,
+		    f->wmi_code, meaning ? " " : "", meaning ? meaning : "");
+	}
+	if (f->reason && f->message && strcmp(f->reason, f->message) != 0)
+		fprintf(c->err, "  reason:       %s\n", f->reason);
+	if (f->not_understood)
+		fprintf(c->err, "  not understood: %s\n", f->not_understood);
+	if (f->machine && *f->machine)
+		fprintf(c->err, "  machine:      %s\n", f->machine);
+	if (f->provider)
+		fprintf(c->err, "  provider:     %s\n", f->provider);
+	if (f->fault_detail)
+		fprintf(c->err, "  detail:       %s\n", f->fault_detail);
+	return rdms_exit_status(RDMS_EFAULT);
+}
+
+int
+out_error(cli *c, int rc)
+{
+	const rdms_error *e = rdms_error_last();
+	const char *msg = e->code == rc && e->message[0] ? e->message : rdms_strerror(rc);
+
+	if (c->output == OUT_JSON) {
+		out_json(c->out, json_pack("{s:{s:s,s:i,s:s,s:o}}", "error",
+		    "code", rdms_err_name(rc), "exit_status", rdms_exit_status(rc),
+		    "message", msg,
+		    "http_status", e->http_status ? json_integer(e->http_status) : json_null()));
+	} else {
+		cli_warn(c, "%s", msg);
+	}
+	return rdms_exit_status(rc);
+}
+
+static int
+out_invoke(cli *c, const rdms_result *r)
+{
+	const rdms_method *m = result_method(r);
+	uint32_t rv = 0;
+	int rvrc = rdms_result_return_value(r, &rv);
+	size_t i, j, n = rdms_result_count(r);
+	char rvtext[16];
+	const char *meaning;
+
+	snprintf(rvtext, sizeof(rvtext), "%" PRIu32, rv);
+	meaning = rvrc == 0 ? rdms_method_value_meaning(m, "ReturnValue", rvtext) : NULL;
+	if (c->output == OUT_JSON) {
+		json_t *out = json_object(), *o;
+
+		for (i = 0; i < n; i++) {
+			const rdms_item *it = rdms_result_at(r, i);
+			const char *name = rdms_item_name(it), *ctype = param_type(m, name);
+			size_t count = rdms_result_out_count(r, name);
+
+			if (strcmp(name, "ReturnValue") == 0 || json_object_get(out, name))
+				continue;
+			if (count > 1 || (ctype && strchr(ctype, '['))) {
+				json_t *arr = json_array();
+
+				for (j = 0; j < count; j++)
+					json_array_append_new(arr,
+					    item_json(rdms_result_out(r, name, j), ctype));
+				json_object_set_new(out, name, arr);
+			} else {
+				json_object_set_new(out, name, item_json(it, ctype));
+			}
+		}
+		o = json_pack("{s:o,s:s?,s:o}", "return_value",
+		    rvrc == 0 ? json_integer(rv) : json_null(), "method", rdms_result_method(r),
+		    "out", out);
+		if (meaning && o)
+			json_object_set_new(o, "return_meaning", json_string(meaning));
+		out_json(c->out, o);
+	} else {
+		if (rvrc == 0)
+			fprintf(c->out, "ReturnValue: %s%s%s%s\n", rvtext, meaning ? " (" : "",
+			    meaning ? meaning : "", meaning ? ")" : "");
+		for (i = 0; i < n; i++) {
+			const rdms_item *it = rdms_result_at(r, i);
+			const char *name = rdms_item_name(it), *ctype = param_type(m, name);
+			size_t count = rdms_result_out_count(r, name);
+			char label[300];
+
+			if (strcmp(name, "ReturnValue") == 0)
+				continue;
+			if (count > 1 || (ctype && strchr(ctype, '['))) {
+				/* Print an array once, at its first element. */
+				if (rdms_result_out(r, name, 0) != it)
+					continue;
+				for (j = 0; j < count; j++) {
+					snprintf(label, sizeof(label), "%s[%zu]", name, j);
+					item_text(c->out, label, rdms_result_out(r, name, j));
+				}
+			} else {
+				item_text(c->out, name, it);
+			}
+		}
+	}
+	if (rvrc < 0) {
+		if (c->output != OUT_JSON)
+			cli_warn(c, "%s", rdms_error_last()->message);
+		return rdms_exit_status(rvrc);
+	}
+	if (rv != 0) {
+		if (c->output != OUT_JSON)
+			cli_warn(c, "%s returned %s%s%s%s", rdms_result_method(r), rvtext,
+			    meaning ? " (" : "", meaning ? meaning : "", meaning ? ")" : "");
+		return rdms_exit_status(RDMS_ERETURN);
+	}
+	return 0;
+}
+
+static void
+out_children_text(cli *c, const rdms_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < rdms_result_count(r); i++)
+		item_text(c->out, rdms_item_name(rdms_result_at(r, i)), rdms_result_at(r, i));
+}
+
+static json_t *
+children_json(const rdms_result *r)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; i < rdms_result_count(r); i++)
+		json_object_set_new(o, rdms_item_name(rdms_result_at(r, i)),
+		    item_json(rdms_result_at(r, i), NULL));
+	return o;
+}
+
+int
+out_result(cli *c, const rdms_result *r, int rc)
+{
+	size_t i;
+
+	if (rc == RDMS_EFAULT && r && rdms_result_fault(r))
+		return out_fault(c, rdms_result_fault(r));
+	if (rc < 0 || r == NULL)
+		return out_error(c, rc < 0 ? rc : RDMS_EINTERNAL);
+	if (c->output == OUT_XML && c->last_body) {
+		fwrite(c->last_body, 1, c->last_body_len, c->out);
+		fputc('\n', c->out);
+		if (rdms_result_kind_of(r) == RDMS_RESULT_INVOKE) {
+			uint32_t rv;
+
+			if ((rc = rdms_result_return_value(r, &rv)) < 0)
+				return rdms_exit_status(rc);
+			return rv ? rdms_exit_status(RDMS_ERETURN) : 0;
+		}
+		return 0;
+	}
+	switch (rdms_result_kind_of(r)) {
+	case RDMS_RESULT_INVOKE:
+		return out_invoke(c, r);
+	case RDMS_RESULT_GET:
+	case RDMS_RESULT_ENUMERATE:
+		if (c->output == OUT_JSON) {
+			json_t *arr = json_array();
+
+			for (i = 0; i < rdms_result_instance_count(r); i++)
+				json_array_append_new(arr, item_json(rdms_result_instance(r, i), NULL));
+			if (rdms_result_kind_of(r) == RDMS_RESULT_GET)
+				out_json(c->out, json_pack("{s:o}", "instance",
+				    json_array_size(arr) ? json_incref(json_array_get(arr, 0)) :
+				    json_null()));
+			else
+				out_json(c->out, json_pack("{s:o}", "instances", json_incref(arr)));
+			json_decref(arr);
+		} else {
+			for (i = 0; i < rdms_result_instance_count(r); i++)
+				out_item_text(c->out, rdms_result_instance(r, i), i);
+		}
+		return 0;
+	case RDMS_RESULT_IDENTIFY:
+		if (c->output == OUT_JSON)
+			out_json(c->out, json_pack("{s:o}", "identify", children_json(r)));
+		else
+			out_children_text(c, r);
+		return 0;
+	default:
+		cli_warn(c, "the response is not an invoke, get, enumerate or identify answer");
+		return rdms_exit_status(RDMS_EPROTO);
+	}
+}

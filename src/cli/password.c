@@ -1,0 +1,134 @@
+/*
+ * password.c - where rdmsctl gets a password: RDMSCTL_PASSWORD, a password
+ * file, or a prompt on the terminal. Never argv (visible in ps).
+ *
+ * The password lives in one locked buffer that is wiped as soon as the
+ * session has copied it, and the process is made non-dumpable while it
+ * holds one, so it does not end up in a core file.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define PW_MAX 1024
+
+static char pwbuf[PW_MAX];
+
+static void
+strip_eol(char *s)
+{
+	s[strcspn(s, "\r\n")] = '\0';
+}
+
+static int
+from_file(cli *c)
+{
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(c->password_file, O_RDONLY | O_CLOEXEC)) < 0) {
+		out_warn("cannot open password file %s: %s", c->password_file, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && (st.st_mode & 077))
+		out_warn("warning: password file %s is readable by other users; chmod 600 it",
+		    c->password_file);
+	n = read(fd, pwbuf, sizeof(pwbuf) - 1);
+	close(fd);
+	if (n < 0) {
+		out_warn("cannot read password file %s: %s", c->password_file, strerror(errno));
+		return -1;
+	}
+	pwbuf[n] = '\0';
+	strip_eol(pwbuf);
+	return 0;
+}
+
+static int
+from_tty(cli *c)
+{
+	struct termios old, quiet;
+	FILE *tty;
+	int fd, ok;
+
+	if ((fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0 || !isatty(fd)) {
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	if ((tty = fdopen(fd, "r+")) == NULL) {
+		close(fd);
+		return 1;
+	}
+	fprintf(tty, "Password for %s: ", c->user ? c->user : "the server");
+	fflush(tty);
+	tcgetattr(fd, &old);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	tcsetattr(fd, TCSAFLUSH, &quiet);
+	ok = fgets(pwbuf, sizeof(pwbuf), tty) != NULL;
+	tcsetattr(fd, TCSAFLUSH, &old);
+	fputc('\n', tty);
+	fclose(tty);
+	if (!ok)
+		return -1;
+	strip_eol(pwbuf);
+	return 0;
+}
+
+int
+cli_password(cli *c, int required)
+{
+	char *env = getenv("RDMSCTL_PASSWORD");
+	int rc;
+
+	if (c->password)
+		return 0;
+	/* Lock the page so the password is never swapped out. */
+	(void)mlock(pwbuf, sizeof(pwbuf));
+	if (env != NULL) {
+		snprintf(pwbuf, sizeof(pwbuf), "%s", env);
+		/* Children must not inherit it, and /proc/self/environ must not keep it. */
+		explicit_bzero(env, strlen(env));
+		unsetenv("RDMSCTL_PASSWORD");
+	} else if (c->password_file) {
+		if (from_file(c) < 0)
+			return 1;
+	} else if (required) {
+		rc = from_tty(c);
+		if (rc > 0) {
+			out_warn("%s needs a password: set RDMSCTL_PASSWORD, pass --password-file FILE, "
+			    "or run on a terminal to be asked",
+			    c->auth == RDMS_AUTH_BASIC ? "Basic authentication" : "NTLM");
+			return rdms_exit_status(RDMS_ENOCRED);
+		}
+		if (rc < 0) {
+			out_warn("no password read from the terminal");
+			return rdms_exit_status(RDMS_ENOCRED);
+		}
+	} else {
+		return 0;
+	}
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	c->password = pwbuf;
+	return 0;
+}
+
+void
+cli_wipe(cli *c)
+{
+	explicit_bzero(pwbuf, sizeof(pwbuf));
+	c->password = NULL;
+}

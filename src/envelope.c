@@ -1,0 +1,554 @@
+/*
+ * envelope.c - build WS-Management request envelopes from xml-templates/.
+ *
+ * Templates hold {{name}} slots. Text slots are XML-escaped here; the two
+ * fragment slots ({{selector_set}}, {{body}}) are built by this file from
+ * escaped parts. Nothing typed by a user reaches the markup unescaped.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <uuid/uuid.h>
+
+#define ACTION_GET       "http://schemas.xmlsoap.org/ws/2004/09/transfer/Get"
+#define ACTION_ENUMERATE "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate"
+#define ACTION_PULL      "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Pull"
+#define NS_CIM           "http://schemas.dmtf.org/wbem/wscim/1/common"
+
+typedef struct {
+	const char *name;
+	const char *value;
+	int fragment;      /* already markup: insert as is */
+} slot;
+
+static int
+fill(rdms_buf *out, const char *tpl, const slot *slots, size_t nslots)
+{
+	const char *p = tpl, *open, *close;
+	size_t i, n;
+
+	while ((open = strstr(p, "{{")) != NULL) {
+		if ((close = strstr(open + 2, "}}")) == NULL)
+			break;
+		rdms__buf_put(out, p, (size_t)(open - p));
+		n = (size_t)(close - open - 2);
+		for (i = 0; i < nslots; i++)
+			if (strlen(slots[i].name) == n && memcmp(slots[i].name, open + 2, n) == 0)
+				break;
+		if (i == nslots)
+			return rdms__error(RDMS_EINTERNAL, "template slot {{%.*s}} has no value",
+			    (int)n, open + 2);
+		if (slots[i].fragment)
+			rdms__buf_puts(out, slots[i].value);
+		else
+			rdms__buf_put_xml(out, slots[i].value);
+		p = close + 2;
+	}
+	rdms__buf_puts(out, p);
+	return out->failed ? rdms__error_oom() : 0;
+}
+
+static int
+new_message_id(char out[42])
+{
+	uuid_t u;
+	char s[37];
+
+	uuid_generate_random(u);
+	uuid_unparse_upper(u, s);
+	snprintf(out, 42, "uuid:%s", s);
+	return 0;
+}
+
+static int
+check_locale(const char *l)
+{
+	const char *p;
+
+	if (*l == '\0' || strlen(l) > 35)
+		goto bad;
+	for (p = l; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-'))
+			goto bad;
+	return 0;
+bad:
+	return rdms__error(RDMS_EUSAGE, "locale \"%s\" is not a language tag such as en-US", l);
+}
+
+void
+rdms_request_free(rdms_request *r)
+{
+	if (r == NULL)
+		return;
+	/* The envelope may carry secret parameters (e.g. Password). */
+	if (r->body)
+		rdms__wipe(r->body, r->len);
+	free(r->body);
+	free(r->message_id);
+	free(r->action);
+	free(r->resource_uri);
+	free(r->method);
+	free(r);
+}
+
+const char *
+rdms_request_body(const rdms_request *r, size_t *len)
+{
+	if (len)
+		*len = r->len;
+	return r->body;
+}
+
+const char *rdms_request_message_id(const rdms_request *r) { return r->message_id; }
+const char *rdms_request_action(const rdms_request *r) { return r->action; }
+
+/* The header slots every template but Identify shares. */
+static int
+build(rdms_request **out, const char *tpl, int kind, const char *resource_uri,
+      const char *action, const char *method, const char *selectors_xml, const char *body,
+      const char *context, unsigned int max_elements, const rdms_request_options *opts)
+{
+	rdms_request_options defaults = RDMS_REQUEST_OPTIONS_INIT;
+	rdms_buf b = RDMS_BUF_INIT;
+	rdms_request *r = NULL;
+	char msgid[42], timeout[32], maxenv[16], maxel[16];
+	const char *locale;
+	int rc;
+
+	if (opts == NULL)
+		opts = &defaults;
+	if (opts->version != RDMS_REQUEST_OPTIONS_VERSION)
+		return rdms__error(RDMS_EUSAGE, "rdms_request_options version %u is not %u",
+		    opts->version, RDMS_REQUEST_OPTIONS_VERSION);
+	locale = opts->locale ? opts->locale : "en-US";
+	if ((rc = check_locale(locale)) < 0)
+		return rc;
+	if (opts->message_id)
+		snprintf(msgid, sizeof(msgid), "%s", opts->message_id);
+	else
+		new_message_id(msgid);
+	/* MS-WSMV 2.2.4.23: xs:duration; Windows clients send PT60.000S. */
+	snprintf(timeout, sizeof(timeout), "PT%u.000S",
+	    opts->timeout_sec ? opts->timeout_sec : RDMS_DEFAULT_TIMEOUT);
+	snprintf(maxenv, sizeof(maxenv), "%u",
+	    opts->max_envelope ? opts->max_envelope : RDMS_DEFAULT_MAX_ENVELOPE);
+	snprintf(maxel, sizeof(maxel), "%u", max_elements ? max_elements : 100);
+
+	{
+		const slot slots[] = {
+			{ "to", opts->to ? opts->to : "http://localhost:5985/wsman", 0 },
+			{ "resource_uri", resource_uri, 0 },
+			{ "action", action, 0 },
+			{ "max_envelope", maxenv, 0 },
+			{ "message_id", msgid, 0 },
+			{ "locale", locale, 0 },
+			{ "timeout", timeout, 0 },
+			{ "selector_set", selectors_xml ? selectors_xml : "", 1 },
+			{ "body", body ? body : "", 1 },
+			{ "context", context ? context : "", 0 },
+			{ "max_elements", maxel, 0 },
+		};
+		if ((rc = fill(&b, tpl, slots, sizeof(slots) / sizeof(slots[0]))) < 0)
+			goto fail;
+	}
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		goto oom;
+	r->kind = kind;
+	r->message_id = rdms__strdup(msgid);
+	r->action = rdms__strdup(action);
+	r->resource_uri = rdms__strdup(resource_uri);
+	r->method = method ? rdms__strdup(method) : NULL;
+	if (!r->message_id || !r->action || !r->resource_uri || (method && !r->method))
+		goto oom;
+	if ((r->body = rdms__buf_detach(&b, &r->len)) == NULL)
+		goto oom;
+	*out = r;
+	return 0;
+oom:
+	rc = rdms__error_oom();
+fail:
+	rdms__buf_free(&b);
+	rdms_request_free(r);
+	return rc;
+}
+
+/* The closest key name, or the list of keys, for a message. */
+static void
+describe_keys(const rdms_class *c, char *out, size_t len)
+{
+	size_t i, used = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < rdms_class_key_count(c) && used < len; i++)
+		used += (size_t)snprintf(out + used, len - used, "%s%s", i ? ", " : "",
+		    rdms_class_key(c, i));
+}
+
+static int
+check_selectors(const rdms_class *c, const rdms_params *sel, const char *what)
+{
+	char keys[256];
+	size_t i, j;
+
+	describe_keys(c, keys, sizeof(keys));
+	for (i = 0; i < rdms_params_count(sel); i++) {
+		const char *name = rdms_params_name(sel, i);
+		const char *closest = NULL;
+		size_t d, bestd = SIZE_MAX;
+
+		for (j = 0; j < rdms_class_key_count(c); j++) {
+			if (strcmp(name, rdms_class_key(c, j)) == 0)
+				break;
+			d = rdms__edit_distance(name, rdms_class_key(c, j));
+			if (d < bestd && d <= 3) {
+				bestd = d;
+				closest = rdms_class_key(c, j);
+			}
+		}
+		if (j == rdms_class_key_count(c)) {
+			if (closest)
+				return rdms__error(RDMS_EUSAGE,
+				    "%s has no key \"%s\"; did you mean -s %s=...?",
+				    rdms_class_name(c), name, closest);
+			return rdms__error(RDMS_EUSAGE, "%s has no key \"%s\" (its keys: %s)",
+			    rdms_class_name(c), name, keys[0] ? keys : "none");
+		}
+		if (rdms_params_value(sel, i) == NULL)
+			return rdms__error(RDMS_EUSAGE, "selector %s cannot be null", name);
+	}
+	if (rdms_params_count(sel) == 0)
+		return rdms__error(RDMS_EUSAGE,
+		    "%s needs an instance: name it with -s %s=... (keys of %s: %s)",
+		    what, rdms_class_key_count(c) ? rdms_class_key(c, 0) : "Key",
+		    rdms_class_name(c), keys[0] ? keys : "none");
+	return 0;
+}
+
+/* <w:SelectorSet> with escaped names and values (MS-WSMV 2.2.4.39). */
+static int
+selector_set(rdms_buf *b, const rdms_params *sel)
+{
+	size_t i;
+
+	if (rdms_params_count(sel) == 0)
+		return 0;
+	rdms__buf_puts(b, "<w:SelectorSet>");
+	for (i = 0; i < rdms_params_count(sel); i++) {
+		if (rdms_params_value(sel, i) == NULL)
+			return rdms__error(RDMS_EUSAGE, "selector %s cannot be null",
+			    rdms_params_name(sel, i));
+		rdms__buf_puts(b, "<w:Selector Name=\"");
+		rdms__buf_put_xml(b, rdms_params_name(sel, i));
+		rdms__buf_puts(b, "\">");
+		rdms__buf_put_xml(b, rdms_params_value(sel, i));
+		rdms__buf_puts(b, "</w:Selector>");
+	}
+	rdms__buf_puts(b, "</w:SelectorSet>");
+	return b->failed ? rdms__error_oom() : 0;
+}
+
+/* An element name must be an XML NCName; a raw call could pass anything. */
+static int
+check_ncname(const char *s, const char *what)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (!(*p == '_' || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p >= 0x80))
+		goto bad;
+	for (p++; *p; p++)
+		if (!(*p == '_' || *p == '-' || *p == '.' || (*p >= '0' && *p <= '9') ||
+		    (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p >= 0x80))
+			goto bad;
+	return 0;
+bad:
+	return rdms__error(RDMS_EUSAGE, "%s \"%s\" is not a valid XML name", what, s);
+}
+
+static int
+is_guid_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n >= 4 && strcmp(name + n - 4, "Guid") == 0) ||
+	    (n >= 5 && strcmp(name + n - 5, "Guids") == 0);
+}
+
+/* Check one parameter against the catalogue; *type gets its element type. */
+static int
+check_param(const rdms_method *m, const rdms_params *params, size_t i, rdms_type *type)
+{
+	const char *name = rdms_params_name(params, i), *closest, *ctype;
+	size_t j, count = 0;
+	int idx;
+
+	if ((idx = rdms__method_param_index(m, name, &closest)) < 0) {
+		if (closest)
+			return rdms__error(RDMS_EUSAGE,
+			    "%s has no parameter \"%s\"; did you mean %s?",
+			    rdms_method_name(m), name, closest);
+		return rdms__error(RDMS_EUSAGE,
+		    "%s has no parameter \"%s\" (see: rdmsctl describe CLASS %s)",
+		    rdms_method_name(m), name, rdms_method_name(m));
+	}
+	if (rdms_method_param_direction(m, (size_t)idx) == RDMS_DIR_OUT)
+		return rdms__error(RDMS_EUSAGE,
+		    "%s is an out parameter of %s: the server sets it, it cannot be passed",
+		    name, rdms_method_name(m));
+	ctype = rdms_method_param_type(m, (size_t)idx);
+	for (j = 0; j < rdms_params_count(params); j++)
+		if (strcmp(rdms_params_name(params, j), name) == 0)
+			count++;
+	if (count > 1 && strchr(ctype, '[') == NULL)
+		return rdms__error(RDMS_EUSAGE,
+		    "%s is given %zu times but is a single %s, not an array",
+		    name, count, ctype);
+	*type = rdms_type_from_name(ctype);
+	if (*type == RDMS_TYPE_STRING && is_guid_name(name))
+		*type = RDMS_TYPE_GUID;
+	return 0;
+}
+
+static int
+put_param(rdms_buf *b, const char *name, const char *value, rdms_type type)
+{
+	char *norm = NULL;
+	int rc;
+
+	rdms__buf_puts(b, "<p0:");
+	rdms__buf_puts(b, name);
+	if (value == NULL) {
+		rdms__buf_puts(b, " xsi:nil=\"true\"/>");
+		return 0;
+	}
+	if ((rc = rdms_value_normalize(&norm, type, value)) < 0) {
+		/* Prefix the message with the parameter it is about. */
+		char msg[768];
+
+		snprintf(msg, sizeof(msg), "%s", rdms_error_last()->message);
+		return rdms__error(rc, "%s: %s", name, msg);
+	}
+	rdms__buf_puts(b, ">");
+	/* WMI carries datetime values as cim:Datetime (DSP0230 8.2). */
+	if (type == RDMS_TYPE_DATETIME)
+		rdms__buf_puts(b, "<cim:Datetime>");
+	rdms__buf_put_xml(b, norm);
+	if (type == RDMS_TYPE_DATETIME)
+		rdms__buf_puts(b, "</cim:Datetime>");
+	rdms__buf_puts(b, "</p0:");
+	rdms__buf_puts(b, name);
+	rdms__buf_puts(b, ">");
+	rdms__free_secret(norm);
+	return 0;
+}
+
+int
+rdms_request_invoke(rdms_request **out, const char *cls, const char *method,
+                    const rdms_params *selectors, const rdms_params *params,
+                    const rdms_request_options *opts)
+{
+	rdms_buf uri = RDMS_BUF_INIT, action = RDMS_BUF_INIT, sel = RDMS_BUF_INIT;
+	rdms_buf body = RDMS_BUF_INIT;
+	const rdms_class *c = NULL;
+	const rdms_method *m = NULL;
+	int raw = opts && opts->raw, rc, observed;
+	size_t i;
+
+	*out = NULL;
+	if (cls == NULL || method == NULL)
+		return rdms__error(RDMS_EUSAGE, "class and method are required");
+	if ((rc = check_ncname(method, "method")) < 0)
+		return rc;
+	if (!raw) {
+		if ((c = rdms_catalog_class(cls)) == NULL) {
+			const rdms_class *near = rdms__closest_class(cls);
+
+			if (near)
+				return rdms__error(RDMS_EUSAGE,
+				    "unknown RDMS class \"%s\"; did you mean %s? "
+				    "(--raw calls a class outside the catalogue)",
+				    cls, rdms_class_name(near));
+			return rdms__error(RDMS_EUSAGE,
+			    "unknown RDMS class \"%s\" (rdmsctl describe lists them; "
+			    "--raw calls a class outside the catalogue)", cls);
+		}
+		if ((m = rdms_class_method(c, method)) == NULL) {
+			const rdms_method *near = rdms__closest_method(c, method);
+
+			if (near)
+				return rdms__error(RDMS_EUSAGE,
+				    "%s has no method \"%s\"; did you mean %s?",
+				    cls, method, rdms_method_name(near));
+			return rdms__error(RDMS_EUSAGE,
+			    "%s has no method \"%s\" (rdmsctl describe %s lists them)",
+			    cls, method, cls);
+		}
+		if (rdms_method_is_static(m, &observed)) {
+			if (rdms_params_count(selectors) > 0)
+				return rdms__error(RDMS_EUSAGE,
+				    "%s.%s is a static method%s: it takes no selectors; remove -s "
+				    "(or pass --raw to send them anyway)", cls, method,
+				    observed ? "" : " (inferred by the catalogue)");
+		} else {
+			char what[160];
+
+			snprintf(what, sizeof(what), "%s.%s is an instance method%s and",
+			    cls, method, observed ? "" : " (inferred by the catalogue)");
+			if ((rc = check_selectors(c, selectors, what)) < 0)
+				return rc;
+		}
+	}
+
+	if (opts && opts->resource_uri)
+		rdms__buf_puts(&uri, opts->resource_uri);
+	else if (c)
+		rdms__buf_puts(&uri, rdms_class_resource_uri(c));
+	else {
+		if ((rc = check_ncname(cls, "class")) < 0)
+			return rc;
+		rdms__buf_printf(&uri, "%s%s", RDMS_RESOURCE_URI_BASE, cls);
+	}
+	/* MS-WSMV 3.1.4.17: a custom action is the ResourceURI, "/", method. */
+	rdms__buf_printf(&action, "%s/%s", uri.ptr ? uri.ptr : "", method);
+	if ((rc = selector_set(&sel, selectors)) < 0)
+		goto done;
+
+	rdms__buf_printf(&body, "<p0:%s_INPUT xmlns:p0=\"", method);
+	rdms__buf_put_xml(&body, uri.ptr ? uri.ptr : "");
+	rdms__buf_puts(&body, "\" xmlns:xsi=\"" RDMS_NS_XSI "\" xmlns:cim=\"" NS_CIM "\">");
+	for (i = 0; i < rdms_params_count(params); i++) {
+		rdms_type type = RDMS_TYPE_UNKNOWN;
+		const char *name = rdms_params_name(params, i);
+
+		if ((rc = check_ncname(name, "parameter")) < 0)
+			goto done;
+		if (m && (rc = check_param(m, params, i, &type)) < 0)
+			goto done;
+		if ((rc = put_param(&body, name, rdms_params_value(params, i), type)) < 0)
+			goto done;
+	}
+	rdms__buf_printf(&body, "</p0:%s_INPUT>", method);
+	if (uri.failed || action.failed || body.failed) {
+		rc = rdms__error_oom();
+		goto done;
+	}
+	rc = build(out, rdms__tpl_invoke, RDMS_RESULT_INVOKE, uri.ptr, action.ptr, method,
+	    sel.ptr, body.ptr, NULL, 0, opts);
+done:
+	rdms__buf_free(&uri);
+	rdms__buf_free(&action);
+	rdms__buf_free(&sel);
+	body.secret = 1;
+	rdms__buf_free(&body);
+	return rc;
+}
+
+static int
+class_uri(rdms_buf *uri, const char *cls, const rdms_request_options *opts,
+          const rdms_class **cp)
+{
+	int rc;
+
+	*cp = NULL;
+	if (cls == NULL)
+		return rdms__error(RDMS_EUSAGE, "class is required");
+	if (opts && opts->resource_uri)
+		return rdms__buf_puts(uri, opts->resource_uri) < 0 ? rdms__error_oom() : 0;
+	if ((*cp = rdms_catalog_class(cls)) == NULL && !(opts && opts->raw)) {
+		const rdms_class *near = rdms__closest_class(cls);
+
+		return rdms__error(RDMS_EUSAGE, "unknown RDMS class \"%s\"%s%s%s", cls,
+		    near ? "; did you mean " : "", near ? rdms_class_name(near) : "",
+		    near ? "?" : " (--raw calls a class outside the catalogue)");
+	}
+	if (*cp)
+		rdms__buf_puts(uri, rdms_class_resource_uri(*cp));
+	else if ((rc = check_ncname(cls, "class")) < 0)
+		return rc;
+	else
+		rdms__buf_printf(uri, "%s%s", RDMS_RESOURCE_URI_BASE, cls);
+	return uri->failed ? rdms__error_oom() : 0;
+}
+
+int
+rdms_request_get(rdms_request **out, const char *cls, const rdms_params *selectors,
+                 const rdms_request_options *opts)
+{
+	rdms_buf uri = RDMS_BUF_INIT, sel = RDMS_BUF_INIT;
+	const rdms_class *c;
+	int rc;
+
+	*out = NULL;
+	if ((rc = class_uri(&uri, cls, opts, &c)) < 0)
+		goto done;
+	if (c && rdms_class_key_count(c) > 0 && !(opts && opts->raw) &&
+	    (rc = check_selectors(c, selectors, "Get of a keyed class")) < 0)
+		goto done;
+	if ((rc = selector_set(&sel, selectors)) < 0)
+		goto done;
+	rc = build(out, rdms__tpl_get, RDMS_RESULT_GET, uri.ptr, ACTION_GET, NULL, sel.ptr,
+	    NULL, NULL, 0, opts);
+done:
+	rdms__buf_free(&uri);
+	rdms__buf_free(&sel);
+	return rc;
+}
+
+int
+rdms_request_enumerate(rdms_request **out, const char *cls, unsigned int max_elements,
+                       const rdms_request_options *opts)
+{
+	rdms_buf uri = RDMS_BUF_INIT;
+	const rdms_class *c;
+	int rc;
+
+	*out = NULL;
+	if ((rc = class_uri(&uri, cls, opts, &c)) == 0)
+		rc = build(out, rdms__tpl_enumerate, RDMS_RESULT_ENUMERATE, uri.ptr,
+		    ACTION_ENUMERATE, NULL, NULL, NULL, NULL, max_elements, opts);
+	rdms__buf_free(&uri);
+	return rc;
+}
+
+int
+rdms_request_pull(rdms_request **out, const char *cls, const char *context,
+                  unsigned int max_elements, const rdms_request_options *opts)
+{
+	rdms_buf uri = RDMS_BUF_INIT;
+	const rdms_class *c;
+	int rc;
+
+	*out = NULL;
+	if (context == NULL || *context == '\0')
+		return rdms__error(RDMS_EUSAGE, "Pull needs the EnumerationContext of an Enumerate");
+	if ((rc = class_uri(&uri, cls, opts, &c)) == 0)
+		rc = build(out, rdms__tpl_pull, RDMS_RESULT_ENUMERATE, uri.ptr, ACTION_PULL,
+		    NULL, NULL, NULL, context, max_elements, opts);
+	rdms__buf_free(&uri);
+	return rc;
+}
+
+int
+rdms_request_identify(rdms_request **out)
+{
+	rdms_request *r;
+
+	*out = NULL;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return rdms__error_oom();
+	r->kind = RDMS_RESULT_IDENTIFY;
+	r->len = strlen(rdms__tpl_identify);
+	r->body = rdms__strdup(rdms__tpl_identify);
+	r->message_id = rdms__strdup("");
+	r->action = rdms__strdup("");
+	r->resource_uri = rdms__strdup("");
+	if (!r->body || !r->message_id || !r->action || !r->resource_uri) {
+		rdms_request_free(r);
+		return rdms__error_oom();
+	}
+	*out = r;
+	return 0;
+}

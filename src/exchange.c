@@ -1,0 +1,520 @@
+/*
+ * exchange.c - one POST as the server sees it: authentication legs
+ * (RFC 4559 section 5), the connection-bound shortcut, safe retries
+ * and errors that say what to do.
+ */
+#include "transport-int.h"
+
+#include <openssl/x509_vfy.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* More legs than any mechanism needs (NTLM in SPNEGO uses 3). */
+#define MAX_LEGS 6
+/* Connection changes we follow before giving up. */
+#define MAX_RESTARTS 2
+
+static int
+parse_url(rdms_transport *t)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL;
+	int rc = 0;
+
+	if (u == NULL)
+		return rdms__error_oom();
+	if (curl_url_set(u, CURLUPART_URL, t->url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK) {
+		rc = rdms__error(RDMS_EUSAGE, "invalid URL \"%s\"; use https://host:5986/wsman",
+		                 t->url);
+		goto out;
+	}
+	if (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0) {
+		rc = rdms__error(RDMS_EUSAGE, "unsupported URL scheme \"%s\" in %s; use https://",
+		                 scheme, t->url);
+		goto out;
+	}
+	t->https = strcmp(scheme, "https") == 0;
+	t->port = strtol(port, NULL, 10);
+	/* "[::1]" -> "::1" for the SPN and messages. */
+	if (host[0] == '[' && strlen(host) > 2)
+		t->host = rdms__strndup(host + 1, strlen(host) - 2);
+	else
+		t->host = rdms__strdup(host);
+	if (t->host == NULL)
+		rc = rdms__error_oom();
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+static int
+check_policy(const rdms_transport *t, const rdms_options *o)
+{
+	if (t->auth == RDMS_AUTH_BASIC && !t->https && !o->allow_basic_http)
+		return rdms__error(RDMS_EUSAGE, "Basic authentication over http:// would send the "
+		                   "password in clear text; use https:// (or allow it explicitly)");
+	if (t->auth == RDMS_AUTH_NONE || t->auth == RDMS_AUTH_BASIC)
+		return 0;
+	/* Sealed messages on http:// (MS-WSMV 2.2.9.1.1) are not implemented
+	 * by this transport; refuse rather than send SOAP in clear. */
+	if (!t->https && o->encrypt != RDMS_ENCRYPT_NEVER && !o->allow_unencrypted)
+		return rdms__error(RDMS_ENOTSUP, "message encryption on http:// is not "
+		                   "supported; use https:// (port 5986) or allow unencrypted "
+		                   "messages explicitly");
+	if (t->https && o->encrypt == RDMS_ENCRYPT_ALWAYS)
+		return rdms__error(RDMS_ENOTSUP, "message encryption inside https:// is not "
+		                   "supported; TLS already protects the messages");
+	return 0;
+}
+
+int
+rdms__transport_new(rdms_transport **out, const char *url, const rdms_options *o)
+{
+	rdms_gss_config gc;
+	rdms_transport *t;
+	char *target = NULL;
+	int rc, is_principal = 0;
+
+	*out = NULL;
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return rdms__error_oom();
+	t->authed_fd = t->ctx_fd = t->cur_fd = t->last_fd = CURL_SOCKET_BAD;
+	t->auth = o->auth;
+	t->trace = o->trace;
+	t->trace_ud = o->trace_ud;
+	t->max_response = o->max_response ? o->max_response : RDMS_DEFAULT_MAX_RESPONSE;
+	t->timeout_sec = o->timeout_sec ? o->timeout_sec : RDMS_DEFAULT_TIMEOUT;
+	t->connect_timeout_sec = o->connect_timeout_sec ? o->connect_timeout_sec : 30;
+	t->url = rdms__strdup(url);
+	t->user = o->username ? rdms__strdup(o->username) : NULL;
+	if (t->url == NULL || (o->username && t->user == NULL)) {
+		rc = rdms__error_oom();
+		goto fail;
+	}
+	if ((rc = parse_url(t)) < 0 || (rc = check_policy(t, o)) < 0)
+		goto fail;
+	if (t->auth > RDMS_AUTH_NONE) {
+		rc = rdms__error(RDMS_EUSAGE, "unknown authentication method %d", (int)t->auth);
+		goto fail;
+	}
+
+	t->headers = curl_slist_append(NULL, "Content-Type: application/soap+xml;charset=UTF-8");
+	/* No "Expect: 100-continue": the envelope goes in the same flight. */
+	if (t->headers != NULL)
+		t->headers = curl_slist_append(t->headers, "Expect:");
+	if (t->headers != NULL)
+		t->headers = curl_slist_append(t->headers, "Authorization:");
+	if (t->headers == NULL) {
+		rc = rdms__error_oom();
+		goto fail;
+	}
+	for (t->slot = t->headers; t->slot->next != NULL; t->slot = t->slot->next)
+		;
+
+	if (t->auth == RDMS_AUTH_BASIC) {
+		rc = rdms__auth_basic_header(&t->basic, o->username, o->password);
+		if (rc < 0)
+			goto fail;
+	} else if (t->auth != RDMS_AUTH_NONE) {
+		rc = rdms__auth_spn(&target, &t->spn, &is_principal, o->spn, t->host);
+		if (rc < 0)
+			goto fail;
+		memset(&gc, 0, sizeof(gc));
+		gc.auth = t->auth;
+		gc.username = o->username;
+		gc.password = o->password;
+		gc.keytab = o->keytab;
+		gc.target = target;
+		gc.target_is_principal = is_principal;
+		gc.spn_display = t->spn;
+		rc = rdms__gss_new(&t->gss, &gc);
+		if (rc < 0)
+			goto fail;
+	}
+
+	t->curl = curl_easy_init();
+	if (t->curl == NULL) {
+		rc = rdms__error(RDMS_EINTERNAL, "cannot create a libcurl handle; was rdms_init() "
+		                 "called?");
+		goto fail;
+	}
+	if ((rc = rdms__transport_setup(t, o)) < 0)
+		goto fail;
+	if (t->gss != NULL && t->trace != NULL) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "authenticating with %s as %s to %s\n",
+		         rdms__gss_mech_name(t->gss), rdms__gss_client(t->gss), t->spn);
+		rdms__transport_trace(t, msg);
+	}
+	free(target);
+	*out = t;
+	return 0;
+fail:
+	free(target);
+	rdms__transport_free(t);
+	return rc;
+}
+
+void
+rdms__transport_free(rdms_transport *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	if (t->curl != NULL)
+		curl_easy_cleanup(t->curl);
+	if (t->slot != NULL && t->slot->data != NULL)
+		rdms__wipe(t->slot->data, strlen(t->slot->data));
+	curl_slist_free_all(t->headers);
+	rdms__gss_free(t->gss);
+	rdms__buf_free(&t->basic);
+	rdms__buf_free(&t->resp);
+	rdms__buf_free(&t->pending);
+	for (i = 0; i < RDMS_AUTH_MAX_CHALLENGES; i++)
+		free(t->www[i]);
+	free(t->server_tok);
+	free(t->ctype);
+	free(t->url);
+	free(t->host);
+	free(t->user);
+	free(t->spn);
+	free(t);
+}
+
+void
+rdms__transport_stats(const rdms_transport *t, rdms_session_stats *st)
+{
+	*st = t->stats;
+	st->requests = t->sent;
+}
+
+void
+rdms__http_reply_clear(rdms_http_reply *r)
+{
+	free(r->content_type);
+	rdms__buf_free(&r->body);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ---- errors from libcurl ---- */
+
+static int
+tls_fail(rdms_transport *t)
+{
+	long vr = 0;
+
+	curl_easy_getinfo(t->curl, CURLINFO_SSL_VERIFYRESULT, &vr);
+	/* libcurl checks the name itself and says so only in its text. */
+	if (strstr(t->errbuf, "subject name") != NULL || strstr(t->errbuf, "host name") != NULL)
+		return rdms__error(RDMS_ETLS, "the server certificate of %s:%ld is not valid for "
+		                   "the name \"%s\" (%s); connect with a name the certificate "
+		                   "lists, or fix its subjectAltName", t->host, t->port, t->host,
+		                   t->errbuf);
+	switch (vr) {
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		return rdms__error(RDMS_ETLS, "the server certificate of %s:%ld has expired; "
+		                   "renew it on the server (%s)", t->host, t->port, t->errbuf);
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		return rdms__error(RDMS_ETLS, "the server certificate of %s:%ld is not valid yet; "
+		                   "check the clocks (%s)", t->host, t->port, t->errbuf);
+	case X509_V_ERR_HOSTNAME_MISMATCH:
+		return rdms__error(RDMS_ETLS, "the server certificate of %s:%ld is not valid for "
+		                   "the name \"%s\"; connect with a name the certificate lists",
+		                   t->host, t->port, t->host);
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+		return rdms__error(RDMS_ETLS, "the server certificate of %s:%ld is not trusted "
+		                   "(%s); pass the CA that issued it with --cacert FILE",
+		                   t->host, t->port, X509_verify_cert_error_string(vr));
+	default:
+		break;
+	}
+	return rdms__error(RDMS_ETLS, "TLS verification of %s:%ld failed: %s; check the "
+	                   "certificate or pass its CA with --cacert FILE", t->host, t->port,
+	                   vr != X509_V_OK ? X509_verify_cert_error_string(vr) : t->errbuf);
+}
+
+static int
+curl_fail(rdms_transport *t, int code)
+{
+	CURLcode rc = (CURLcode)code;
+	const char *detail = t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc);
+	curl_off_t connect_us = 0;
+
+	if (t->cb_error < 0)
+		return t->cb_error;   /* recorded by the prereq callback */
+	if (t->too_big)
+		return rdms__error(RDMS_ETOOBIG, "the response from %s:%ld is larger than %zu "
+		                   "bytes; raise the limit if this is expected", t->host, t->port,
+		                   t->max_response);
+	if (t->resend_refused)
+		return rdms__error(RDMS_ESEND, "the connection to %s:%ld was lost after the "
+		                   "request was sent; not sent again because the server may have "
+		                   "run it (check its state before retrying)", t->host, t->port);
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return rdms__error(RDMS_ERESOLVE, "cannot resolve the host name \"%s\" (%s); check "
+		                   "the name and DNS", t->host, detail);
+	case CURLE_COULDNT_CONNECT:
+		return rdms__error(RDMS_ECONNECT, "cannot connect to %s:%ld (%s); check that the "
+		                   "host is up and WinRM listens there (HTTPS: 5986)", t->host,
+		                   t->port, detail);
+	case CURLE_OPERATION_TIMEDOUT:
+		curl_easy_getinfo(t->curl, CURLINFO_CONNECT_TIME_T, &connect_us);
+		if (connect_us == 0)
+			return rdms__error(RDMS_ETIMEOUT, "connecting to %s:%ld timed out after %u s; "
+			                   "check the host, port and firewall", t->host, t->port,
+			                   t->connect_timeout_sec);
+		return rdms__error(RDMS_ETIMEOUT, "no answer from %s:%ld within %u s; the "
+		                   "operation may still run on the server; raise --timeout",
+		                   t->host, t->port, t->timeout_sec + 30);
+	case CURLE_PEER_FAILED_VERIFICATION:
+		return tls_fail(t);
+	case CURLE_SSL_CONNECT_ERROR:
+		return rdms__error(RDMS_ETLS, "TLS handshake with %s:%ld failed (%s); is it an "
+		                   "HTTPS listener?", t->host, t->port, detail);
+	case CURLE_SSL_CACERT_BADFILE:
+		return rdms__error(RDMS_ETLS, "cannot read the CA file (%s); check --cacert",
+		                   detail);
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+		return rdms__error(RDMS_ESEND, "the connection to %s:%ld broke (%s)", t->host,
+		                   t->port, detail);
+	case CURLE_WRITE_ERROR:
+	case CURLE_OUT_OF_MEMORY:
+		return rdms__error_oom();
+	default:
+		return rdms__error(RDMS_ECONNECT, "HTTP request to %s:%ld failed: %s", t->host,
+		                   t->port, detail);
+	}
+}
+
+/* ---- the exchange ---- */
+
+static int
+gather(rdms_transport *t, rdms_challenge *c, size_t *n)
+{
+	size_t i;
+	int rc;
+
+	*n = 0;
+	for (i = 0; i < t->nwww; i++) {
+		rc = rdms__auth_parse(t->www[i], strlen(t->www[i]), c, RDMS_AUTH_MAX_CHALLENGES, n);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The server's Negotiate (or WinRM's "Kerberos") token, or NULL. */
+static const rdms_challenge *
+negotiate_token(const rdms_challenge *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (c[i].token != NULL && ((c[i].scheme_len == 9 &&
+		    strncasecmp(c[i].scheme, "Negotiate", 9) == 0) ||
+		    (c[i].scheme_len == 8 && strncasecmp(c[i].scheme, "Kerberos", 8) == 0)))
+			return &c[i];
+	return NULL;
+}
+
+static int
+take_token(rdms_transport *t, const rdms_challenge *ch)
+{
+	free(t->server_tok);
+	t->server_tok = NULL;
+	return rdms__b64_decode(&t->server_tok, &t->server_tok_len, ch->token, ch->token_len,
+	                        RDMS_AUTH_MAX_TOKEN);
+}
+
+static int
+rejected(rdms_transport *t, const rdms_challenge *c, size_t n, int legs)
+{
+	rdms_buf offered = RDMS_BUF_INIT;
+	const char *who = t->gss ? rdms__gss_client(t->gss) : (t->user ? t->user : "(none)");
+	int rc;
+
+	rdms__auth_list_schemes(&offered, c, n);
+	if (t->auth == RDMS_AUTH_NONE)
+		rc = rdms__error(RDMS_EAUTH, "the server requires authentication (it offers: %s); "
+		                 "pass -u USER and --auth", offered.ptr ? offered.ptr : "none");
+	else if (t->auth == RDMS_AUTH_BASIC)
+		rc = rdms__error(RDMS_EAUTH, "the server rejected Basic authentication for %s (it "
+		                 "offers: %s); check the user name and password, and that Basic "
+		                 "is enabled on the server", who, offered.ptr ? offered.ptr : "none");
+	else if (rdms__auth_find(c, n, "Negotiate") == NULL &&
+	         rdms__auth_find(c, n, "Kerberos") == NULL)
+		rc = rdms__error(RDMS_EAUTH, "the server does not offer Negotiate authentication "
+		                 "(it offers: %s); enable Negotiate/Kerberos on the server or choose "
+		                 "a method it offers with --auth", offered.ptr ? offered.ptr : "none");
+	else if (rdms__gss_mech(t->gss) == RDMS_MECH_NTLM)
+		rc = rdms__error(RDMS_EAUTH, "the server rejected the NTLM credentials of %s%s; "
+		                 "check the user name (DOMAIN\\user) and the password", who,
+		                 legs > 1 ? "" : " before the challenge");
+	else
+		rc = rdms__error(RDMS_EAUTH, "the server rejected the Kerberos ticket of %s for %s; "
+		                 "check that %s is the server's SPN (--spn) and that the server's "
+		                 "keytab is current", who, t->spn, t->spn);
+	rdms__buf_free(&offered);
+	rdms__error_http(401);
+	return rc;
+}
+
+/* The reply that ended the legs may carry the server's last token (the
+ * Kerberos AP-REP proves the server's identity, RFC 4559 section 5). */
+static int
+finish_auth(rdms_transport *t, const rdms_challenge *c, size_t n, long status)
+{
+	const rdms_challenge *ch = negotiate_token(c, n);
+	rdms_buf tok = RDMS_BUF_INIT;
+	int complete = 0, rc;
+
+	if (ch != NULL && !rdms__gss_complete(t->gss)) {
+		if ((rc = take_token(t, ch)) < 0)
+			return rc;
+		rc = rdms__gss_step(t->gss, t->server_tok, t->server_tok_len, NULL, 0, &tok,
+		                    &complete);
+		rdms__buf_free(&tok);
+		if (rc < 0)
+			return rc;
+	}
+	/* A success must come with the proof; an error answer (a SOAP fault
+	 * with 500, say) may lack it and is passed on as it is. */
+	if (!rdms__gss_complete(t->gss) && rdms__gss_mech(t->gss) == RDMS_MECH_KRB5 &&
+	    status / 100 == 2)
+		return rdms__error(RDMS_EAUTH, "the server answered without proving its identity "
+		                   "as %s (no Kerberos reply token)", t->spn);
+	t->authed_fd = t->ctx_fd;
+	t->authed_port = t->ctx_port;
+	return 0;
+}
+
+/* Kerberos took one leg; a token on a 401 is the server's AP-REP (or
+ * SPNEGO's last word). Take it now: once the context is complete, the
+ * server knew who we are and still said 401, which no retry changes.
+ * A token still to send waits in t->pending for the prereq callback. */
+static int
+krb5_reply(rdms_transport *t)
+{
+	int complete = 0, rc;
+
+	t->pending.len = 0;
+	rc = rdms__gss_step(t->gss, t->server_tok, t->server_tok_len, NULL, 0, &t->pending,
+	                    &complete);
+	if (rc < 0)
+		return rc;
+	if (complete && t->pending.len == 0) {
+		rc = rdms__error(RDMS_EAUTH, "the server authenticated %s but refused access "
+		                 "(HTTP 401); check that the account may use WinRM on %s (e.g. "
+		                 "the Remote Management Users group)", rdms__gss_client(t->gss),
+		                 t->host);
+		rdms__error_http(401);
+		return rc;
+	}
+	t->have_pending = 1;
+	return 0;
+}
+
+int
+rdms__transport_post(rdms_transport *t, const char *body, size_t len, rdms_http_reply *r)
+{
+	rdms_challenge c[RDMS_AUTH_MAX_CHALLENGES];
+	const rdms_challenge *ch;
+	int restarts = 0, reauth = 0, legs = 0, rc, empty;
+	size_t n;
+	long status = 0;
+
+	memset(r, 0, sizeof(*r));
+	t->plan = t->gss == NULL ? PLAN_PLAIN
+	        : t->authed_fd != CURL_SOCKET_BAD ? PLAN_AUTHED : PLAN_FIRST;
+	for (;;) {
+		/* NTLM's NEGOTIATE leg never carries the envelope: the server
+		 * cannot accept it before AUTHENTICATE. */
+		empty = t->plan == PLAN_FIRST && rdms__gss_mech(t->gss) == RDMS_MECH_NTLM;
+		if (t->plan == PLAN_PLAIN && (rc = rdms__transport_slot_plain(t)) < 0)
+			return rc;
+		rc = rdms__transport_perform(t, empty ? "" : body, empty ? 0 : len);
+		if (rc == CURLE_ABORTED_BY_CALLBACK && t->conn_changed) {
+			/* A new connection: nothing was sent on it yet. */
+			if (++restarts > MAX_RESTARTS)
+				return rdms__error(RDMS_ESEND, "the server at %s:%ld keeps closing the "
+				                   "connection during authentication", t->host, t->port);
+			t->authed_fd = CURL_SOCKET_BAD;
+			t->plan = PLAN_FIRST;
+			legs = 0;
+			continue;
+		}
+		if (rc != CURLE_OK)
+			return curl_fail(t, rc);
+		curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+		n = 0;
+		if ((rc = gather(t, c, &n)) < 0)
+			return rc;
+		if (status == 401) {
+			if (t->plan == PLAN_PLAIN)
+				return rejected(t, c, n, legs);
+			if (t->plan == PLAN_AUTHED) {
+				/* The server dropped the connection's authentication;
+				 * it refused the body, so sending it again is safe. */
+				if (reauth++)
+					return rejected(t, c, n, legs);
+				rdms__transport_trace(t, "authentication of the connection was "
+				                      "refused; authenticating again\n");
+				t->authed_fd = CURL_SOCKET_BAD;
+				t->plan = PLAN_FIRST;
+				continue;
+			}
+			ch = negotiate_token(c, n);
+			if (ch == NULL || rdms__gss_complete(t->gss))
+				return rejected(t, c, n, legs + 1);
+			if (++legs > MAX_LEGS)
+				return rdms__error(RDMS_EAUTH, "authentication with %s:%ld did not finish "
+				                   "after %d rounds", t->host, t->port, MAX_LEGS);
+			if ((rc = take_token(t, ch)) < 0)
+				return rc;
+			t->stats.auth_rounds++;
+			t->plan = PLAN_NEXT;
+			if (rdms__gss_mech(t->gss) == RDMS_MECH_KRB5 && (rc = krb5_reply(t)) < 0)
+				return rc;
+			continue;
+		}
+		if (t->plan == PLAN_FIRST || t->plan == PLAN_NEXT) {
+			if ((rc = finish_auth(t, c, n, status)) < 0)
+				return rc;
+			if (empty && len > 0) {
+				/* The server took the empty NEGOTIATE leg without asking
+				 * for more: it does not authenticate; send the body. */
+				t->plan = PLAN_AUTHED;
+				continue;
+			}
+		}
+		break;
+	}
+	r->status = status;
+	r->content_type = t->ctype;
+	t->ctype = NULL;
+	r->body = t->resp;
+	memset(&t->resp, 0, sizeof(t->resp));
+	if (r->body.ptr == NULL && rdms__buf_put(&r->body, "", 0) < 0)
+		return rdms__error_oom();
+	if (r->body.ptr == NULL || r->body.failed)
+		return rdms__error_oom();
+	return 0;
+}

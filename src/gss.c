@@ -1,0 +1,466 @@
+/*
+ * gss.c - the GSSAPI initiator behind "Authorization: Negotiate"
+ * (RFC 4559): Kerberos (MIT krb5), NTLM (gss-ntlmssp) and SPNEGO
+ * (RFC 4178) restricted to one of them with gss_set_neg_mechs.
+ *
+ * --auth kerberos sends raw krb5 tokens and --auth ntlm raw NTLMSSP
+ * messages under the Negotiate scheme; WinRM accepts both there
+ * (MS-WSMV 2.2.9.1 / the HTTP.sys Negotiate package detects the
+ * mechanism from the token) and so does an MIT acceptor. --auth
+ * negotiate wraps the chosen one in SPNEGO.
+ */
+#include "auth.h"
+
+#include <gssapi/gssapi.h>
+#include <gssapi/gssapi_ext.h>
+#include <gssapi/gssapi_krb5.h>
+#include <krb5/krb5.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 1.3.6.1.4.1.311.2.2.10, gss-ntlmssp (MS-NLMP) */
+static gss_OID_desc ntlm_oid = { 10, (void *)"\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a" };
+/* 1.3.6.1.5.5.2, SPNEGO */
+static gss_OID_desc spnego_oid = { 6, (void *)"\x2b\x06\x01\x05\x05\x02" };
+/* 1.2.840.113554.1.2.2, Kerberos 5 */
+static gss_OID_desc krb5_oid = { 9, (void *)"\x2a\x86\x48\x86\xf7\x12\x01\x02\x02" };
+
+/* Integrity and confidentiality are asked for so that the same context
+ * can seal messages on http:// (MS-WSMV 2.2.9.1.1). */
+#define REQ_FLAGS (GSS_C_MUTUAL_FLAG | GSS_C_SEQUENCE_FLAG | GSS_C_REPLAY_FLAG | \
+                   GSS_C_INTEG_FLAG | GSS_C_CONF_FLAG)
+
+struct rdms_gss {
+	rdms_mech mech;
+	int spnego;
+	gss_cred_id_t cred;
+	gss_ctx_id_t ctx;
+	gss_name_t target;
+	int started, complete;
+	char *client;
+	char *spn;
+	char ccache[64];     /* MEMORY: cache for keytab credentials */
+};
+
+static gss_OID
+mech_oid(rdms_mech m)
+{
+	return m == RDMS_MECH_NTLM ? &ntlm_oid : &krb5_oid;
+}
+
+/* Append every message gss_display_status has for one status code. */
+static void
+status_text(rdms_buf *b, OM_uint32 code, int type, gss_OID mech)
+{
+	OM_uint32 maj, min, ctx = 0;
+	gss_buffer_desc msg;
+	int first = 1;
+
+	do {
+		maj = gss_display_status(&min, code, type, mech, &ctx, &msg);
+		if (GSS_ERROR(maj))
+			break;
+		rdms__buf_printf(b, "%s%.*s", first ? "" : "; ", (int)msg.length,
+		                 (const char *)msg.value);
+		first = 0;
+		gss_release_buffer(&min, &msg);
+	} while (ctx != 0);
+}
+
+static const char *
+ccache_name(void)
+{
+	const char *c = getenv("KRB5CCNAME");
+
+	return c != NULL && *c != '\0' ? c : "the default credential cache";
+}
+
+/* Turn a failed GSSAPI call into an error that says what to do. Both
+ * codes are shown as gss_display_status renders them. */
+static int
+gss_fail(const rdms_gss *g, const char *what, OM_uint32 maj, OM_uint32 min, gss_OID mech)
+{
+	rdms_buf t = RDMS_BUF_INIT;
+	const char *text, *who = g->client ? g->client : "the user";
+	long m = (long)(int32_t)min;
+	int rc;
+
+	status_text(&t, maj, GSS_C_GSS_CODE, GSS_C_NO_OID);
+	if (min != 0) {
+		rdms__buf_puts(&t, "; ");
+		status_text(&t, min, GSS_C_MECH_CODE, mech);
+	}
+	rdms__buf_printf(&t, " (major 0x%08x, minor %ld)", (unsigned)maj, m);
+	text = t.failed || t.ptr == NULL ? "(no text)" : t.ptr;
+
+	if (m == KRB5_FCC_NOFILE || m == KRB5_CC_NOTFOUND || m == KRB5_CC_END)
+		rc = rdms__error(RDMS_ENOCRED, "no Kerberos ticket%s%s in %s; run kinit%s%s or "
+		                 "pass a password (--password-file) or a keytab (--keytab) [%s]",
+		                 g->client ? " for " : "", g->client ? g->client : "",
+		                 ccache_name(), g->client ? " " : "", g->client ? g->client : "",
+		                 text);
+	else if (m == KRB5KRB_AP_ERR_TKT_EXPIRED)
+		rc = rdms__error(RDMS_ENOCRED, "the Kerberos ticket of %s in %s has expired; run "
+		                 "kinit again [%s]", who, ccache_name(), text);
+	else if (m == KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN)
+		rc = rdms__error(RDMS_EAUTH, "the KDC does not know the service principal %s; "
+		                 "register it for the server (setspn -S %s HOST) or name the right "
+		                 "one with --spn [%s]", g->spn, g->spn, text);
+	else if (m == KRB5KRB_AP_ERR_SKEW)
+		rc = rdms__error(RDMS_EAUTH, "clock skew too great between this machine and the "
+		                 "KDC or server; synchronise the clocks (NTP) [%s]", text);
+	else if (m == KRB5KDC_ERR_PREAUTH_FAILED || m == KRB5KRB_AP_ERR_BAD_INTEGRITY)
+		rc = rdms__error(RDMS_EAUTH, "the KDC rejected the password for %s; check the "
+		                 "password [%s]", who, text);
+	else if (m == KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN)
+		rc = rdms__error(RDMS_EAUTH, "the KDC does not know the user %s; check -u "
+		                 "(user@REALM) [%s]", who, text);
+	else if (m == KRB5_KDC_UNREACH)
+		rc = rdms__error(RDMS_ECONNECT, "cannot reach a KDC for %s; check the realm's "
+		                 "kdc entries in krb5.conf (KRB5_CONFIG) [%s]", who, text);
+	else if (m == KRB5_REALM_UNKNOWN || m == KRB5_REALM_CANT_RESOLVE)
+		rc = rdms__error(RDMS_EAUTH, "no KDC is configured for the realm of %s; add it to "
+		                 "krb5.conf or use DOMAIN\\user with --auth ntlm [%s]", who, text);
+	else if (m == KRB5_KT_NOTFOUND || m == KRB5_KT_END)
+		rc = rdms__error(RDMS_ENOCRED, "the keytab has no key for %s; check --keytab and "
+		                 "-u [%s]", who, text);
+	else if (GSS_ROUTINE_ERROR(maj) == GSS_S_NO_CRED)
+		rc = rdms__error(RDMS_ENOCRED, "%s: no usable credentials for %s; run kinit or "
+		                 "pass a password [%s]", what, who, text);
+	else
+		rc = rdms__error(RDMS_EAUTH, "%s: %s", what, text);
+	rdms__buf_free(&t);
+	return rc;
+}
+
+/* Failures of a Kerberos first leg that NTLM may get around; a wrong
+ * password or a skewed clock would fail there too, or hide the cause. */
+static int
+krb5_fallback_ok(void)
+{
+	const char *m = rdms_error_last()->message;
+
+	return rdms_error_last()->code == RDMS_ENOCRED || rdms_error_last()->code == RDMS_ECONNECT ||
+	       strstr(m, "does not know") != NULL || strstr(m, "no KDC is configured") != NULL;
+}
+
+static int
+import_name(gss_name_t *out, const char *s, gss_OID type)
+{
+	gss_buffer_desc b = { strlen(s), (void *)s };
+	OM_uint32 maj, min;
+
+	maj = gss_import_name(&min, &b, type, out);
+	if (GSS_ERROR(maj))
+		return rdms__error(RDMS_EUSAGE, "cannot use \"%s\" as a name (GSS major 0x%08x)",
+		                   s, (unsigned)maj);
+	return 0;
+}
+
+/* Kerberos wants user@REALM; "DOMAIN\user" becomes user@DOMAIN. */
+static char *
+krb5_user(const char *u)
+{
+	const char *bs = strchr(u, '\\');
+	rdms_buf b = RDMS_BUF_INIT;
+	const char *p;
+
+	if (bs == NULL)
+		return rdms__strdup(u);
+	rdms__buf_printf(&b, "%s@", bs + 1);
+	for (p = u; p < bs; p++) {
+		char c = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+		rdms__buf_put(&b, &c, 1);
+	}
+	return b.failed ? (rdms__buf_free(&b), NULL) : rdms__buf_detach(&b, NULL);
+}
+
+static int
+acquire(rdms_gss *g, const rdms_gss_config *c, rdms_mech m)
+{
+	gss_OID_set_desc mechs = { 1, g->spnego ? &spnego_oid : mech_oid(m) };
+	gss_OID_set_desc neg = { 1, mech_oid(m) };
+	gss_key_value_element_desc el[2];
+	gss_key_value_set_desc store = { 0, el };
+	gss_name_t name = GSS_C_NO_NAME;
+	OM_uint32 maj, min;
+	char *user = NULL;
+	int rc = 0;
+
+	g->mech = m;
+	free(g->client);
+	g->client = NULL;
+	if (c->username != NULL) {
+		user = m == RDMS_MECH_KRB5 ? krb5_user(c->username) : rdms__strdup(c->username);
+		if (user == NULL)
+			return rdms__error_oom();
+		g->client = user;
+		/* GSS_C_NT_USER_NAME suits both mechanisms (and SPNEGO's
+		 * union name); Kerberos parses it as a principal. */
+		rc = import_name(&name, user, GSS_C_NT_USER_NAME);
+		if (rc < 0)
+			return rc;
+	}
+	if (c->password != NULL && (m == RDMS_MECH_NTLM || c->keytab == NULL)) {
+		gss_buffer_desc pw = { strlen(c->password), (void *)c->password };
+
+		/* MIT keeps the resulting tickets in a private memory cache:
+		 * nothing is written to disk. */
+		maj = gss_acquire_cred_with_password(&min, name, &pw, GSS_C_INDEFINITE, &mechs,
+		                                     GSS_C_INITIATE, &g->cred, NULL, NULL);
+	} else if (m == RDMS_MECH_NTLM) {
+		rc = rdms__error(RDMS_ENOCRED, "NTLM needs a password; pass --password-file FILE "
+		                 "or set RDMSCTL_PASSWORD");
+		goto out;
+	} else if (c->keytab != NULL) {
+		snprintf(g->ccache, sizeof(g->ccache), "MEMORY:rdms-%p", (void *)g);
+		el[0].key = "client_keytab";
+		el[0].value = c->keytab;
+		el[1].key = "ccache";
+		el[1].value = g->ccache;
+		store.count = 2;
+		maj = gss_acquire_cred_from(&min, name, GSS_C_INDEFINITE, &mechs, GSS_C_INITIATE,
+		                            &store, &g->cred, NULL, NULL);
+	} else {
+		maj = gss_acquire_cred(&min, name, GSS_C_INDEFINITE, &mechs, GSS_C_INITIATE,
+		                       &g->cred, NULL, NULL);
+	}
+	if (GSS_ERROR(maj)) {
+		rc = gss_fail(g, "cannot get credentials", maj, min, mech_oid(m));
+		goto out;
+	}
+	if (g->client == NULL) {
+		gss_name_t n = GSS_C_NO_NAME;
+		gss_buffer_desc d = GSS_C_EMPTY_BUFFER;
+		OM_uint32 m2;
+
+		if (!GSS_ERROR(gss_inquire_cred(&m2, g->cred, &n, NULL, NULL, NULL)) &&
+		    !GSS_ERROR(gss_display_name(&m2, n, &d, NULL)))
+			g->client = rdms__strndup(d.value, d.length);
+		gss_release_buffer(&m2, &d);
+		gss_release_name(&m2, &n);
+	}
+	if (g->spnego) {
+		maj = gss_set_neg_mechs(&min, g->cred, &neg);
+		if (GSS_ERROR(maj))
+			rc = gss_fail(g, "cannot restrict SPNEGO", maj, min, &spnego_oid);
+	}
+out:
+	gss_release_name(&min, &name);
+	return rc;
+}
+
+static void
+release(rdms_gss *g)
+{
+	OM_uint32 min;
+
+	rdms__gss_reset(g);
+	if (g->cred != GSS_C_NO_CREDENTIAL)
+		gss_release_cred(&min, &g->cred);
+	g->cred = GSS_C_NO_CREDENTIAL;
+	if (g->ccache[0] != '\0') {
+		/* Destroy the memory cache's tickets with the credential. */
+		krb5_context kc;
+		krb5_ccache cc;
+
+		if (krb5_init_context(&kc) == 0) {
+			if (krb5_cc_resolve(kc, g->ccache, &cc) == 0)
+				krb5_cc_destroy(kc, cc);
+			krb5_free_context(kc);
+		}
+		g->ccache[0] = '\0';
+	}
+}
+
+/* Build a first Kerberos token and throw it away: the KDC exchange (TGT
+ * from a password or keytab, service ticket for the SPN) happens here,
+ * before any byte goes to the server, and the tickets stay cached. */
+static int
+preflight(rdms_gss *g)
+{
+	rdms_buf tok = RDMS_BUF_INIT;
+	int complete, rc;
+
+	rc = rdms__gss_step(g, NULL, 0, NULL, 0, &tok, &complete);
+	rdms__buf_free(&tok);
+	rdms__gss_reset(g);
+	return rc;
+}
+
+/* SPNEGO reports a failed Kerberos leg as "cannot find mechanisms to
+ * negotiate". Repeat it with the bare mechanism to learn the cause; its
+ * error (wrong password, no ticket, unknown SPN) replaces SPNEGO's. */
+static void
+diagnose_krb5(const rdms_gss_config *c)
+{
+	rdms_gss_config raw = *c;
+	rdms_gss *g = NULL;
+
+	raw.auth = RDMS_AUTH_KERBEROS;
+	if (rdms__gss_new(&g, &raw) == 0) {
+		rdms__gss_free(g);
+		/* Plain Kerberos works: keep SPNEGO's own error. */
+		return;
+	}
+}
+
+int
+rdms__gss_new(rdms_gss **out, const rdms_gss_config *c)
+{
+	rdms_gss *g;
+	int rc;
+
+	*out = NULL;
+	g = calloc(1, sizeof(*g));
+	if (g == NULL)
+		return rdms__error_oom();
+	g->spn = rdms__strdup(c->spn_display ? c->spn_display : c->target);
+	if (g->spn == NULL) {
+		rc = rdms__error_oom();
+		goto fail;
+	}
+	rc = import_name(&g->target, c->target, c->target_is_principal
+	                 ? (gss_OID)GSS_KRB5_NT_PRINCIPAL_NAME : GSS_C_NT_HOSTBASED_SERVICE);
+	if (rc < 0)
+		goto fail;
+	g->spnego = c->auth == RDMS_AUTH_NEGOTIATE;
+	if (c->auth == RDMS_AUTH_NTLM ||
+	    (c->auth == RDMS_AUTH_NEGOTIATE && c->keytab == NULL && c->password != NULL &&
+	     c->username != NULL && strchr(c->username, '\\') != NULL)) {
+		/* DOMAIN\user names no realm: NTLM. */
+		rc = acquire(g, c, RDMS_MECH_NTLM);
+		if (rc < 0)
+			goto fail;
+		*out = g;
+		return 0;
+	}
+	rc = acquire(g, c, RDMS_MECH_KRB5);
+	if (rc == 0)
+		rc = preflight(g);
+	if (rc < 0 && g->spnego)
+		diagnose_krb5(c);
+	if (rc < 0 && c->auth == RDMS_AUTH_NEGOTIATE && c->password != NULL &&
+	    c->username != NULL && krb5_fallback_ok()) {
+		release(g);
+		rc = acquire(g, c, RDMS_MECH_NTLM);
+	}
+	if (rc < 0)
+		goto fail;
+	*out = g;
+	return 0;
+fail:
+	rdms__gss_free(g);
+	return rc;
+}
+
+void
+rdms__gss_reset(rdms_gss *g)
+{
+	OM_uint32 min;
+
+	if (g->ctx != GSS_C_NO_CONTEXT)
+		gss_delete_sec_context(&min, &g->ctx, GSS_C_NO_BUFFER);
+	g->ctx = GSS_C_NO_CONTEXT;
+	g->started = g->complete = 0;
+}
+
+void
+rdms__gss_free(rdms_gss *g)
+{
+	OM_uint32 min;
+
+	if (g == NULL)
+		return;
+	release(g);
+	if (g->target != GSS_C_NO_NAME)
+		gss_release_name(&min, &g->target);
+	free(g->client);
+	free(g->spn);
+	free(g);
+}
+
+int
+rdms__gss_step(rdms_gss *g, const unsigned char *in, size_t inlen, const unsigned char *cb,
+               size_t cblen, rdms_buf *tok, int *complete)
+{
+	struct gss_channel_bindings_struct cbs;
+	gss_buffer_desc ib = { inlen, (void *)in }, ob = GSS_C_EMPTY_BUFFER;
+	OM_uint32 maj, min, flags = 0;
+	char what[256];
+	int rc = 0;
+
+	*complete = 0;
+	if (g->complete)
+		return rdms__error(RDMS_EAUTH, "the server asked for more authentication after "
+		                   "%s authentication was complete", rdms__gss_mech_name(g));
+	/* RFC 5929 section 4: the binding is the application data alone,
+	 * with no addresses (GSS_C_AF_UNSPEC), as Windows expects. */
+	memset(&cbs, 0, sizeof(cbs));
+	cbs.initiator_addrtype = GSS_C_AF_UNSPEC;
+	cbs.acceptor_addrtype = GSS_C_AF_UNSPEC;
+	cbs.application_data.length = cblen;
+	cbs.application_data.value = (void *)cb;
+	maj = gss_init_sec_context(&min, g->cred, &g->ctx, g->target,
+	                           g->spnego ? &spnego_oid : mech_oid(g->mech), REQ_FLAGS, 0,
+	                           cb != NULL ? &cbs : GSS_C_NO_CHANNEL_BINDINGS,
+	                           in != NULL ? &ib : GSS_C_NO_BUFFER, NULL, &ob, &flags, NULL);
+	if (GSS_ERROR(maj)) {
+		if (in == NULL)
+			snprintf(what, sizeof(what), "cannot start %s authentication to %s",
+			         rdms__gss_mech_name(g), g->spn);
+		else
+			snprintf(what, sizeof(what), "the server's %s reply did not verify (mutual "
+			         "authentication of %s failed)", rdms__gss_mech_name(g), g->spn);
+		rc = gss_fail(g, what, maj, min, mech_oid(g->mech));
+		goto out;
+	}
+	g->started = 1;
+	if (maj == GSS_S_COMPLETE) {
+		g->complete = 1;
+		*complete = 1;
+		if (g->mech == RDMS_MECH_KRB5 && !(flags & GSS_C_MUTUAL_FLAG)) {
+			rc = rdms__error(RDMS_EAUTH, "the server did not prove its identity as %s "
+			                 "(no mutual authentication)", g->spn);
+			goto out;
+		}
+	}
+	if (ob.length > 0)
+		rc = rdms__b64_encode(tok, ob.value, ob.length);
+out:
+	gss_release_buffer(&min, &ob);
+	return rc;
+}
+
+int
+rdms__gss_complete(const rdms_gss *g)
+{
+	return g->complete;
+}
+
+int
+rdms__gss_started(const rdms_gss *g)
+{
+	return g->started;
+}
+
+rdms_mech
+rdms__gss_mech(const rdms_gss *g)
+{
+	return g->mech;
+}
+
+const char *
+rdms__gss_mech_name(const rdms_gss *g)
+{
+	if (g->mech == RDMS_MECH_NTLM)
+		return g->spnego ? "NTLM (SPNEGO)" : "NTLM";
+	return g->spnego ? "Kerberos (SPNEGO)" : "Kerberos";
+}
+
+const char *
+rdms__gss_client(const rdms_gss *g)
+{
+	return g->client ? g->client : "the default principal";
+}

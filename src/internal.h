@@ -1,0 +1,117 @@
+/*
+ * internal.h - what the modules of librdms share and nobody else sees.
+ */
+#ifndef RDMS_INTERNAL_H
+#define RDMS_INTERNAL_H
+
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rdms.h"
+
+#define RDMS_NS_SOAP   "http://www.w3.org/2003/05/soap-envelope"
+#define RDMS_NS_WSA    "http://schemas.xmlsoap.org/ws/2004/08/addressing"
+#define RDMS_NS_WSMAN  "http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd"
+#define RDMS_NS_WSMV   "http://schemas.microsoft.com/wbem/wsman/1/wsman.xsd"
+#define RDMS_NS_WSEN   "http://schemas.xmlsoap.org/ws/2004/09/enumeration"
+#define RDMS_NS_WSMID  "http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd"
+#define RDMS_NS_FAULT  "http://schemas.microsoft.com/wbem/wsman/1/wsmanfault"
+#define RDMS_NS_XSI    "http://www.w3.org/2001/XMLSchema-instance"
+#define RDMS_ANONYMOUS "http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous"
+
+#define RDMS_DEFAULT_MAX_RESPONSE ((size_t)16 * 1024 * 1024)
+#define RDMS_DEFAULT_MAX_ENVELOPE 512000u
+#define RDMS_DEFAULT_TIMEOUT      60u
+
+#if defined(__GNUC__)
+#define RDMS_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define RDMS_PRINTF(a, b)
+#endif
+
+/* ---- error.c: the thread's last error ---- */
+
+/* Record code with a formatted message; returns code so callers can
+ * "return rdms__error(RDMS_EUSAGE, ...)". */
+int rdms__error(int code, const char *fmt, ...) RDMS_PRINTF(2, 3);
+int rdms__error_oom(void);
+/* Attach protocol detail to the error just recorded. */
+void rdms__error_http(long status);
+void rdms__error_wsman(uint32_t code);
+void rdms__error_wmi(uint32_t code);
+/* Record a fault (from the parser) as the last error: message, codes. */
+void rdms__error_fault(const rdms_fault *f);
+
+/* ---- buf.c: growable byte buffer ---- */
+
+typedef struct rdms_buf {
+	char *ptr;
+	size_t len, cap;
+	int failed;       /* an allocation failed; later appends are no-ops */
+	int secret;       /* wipe on growth and free */
+} rdms_buf;
+
+#define RDMS_BUF_INIT { NULL, 0, 0, 0, 0 }
+
+int rdms__buf_grow(rdms_buf *b, size_t extra);
+int rdms__buf_put(rdms_buf *b, const void *data, size_t len);
+int rdms__buf_puts(rdms_buf *b, const char *s);
+int rdms__buf_printf(rdms_buf *b, const char *fmt, ...) RDMS_PRINTF(2, 3);
+/* Append s escaped for XML text and attribute values (&, <, >, ", '). */
+int rdms__buf_put_xml(rdms_buf *b, const char *s);
+/* Take ownership of the NUL-terminated contents; the buffer is reset. */
+char *rdms__buf_detach(rdms_buf *b, size_t *len);
+void rdms__buf_free(rdms_buf *b);
+
+/* ---- util ---- */
+
+char *rdms__strdup(const char *s);
+char *rdms__strndup(const char *s, size_t n);
+void rdms__wipe(void *p, size_t n);
+/* Free a string after wiping it. */
+void rdms__free_secret(char *s);
+/* Levenshtein distance, capped; for "did you mean". */
+size_t rdms__edit_distance(const char *a, const char *b);
+
+/* ---- xml.c: hardened libxml2 ---- */
+
+struct _xmlDoc;
+struct _xmlNode;
+/* Parse a response body from memory: size cap, no network, no DTD, no
+ * entities; the encoding from content_type's charset, then BOM, then the
+ * XML declaration, else UTF-8. RDMS_EPARSE/EHOSTILE/ETOOBIG/EEMPTY. */
+int rdms__xml_parse(struct _xmlDoc **out, const char *buf, size_t len, size_t max,
+                    const char *content_type);
+
+/* ---- templates.gen.c (from xml-templates/) ---- */
+
+extern const char rdms__tpl_invoke[];
+extern const char rdms__tpl_get[];
+extern const char rdms__tpl_enumerate[];
+extern const char rdms__tpl_pull[];
+extern const char rdms__tpl_identify[];
+
+/* ---- request internals (envelope.c) ---- */
+
+struct rdms_request {
+	char *body;
+	size_t len;
+	char *message_id;
+	char *action;
+	char *resource_uri;
+	char *method;         /* invoke only */
+	int kind;             /* rdms_result_kind expected */
+};
+
+/* ---- catalogue internals (catalog.c) ---- */
+
+const rdms_method *rdms__closest_method(const rdms_class *c, const char *name);
+const rdms_class *rdms__closest_class(const char *name);
+/* Index of the parameter named exactly name, or -1; *closest gets the
+ * nearest spelling when not found. */
+int rdms__method_param_index(const rdms_method *m, const char *name, const char **closest);
+
+#endif

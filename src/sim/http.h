@@ -1,0 +1,55 @@
+/*
+ * http.h - what the HTTP layer of rdms-sim (http.c, serve.c, admin.c) shares.
+ */
+#ifndef RDMS_SIM_HTTP_H
+#define RDMS_SIM_HTTP_H
+
+#include "sim.h"
+
+struct MHD_Connection;
+
+struct sim_conn {
+	unsigned long id, nreq;
+	int tls, loopback;
+	char peer[64];
+	struct sim_auth auth;
+	size_t stat_slot;
+	int has_slot;
+};
+
+#define SIM_MAX_WWW 4
+
+/* One HTTP reply being built. */
+struct sim_http_out {
+	unsigned int status;
+	char *body;
+	size_t len;
+	const char *ctype;
+	char *www[SIM_MAX_WWW];
+	size_t nwww;
+	const char *allow;
+	int close;
+	const char *note;
+	const char *auth_state;
+	const char *action;
+	char action_buf[256];
+};
+
+void sim_out_reset(struct sim_http_out *o);
+void sim_out_www(struct sim_http_out *o, const char *scheme, const char *token);
+void sim_out_401(struct sim_http_out *o, const char *note);
+/* Move b's contents into the reply. */
+void sim_out_take(struct sim_http_out *o, unsigned int status, const char *ctype, rdms_buf *b);
+
+/* serve.c: POST /wsman */
+void sim_wsman(struct MHD_Connection *c, struct sim_conn *sc, const char *body, size_t len,
+               const struct sim_inject *inj, struct sim_http_out *o);
+
+/* admin.c: /_sim/ endpoints and counters (caller holds sim_lock for count) */
+void sim_stats_count(struct sim_conn *sc);
+void sim_admin(struct MHD_Connection *c, struct sim_conn *sc, const char *url,
+               const char *method, const rdms_buf *body, struct sim_http_out *o);
+
+#define SIM_CT_SOAP "application/soap+xml;charset=UTF-8"
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * transport.h - one authenticated HTTP(S) connection to one WinRM
+ * endpoint (libcurl for the bytes, auth.c/gss.c for the Authorization).
+ */
+#ifndef RDMS_TRANSPORT_H
+#define RDMS_TRANSPORT_H
+
+#include "internal.h"
+
+typedef struct rdms_transport rdms_transport;
+
+/* The answer to one POST. body is NUL-terminated (len excludes it). */
+typedef struct rdms_http_reply {
+	long status;
+	char *content_type;   /* or NULL */
+	rdms_buf body;
+} rdms_http_reply;
+
+/* url must be absolute ("https://host:port/path"); see session.c for the
+ * defaults. Credentials are acquired here (Kerberos talks to the KDC);
+ * nothing is sent to the server. */
+int rdms__transport_new(rdms_transport **out, const char *url, const rdms_options *o);
+void rdms__transport_free(rdms_transport *t);
+
+/* POST body as application/soap+xml, authenticating as needed. The body
+ * is sent at most once unless the server refused it with 401. 0 with
+ * *r filled for any HTTP status; a negative code when no usable HTTP
+ * answer came (connection, TLS, authentication, size). */
+int rdms__transport_post(rdms_transport *t, const char *body, size_t len, rdms_http_reply *r);
+void rdms__http_reply_clear(rdms_http_reply *r);
+
+void rdms__transport_stats(const rdms_transport *t, rdms_session_stats *st);
+
+/* RFC 5929 tls-server-end-point application data ("tls-server-end-point:"
+ * + hash of the DER certificate) for a certificate given as DER. */
+int rdms__tls_end_point(unsigned char **out, size_t *outlen, const unsigned char *der,
+                        size_t derlen);
+
+#endif

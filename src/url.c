@@ -1,0 +1,89 @@
+/*
+ * url.c - turn what a user typed (-H) into a WinRM endpoint URL.
+ *
+ * WinRM listens on 5985 (HTTP) and 5986 (HTTPS) at path /wsman (MS-WSMV
+ * 2.1); a bare host means HTTPS, because plain HTTP needs message encryption.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static int
+valid_host(const char *h, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 253)
+		return 0;
+	if (h[0] == '[')
+		return n > 2 && h[n - 1] == ']' && strspn(h + 1, "0123456789abcdefABCDEF:.") == n - 2;
+	for (i = 0; i < n; i++) {
+		char c = h[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+int
+rdms_endpoint_url(char **out, const char *in)
+{
+	const char *scheme = NULL, *rest = in, *hostend, *path, *port = NULL;
+	size_t hostlen, portlen = 0;
+	rdms_buf b = RDMS_BUF_INIT;
+	unsigned long pnum = 0;
+	char *end;
+
+	*out = NULL;
+	if (in == NULL || *in == '\0')
+		return rdms__error(RDMS_EUSAGE, "no host given: use -H HOST (or HOST:PORT or a URL)");
+	if (strncasecmp(in, "https://", 8) == 0) {
+		scheme = "https";
+		rest = in + 8;
+	} else if (strncasecmp(in, "http://", 7) == 0) {
+		scheme = "http";
+		rest = in + 7;
+	} else if (strstr(in, "://") != NULL) {
+		return rdms__error(RDMS_EUSAGE, "\"%s\": only http:// and https:// are supported", in);
+	}
+	path = rest + strcspn(rest, "/?#");
+	if (rest[0] == '[') {
+		const char *rb = memchr(rest, ']', (size_t)(path - rest));
+		if (rb == NULL)
+			goto bad;
+		hostend = rb + 1;
+	} else {
+		hostend = memchr(rest, ':', (size_t)(path - rest));
+		if (hostend == NULL)
+			hostend = path;
+	}
+	hostlen = (size_t)(hostend - rest);
+	if (!valid_host(rest, hostlen))
+		goto bad;
+	if (hostend < path) {
+		if (*hostend != ':')
+			goto bad;
+		port = hostend + 1;
+		portlen = (size_t)(path - port);
+		pnum = strtoul(port, &end, 10);
+		if (portlen == 0 || portlen > 5 || end != path || pnum == 0 || pnum > 65535)
+			goto bad;
+	}
+	if (scheme == NULL)
+		scheme = pnum == 5985 ? "http" : "https";
+	if (pnum == 0)
+		pnum = strcmp(scheme, "http") == 0 ? 5985 : 5986;
+	rdms__buf_printf(&b, "%s://%.*s:%lu%s", scheme, (int)hostlen, rest, pnum,
+	    *path == '\0' ? "/wsman" : path);
+	if ((*out = rdms__buf_detach(&b, NULL)) == NULL)
+		return rdms__error_oom();
+	return 0;
+bad:
+	return rdms__error(RDMS_EUSAGE,
+	    "\"%s\" is not a host, host:port or http(s) URL (e.g. broker.corp, "
+	    "broker.corp:5986, https://broker.corp:5986/wsman)", in);
+}

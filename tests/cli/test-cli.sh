@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# test-cli.sh - rdmsctl without a server: usage, describe, dry-run, parse of
+# every captured response, hostile files, exit codes.
+set -euo pipefail
+. "${RDMS_TOP_SRCDIR:?}/tests/cli/lib.sh"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+G=6F1903CA-E06A-4A8B-BDFC-B44203149D55
+VDC=Win32_RDMSVirtualDesktopCollection
+
+run "$RDMSCTL" --version;                expect "version" 0 "^rdmsctl [0-9]"
+run "$RDMSCTL";                          expect "no command" 2 "Usage"
+run "$RDMSCTL" --help;                   expect "help" 0 "Exit status"
+run "$RDMSCTL" frobnicate;               expect "unknown command" 2 "unknown command"
+run "$RDMSCTL" describe --bogus;         expect "unknown option" 2 "unknown option --bogus"
+run "$RDMSCTL" invoke $VDC ProvisioningJobCancel JobGuid=$G --password hunter2
+expect "--password refused" 2 "not accepted"
+grep -q hunter2 <<<"$out$err" && bad "password echoed in error" || ok "password not echoed"
+run "$RDMSCTL" invoke $VDC;              expect "invoke needs METHOD" 2 "usage: rdmsctl invoke"
+run "$RDMSCTL" invoke $VDC ProvisioningJobCancel JobGuid=$G --timeout x
+expect "bad --timeout" 2 "not a number"
+
+# describe
+run "$RDMSCTL" describe;                 expect "describe" 0 "Win32_RDMSVirtualDesktopCollection +14 methods +keys: Alias"
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 10 ] && ok "describe lists 10 classes" || bad "describe lists $(printf '%s\n' "$out" | wc -l) classes"
+run "$RDMSCTL" describe $VDC ProvisioningEnumerateJobs
+expect "describe method" 0 "1 = completed jobs"
+run "$RDMSCTL" describe $VDC -o json
+json_check "describe class json" "j['keys']==['Alias'] and len(j['methods'])==14"
+run "$RDMSCTL" describe Win32_Nope;      expect "describe unknown" 2 "unknown RDMS class"
+
+# dry-run: the envelope, well-formed, with the URL normalised into To
+run "$RDMSCTL" invoke $VDC ProvisioningJobCancel JobGuid=$G -H broker.corp --dry-run
+expect "dry-run static" 0 "<a:To>https://broker.corp:5986/wsman</a:To>"
+printf '%s' "$out" | /usr/bin/python3 -c "
+import sys, xml.etree.ElementTree as E
+r = E.fromstring(sys.stdin.read())
+S='{http://www.w3.org/2003/05/soap-envelope}'
+b = r.find(S+'Body')[0]
+assert b.tag == '{http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/$VDC}ProvisioningJobCancel_INPUT', b.tag
+assert r.find(S+'Header').find('{http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd}SelectorSet') is None
+" && ok "dry-run envelope parses, no SelectorSet" || bad "dry-run envelope shape" "$out"
+run "$RDMSCTL" invoke $VDC AddVirtualDesktop -s Alias=Pool1 VMName=vm1 --dry-run
+expect "dry-run instance" 0 '<w:SelectorSet><w:Selector Name="Alias">Pool1</w:Selector></w:SelectorSet>'
+run "$RDMSCTL" invoke $VDC AddVirtualDesktop VMName=vm1 --dry-run
+expect "instance method without selector" 2 "-s Alias="
+run "$RDMSCTL" invoke $VDC ProvisioningJobCancel -s Alias=Pool1 JobGuid=$G --dry-run
+expect "static method with selector" 2 "static method"
+run "$RDMSCTL" invoke Win32_RDMSVirtualDesktopColection ProvisioningJobCancel JobGuid=$G --dry-run
+expect "class typo" 2 "did you mean Win32_RDMSVirtualDesktopCollection"
+run "$RDMSCTL" invoke $VDC ProvisioningJobCancel jobguid=$G --dry-run
+expect "param case" 2 "did you mean JobGuid"
+run "$RDMSCTL" invoke $VDC ProvisioningEnumerateJobs JobType=x --dry-run
+expect "param type" 2 "not a uint32"
+run "$RDMSCTL" invoke Win32_Process Create CommandLine=notepad.exe --raw --dry-run
+expect "raw" 0 "Win32_Process/Create</a:Action>"
+run "$RDMSCTL" invoke $VDC ProvisioningJobCancel --null JobGuid --dry-run
+expect "null" 0 '<p0:JobGuid xsi:nil="true"/>'
+run "$RDMSCTL" invoke $VDC ProvisioningJobCancel JobGuid=$G -o json
+expect "no host" 2 "no host given"
+run "$RDMSCTL" invoke $VDC ProvisioningJobCancel JobGuid=$G -H 'bad host'
+expect "bad host" 2 "is not a host"
+
+# A password is needed for NTLM, and there is no terminal here.
+run setsid "$RDMSCTL" invoke $VDC ProvisioningJobCancel JobGuid=$G -H 127.0.0.1:1 --auth ntlm -u 'RDMS\alice'
+expect "ntlm without password" 5 "RDMSCTL_PASSWORD"
+
+# parse: every captured response, with the exit status its content implies
+cap=${RDMS_CAPTURES:-}
+if [ -n "$cap" ] && [ -d "$cap/responses" ]; then
+	for f in "$cap"/responses/*.xml; do
+		b=$(basename "$f")
+		case $b in
+		0[2-3]?-fault*) want=4 ;;
+		005-*|006-*|007-*|008-*) want=3 ;;  # ReturnValue 4096 or 2
+		*) want=0 ;;
+		esac
+		run "$RDMSCTL" parse "$f";          expect "parse $b" $want
+		run "$RDMSCTL" parse "$f" -o json;  json_check "parse $b -o json" "isinstance(j, dict)"
+	done
+	run "$RDMSCTL" parse "$cap/responses/020-fault-invalidselectors-2150858843-get-providerfault.xml" -o json
+	json_check "fault json" "j['fault']['wsman_code']==2150858843 and j['fault']['subcode']=='InvalidSelectors' and j['fault']['http_status'] is None"
+	run "$RDMSCTL" parse "$cap/responses/031-fault-msft_wmierror-quotalimit-2150859173.xml" -o json
+	json_check "wmi fault json" "j['fault']['wmi_code']==2150859173 and j['fault']['wsman_code'] is None"
+	run "$RDMSCTL" parse "$cap/responses/002-wmi-invoke-stdregprov-enumkey-array-win2003.xml" -o json
+	json_check "array json" "j['return_value']==0 and len(j['out']['sNames'])==26 and j['out']['sNames'][-1]=='{F8FBDC28-C265-4F0D-8B91-6E92913E19F6}'"
+	run "$RDMSCTL" parse "$cap/responses/005-idrac-invoke-createconfigjob-epr-4096.xml" -o json
+	json_check "epr json" "j['return_value']==4096 and j['out']['Job']['EndpointReference']['ReferenceParameters']['SelectorSet']=={'InstanceID':'JID_442507917525','__cimnamespace':'root/dcim'}"
+	run "$RDMSCTL" parse "$cap/responses/005-idrac-invoke-createconfigjob-epr-4096.xml"
+	expect "epr text" 3 "SelectorSet.Selector\\[InstanceID\\]: JID_442507917525"
+	run "$RDMSCTL" parse "$cap/responses/006-idrac-invoke-setattributes-error-rv2.xml"
+	expect "non-zero ReturnValue text" 3 "ReturnValue: 2"
+	run "$RDMSCTL" parse "$cap/responses/023-fault-timedout-2150858793.xml"
+	expect "fault text" 4 "WS-Man code: +2150858793 \(0x80338029\)"
+	run sh -c '"$0" parse - < "$1"' "$RDMSCTL" "$cap/responses/001-wmi-invoke-cim_datafile-delete.xml"
+	expect "parse stdin" 0 "ReturnValue: 0"
+else
+	echo "SKIP captured responses: ../shared/captures not present"
+fi
+
+# hostile and broken files
+: > "$tmp/empty.xml"
+run "$RDMSCTL" parse "$tmp/empty.xml";     expect "empty body" 7 "empty"
+printf '<html><body><h1>502 Bad Gateway</h1></body></html>' > "$tmp/h.html"
+run "$RDMSCTL" parse "$tmp/h.html";        expect "html page" 7 "HTML"
+printf '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><p:X_OUTPUT xmlns:p="urn:x"><p:ReturnValue>0' > "$tmp/t.xml"
+run "$RDMSCTL" parse "$tmp/t.xml";         expect "truncated" 7
+printf '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>' > "$tmp/xxe.xml"
+run "$RDMSCTL" parse "$tmp/xxe.xml";       expect "xxe" 7 "DTD|entity"
+grep -q 'root:' <<<"$out$err" && bad "xxe leaked /etc/passwd" || ok "xxe did not read the file"
+printf '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><p:M_OUTPUT xmlns:p="urn:x"><p:Out>1</p:Out></p:M_OUTPUT></s:Body></s:Envelope>' > "$tmp/norv.xml"
+run "$RDMSCTL" parse "$tmp/norv.xml";      expect "missing ReturnValue" 7 "ReturnValue"
+head -c 52428800 /dev/zero | tr '\0' ' ' > "$tmp/big.xml"
+run "$RDMSCTL" parse "$tmp/big.xml";       expect "50 MB body" 7 "size|large|limit"
+run "$RDMSCTL" parse "$tmp/missing.xml";   expect "missing file" 1 "cannot open"
+
+finish

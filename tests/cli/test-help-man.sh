@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# test-help-man.sh - --help of rdmsctl and of each subcommand lists exactly
+# the options the man page documents; the completion script completes.
+set -euo pipefail
+. "${RDMS_TOP_SRCDIR:?}/tests/cli/lib.sh"
+man="$RDMS_TOP_SRCDIR/man/rdmsctl.1"
+
+man_opts=$(sed -n '/^\.SH OPTIONS/,/^\.SH JSON/p' "$man" | grep -oE '\\-\\-[a-z\\-]+' |
+	sed 's/\\//g' | sort -u)
+for sub in "" invoke get enumerate identify describe parse job collection batch; do
+	help_opts=$("$RDMSCTL" $sub --help | grep -oE -- '--[a-z][a-z-]*' | sort -u)
+	if [ "$help_opts" = "$man_opts" ]; then
+		ok "rdmsctl $sub --help matches the man page"
+	else
+		bad "rdmsctl $sub --help differs from the man page" \
+			"$(diff <(echo "$help_opts") <(echo "$man_opts") || true)"
+	fi
+done
+# every command in --help has a man page entry
+for sub in $("$RDMSCTL" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR>1 && NF {print $1}'); do
+	grep -q "^\.B $sub" "$man" && ok "man documents $sub" || bad "man lacks $sub"
+done
+# every exit status in the man page is the one --help states
+help=$("$RDMSCTL" --help)
+for s in 0 1 2 3 4 5 6 7; do
+	grep -q "$s " <<<"$help" && ok "help names exit status $s" || bad "help lacks exit status $s"
+done
+if command -v man >/dev/null 2>&1; then
+	run man -l "$man"; expect "man page renders" 0 "EXIT STATUS"
+fi
+
+# completion
+if [ -f /usr/share/bash-completion/bash_completion ] || true; then
+	out=$(PATH="$(dirname "$RDMSCTL"):$PATH" bash -c '
+		. "$0"
+		COMP_WORDS=(rdmsctl invoke Win32_RDMSVirtualDesktopCollection Provisioning); COMP_CWORD=3
+		_rdmsctl; printf "%s\n" "${COMPREPLY[@]}"' "$RDMS_TOP_SRCDIR/completion/rdmsctl.bash")
+	grep -qx ProvisioningJobCancel <<<"$out" && ok "completion of methods" ||
+		bad "completion of methods" "$out"
+	out=$(PATH="$(dirname "$RDMSCTL"):$PATH" bash -c '
+		. "$0"
+		COMP_WORDS=(rdmsctl invoke Win32_RDMSVirtualDesktopC); COMP_CWORD=2
+		_rdmsctl; printf "%s\n" "${COMPREPLY[@]}"' "$RDMS_TOP_SRCDIR/completion/rdmsctl.bash")
+	[ "$out" = Win32_RDMSVirtualDesktopCollection ] && ok "completion of classes" ||
+		bad "completion of classes" "$out"
+fi
+finish

@@ -1,0 +1,120 @@
+/*
+ * response-test.h - helpers shared by the response decoder's test programs.
+ */
+#ifndef RDMS_RESPONSE_TEST_H
+#define RDMS_RESPONSE_TEST_H
+
+#include "response.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libxml/parser.h>
+
+#define SOAP12 RDMS_NS_SOAP
+#define WSMAN  RDMS_NS_WSMAN
+#define WSA    RDMS_NS_WSA
+#define WSEN   RDMS_NS_WSEN
+#define FAULT_ACTION "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault"
+#define WSA_FAULT    "http://schemas.xmlsoap.org/ws/2004/08/addressing/fault"
+#define WSEN_FAULT   "http://schemas.xmlsoap.org/ws/2004/09/enumeration/fault"
+#define WMI_BASE     "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/"
+
+static char captures[4096];   /* $RDMS_CAPTURES/responses */
+
+static inline int
+have_captures(void)
+{
+	const char *c = getenv("RDMS_CAPTURES");
+	struct stat sb;
+
+	if (c == NULL || *c == '\0')
+		return 0;
+	snprintf(captures, sizeof(captures), "%s/responses", c);
+	return stat(captures, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+static inline char *
+slurp(const char *path, size_t *len)
+{
+	struct stat sb;
+	char *buf;
+	FILE *f = fopen(path, "rb");
+
+	ck_assert_msg(f != NULL, "cannot open %s: %s", path, strerror(errno));
+	ck_assert_int_eq(fstat(fileno(f), &sb), 0);
+	buf = malloc((size_t)sb.st_size + 1);
+	ck_assert_ptr_nonnull(buf);
+	*len = fread(buf, 1, (size_t)sb.st_size, f);
+	ck_assert_uint_eq(*len, (size_t)sb.st_size);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* The capture whose name starts with "NNN-". */
+static inline char *
+capture(const char *num, size_t *len)
+{
+	char path[sizeof(captures) + 260];
+	struct dirent *e;
+	DIR *d = opendir(captures);
+
+	ck_assert_msg(d != NULL, "cannot list %s", captures);
+	path[0] = '\0';
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, num, 3) == 0 && e->d_name[3] == '-')
+			snprintf(path, sizeof(path), "%s/%s", captures, e->d_name);
+	closedir(d);
+	ck_assert_msg(path[0] != '\0', "no capture %s- in %s", num, captures);
+	return slurp(path, len);
+}
+
+static inline char *
+hostile(const char *name, size_t *len)
+{
+	char path[4096 + 260];
+
+	ck_assert_ptr_nonnull(getenv("RDMS_TEST_DATA"));
+	snprintf(path, sizeof(path), "%.4000s/hostile/%.250s", getenv("RDMS_TEST_DATA"), name);
+	return slurp(path, len);
+}
+
+static inline rdms_result *
+parse_num(const char *num, int want_rc, const rdms_parse_options *o)
+{
+	rdms_result *r = NULL;
+	size_t len;
+	char *buf = capture(num, &len);
+	int rc = rdms_response_parse(&r, buf, len, o);
+
+	ck_assert_msg(rc == want_rc, "capture %s: rc %s, want %s: %s", num, rdms_err_name(rc),
+	    rdms_err_name(want_rc), rdms_error_last()->message);
+	ck_assert_ptr_nonnull(r);
+	free(buf);
+	return r;
+}
+
+static inline void
+str_eq(const char *got, const char *want)
+{
+	if (want == NULL)
+		ck_assert_msg(got == NULL, "got \"%s\", want NULL", got);
+	else
+		ck_assert_msg(got != NULL && strcmp(got, want) == 0, "got \"%s\", want \"%s\"",
+		    got ? got : "(null)", want);
+}
+
+static inline void
+str_prefix(const char *got, const char *want)
+{
+	ck_assert_msg(got != NULL && strncmp(got, want, strlen(want)) == 0,
+	    "got \"%s\", want it to start with \"%s\"", got ? got : "(null)", want);
+}
+
+#endif
