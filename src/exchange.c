@@ -280,7 +280,7 @@ curl_fail(rdms_transport *t, int code)
 			                   t->connect_timeout_sec);
 		return rdms__error(RDMS_ETIMEOUT, "no answer from %s:%ld within %u s; the "
 		                   "operation may still run on the server; raise --timeout",
-		                   t->host, t->port, t->timeout_sec + 30);
+		                   t->host, t->port, rdms__read_timeout(t->timeout_sec));
 	case CURLE_PEER_FAILED_VERIFICATION:
 		return tls_fail(t);
 	case CURLE_SSL_CONNECT_ERROR:

@@ -26,6 +26,17 @@
 #define RDMS_DEFAULT_MAX_ENVELOPE 512000u
 #define RDMS_DEFAULT_TIMEOUT      60u
 
+/* The HTTP read timeout for an OperationTimeout of op seconds: the server
+ * answers (a TimedOut fault at worst) within op, so wait a margin longer,
+ * half of op but 5 to 30 s, before calling the server unresponsive. */
+static inline unsigned int
+rdms__read_timeout(unsigned int op)
+{
+	unsigned int margin = op / 2;
+
+	return op + (margin < 5 ? 5 : margin > 30 ? 30 : margin);
+}
+
 #if defined(__GNUC__)
 #define RDMS_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else

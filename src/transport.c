@@ -427,7 +427,7 @@ rdms__transport_setup(rdms_transport *t, const rdms_options *o)
 	SET(CURLOPT_CLOSESOCKETDATA, t);
 	SET(CURLOPT_CONNECTTIMEOUT, (long)conn);
 	/* The server may legitimately take OperationTimeout to answer. */
-	SET(CURLOPT_TIMEOUT, (long)op + 30L);
+	SET(CURLOPT_TIMEOUT, (long)rdms__read_timeout(op));
 	if (o->cacert != NULL)
 		SET(CURLOPT_CAINFO, o->cacert);
 	if (o->insecure) {

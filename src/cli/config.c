@@ -2,8 +2,8 @@
  * config.c - host profiles from ~/.config/rdmsctl/config (or RDMSCTL_CONFIG).
  *
  *   # comment
- *   [default]                 used when no -P is given
- *   auth = kerberos
+ *   [default]                 used when no -P is given, and under every
+ *   auth = kerberos           profile for what it leaves out
  *
  *   [profile broker]          selected with -P broker
  *   host = broker.corp
@@ -74,7 +74,8 @@ cli_config_parse(const char *text, size_t len, const char *name, cli_profile *p,
 {
 	char line[LINE_MAX_ + 1];
 	const char *pos = text, *end = text + len, *nl;
-	int lineno = 0, in = 0;
+	int lineno = 0, in = 0, named = 0;
+	int from_named[PROFILE_NKEYS] = { 0 };
 	size_t n, i;
 
 	memset(p, 0, sizeof(*p));
@@ -113,8 +114,10 @@ cli_config_parse(const char *text, size_t len, const char *name, cli_profile *p,
 			sect = trim(s + 1, close);
 			if (strncmp(sect, "profile", 7) == 0 && (sect[7] == ' ' || sect[7] == '\t'))
 				sect = trim(sect + 8, sect + strlen(sect));
-			in = strcmp(sect, name) == 0;
-			if (in)
+			/* [default] fills in what the named profile leaves out. */
+			named = strcmp(sect, name) == 0;
+			in = named || strcmp(sect, "default") == 0;
+			if (named)
 				p->found = 1;
 			continue;
 		}
@@ -136,8 +139,9 @@ cli_config_parse(const char *text, size_t len, const char *name, cli_profile *p,
 			    "cacert, password-file, spn, keytab, timeout)", lineno, k);
 			goto fail;
 		}
-		if (!in || *v == '\0')
+		if (!in || *v == '\0' || (from_named[i] && !named))
 			continue;
+		from_named[i] = named;
 		free(p->v[i]);
 		if ((p->v[i] = strdup(v)) == NULL) {
 			snprintf(err, errlen, "out of memory");
