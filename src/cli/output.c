@@ -130,10 +130,55 @@ item_json(const rdms_item *it, const char *ctype)
 	return o;
 }
 
+/* The CIM type of property name of an RDMS instance, from the catalogue. */
+static const char *
+property_type(const rdms_class *k, const char *name)
+{
+	size_t i;
+
+	for (i = 0; k && i < rdms_class_property_count(k); i++)
+		if (strcmp(rdms_class_property_name(k, i), name) == 0)
+			return rdms_class_property_type(k, i);
+	return NULL;
+}
+
+/* An instance as JSON: properties by name, typed from the catalogue when
+ * the instance is of an RDMS class, arrays (repeated elements) as arrays. */
 json_t *
 out_item_json(const rdms_item *it)
 {
-	return item_json(it, NULL);
+	const char *ns = rdms_item_ns(it);
+	size_t n = strlen(RDMS_RESOURCE_URI_BASE), i, j, count;
+	const rdms_class *k = NULL;
+	json_t *o;
+
+	if (ns && strncmp(ns, RDMS_RESOURCE_URI_BASE, n) == 0)
+		k = rdms_catalog_class(ns + n);
+	if (k == NULL || rdms_item_child_count(it) == 0)
+		return item_json(it, NULL);
+	if ((o = json_object()) == NULL)
+		return NULL;
+	for (i = 0; i < rdms_item_child_count(it); i++) {
+		const rdms_item *ch = rdms_item_child(it, i);
+		const char *name = rdms_item_name(ch), *ctype = property_type(k, name);
+
+		if (json_object_get(o, name))
+			continue;
+		for (count = 0, j = i; j < rdms_item_child_count(it); j++)
+			if (strcmp(rdms_item_name(rdms_item_child(it, j)), name) == 0)
+				count++;
+		if (count > 1 || (ctype && strchr(ctype, '[') && !rdms_item_is_nil(ch))) {
+			json_t *arr = json_array();
+
+			for (j = i; j < rdms_item_child_count(it); j++)
+				if (strcmp(rdms_item_name(rdms_item_child(it, j)), name) == 0)
+					json_array_append_new(arr, item_json(rdms_item_child(it, j), ctype));
+			json_object_set_new(o, name, arr);
+		} else {
+			json_object_set_new(o, name, item_json(ch, ctype));
+		}
+	}
+	return o;
 }
 
 static void
@@ -383,7 +428,7 @@ out_result(cli *c, const rdms_result *r, int rc)
 			json_t *arr = json_array();
 
 			for (i = 0; i < rdms_result_instance_count(r); i++)
-				json_array_append_new(arr, item_json(rdms_result_instance(r, i), NULL));
+				json_array_append_new(arr, out_item_json(rdms_result_instance(r, i)));
 			if (rdms_result_kind_of(r) == RDMS_RESULT_GET)
 				out_json(c->out, json_pack("{s:o}", "instance",
 				    json_array_size(arr) ? json_incref(json_array_get(arr, 0)) :

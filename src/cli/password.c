@@ -72,12 +72,17 @@ from_tty(cli *c)
 		close(fd);
 		return 1;
 	}
-	fprintf(tty, "Password for %s: ", c->user ? c->user : "the server");
-	fflush(tty);
+	/* No stdio buffer: it would keep a copy of the password. */
+	setvbuf(tty, NULL, _IONBF, 0);
+	/* Echo goes off before the prompt is shown (as readpassphrase(3)
+	 * does): an answer typed the moment the prompt appears must neither be
+	 * echoed nor flushed away. */
 	tcgetattr(fd, &old);
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 	tcsetattr(fd, TCSAFLUSH, &quiet);
+	fprintf(tty, "Password for %s: ", c->user ? c->user : "the server");
+	fflush(tty);
 	ok = fgets(pwbuf, sizeof(pwbuf), tty) != NULL;
 	tcsetattr(fd, TCSAFLUSH, &old);
 	fputc('\n', tty);

@@ -43,6 +43,7 @@ expect "unknown instance: fault" 4
 json_check "unknown instance fault json" "j['fault']['wmi_code']==0x80041002 and j['fault']['http_status']==500"
 run "$RDMSCTL" collection show Pool2 "${K[@]}" -o json
 json_check "collection show" "j['instance']['Alias']=='Pool2' and j['instance']['CollectionDescription']=='Personal desktops & <friends>'"
+json_check "instance properties typed from the catalogue" "j['instance']['Type']==2 and j['instance']['IsManaged'] is False and j['instance']['IsHA'] is True"
 run "$RDMSCTL" collection show Pool2 "${K[@]}"
 expect "collection show text" 0 "^CollectionDescription: Personal desktops & <friends>$"
 run "$RDMSCTL" collection list "${K[@]}" -o json
