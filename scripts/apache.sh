@@ -28,21 +28,8 @@ dir=${2:-}
 }
 shift 2
 
-stop_pid() {
-	local pidfile=$1 pid
-	[ -f "$pidfile" ] || return 0
-	pid=$(cat "$pidfile")
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-	fi
-	rm -f "$pidfile"
-}
-
-port_free() {
-	! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
+# shellcheck source=proc.sh
+. "$(dirname "$0")/proc.sh"
 
 case $cmd in
 stop)
