@@ -89,6 +89,18 @@ run "$RDMSCTL" identify "${K[@]}" --timeout 1
 expect "read timeout" 6 "timed out|timeout"
 inject none
 
+# --- Basic, over HTTPS only
+printf 'basicuser:%s\n' "$(cat "$PWFILE")" > "$T/basic-users"
+sim_start "$T/simb" --cert "$T/certs/server.pem" --key "$T/certs/server.key" --basic-users "$T/basic-users"
+BURL=$RDMS_SIM_HTTPS_URL BHTTP=$RDMS_SIM_HTTP_URL
+run "$RDMSCTL" job list -H "$BURL" --cacert "$CA" --auth basic -u basicuser --password-file "$PWFILE" -o json
+json_check "Basic over HTTPS" "j['return_value']==0"
+run "$RDMSCTL" job list -H "$BURL" --cacert "$CA" --auth basic -u basicuser --password-file "$RDMS_TEST_KEYTAB"
+expect "Basic, wrong password" 5
+run "$RDMSCTL" job list -H "$BHTTP" --auth basic -u basicuser --password-file "$PWFILE"
+expect "Basic on http:// refused" 2 "Basic"
+. "$T/sim/sim.env"
+
 # --- password sources
 run env RDMSCTL_PASSWORD="$(cat "$PWFILE")" "$RDMSCTL" identify -H "$URL" --cacert "$CA" --auth ntlm -u "$NTLMUSER"
 expect "RDMSCTL_PASSWORD" 0 "ProductVendor"
