@@ -241,6 +241,24 @@ selector_set(rdms_buf *b, const rdms_params *sel)
 		if (rdms_params_value(sel, i) == NULL)
 			return rdms__error(RDMS_EUSAGE, "selector %s cannot be null",
 			    rdms_params_name(sel, i));
+		/* Only text XML can carry (UTF-8, no C0 controls), as for parameters. */
+		{
+			char *chk = NULL;
+			int rc = rdms_value_normalize(&chk, RDMS_TYPE_STRING, rdms_params_name(sel, i));
+
+			free(chk);
+			chk = NULL;
+			if (rc == 0)
+				rc = rdms_value_normalize(&chk, RDMS_TYPE_STRING,
+				    rdms_params_value(sel, i));
+			rdms__free_secret(chk);
+			if (rc < 0) {
+				char msg[512];
+
+				snprintf(msg, sizeof(msg), "%s", rdms_error_last()->message);
+				return rdms__error(rc, "selector %s: %s", rdms_params_name(sel, i), msg);
+			}
+		}
 		rdms__buf_puts(b, "<w:Selector Name=\"");
 		rdms__buf_put_xml(b, rdms_params_name(sel, i));
 		rdms__buf_puts(b, "\">");
@@ -251,21 +269,26 @@ selector_set(rdms_buf *b, const rdms_params *sel)
 	return b->failed ? rdms__error_oom() : 0;
 }
 
-/* An element name must be an XML NCName; a raw call could pass anything. */
+/* An element name must be an XML NCName; a raw call could pass anything.
+ * CIM names of classes, methods and parameters are ASCII identifiers, and
+ * a class name also becomes part of the ResourceURI, which must be ASCII
+ * (RFC 3986); non-ASCII names are refused rather than checked against the
+ * NameChar ranges of XML 1.0. */
 static int
 check_ncname(const char *s, const char *what)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
-	if (!(*p == '_' || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p >= 0x80))
+	if (!(*p == '_' || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
 		goto bad;
 	for (p++; *p; p++)
 		if (!(*p == '_' || *p == '-' || *p == '.' || (*p >= '0' && *p <= '9') ||
-		    (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p >= 0x80))
+		    (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
 			goto bad;
 	return 0;
 bad:
-	return rdms__error(RDMS_EUSAGE, "%s \"%s\" is not a valid XML name", what, s);
+	return rdms__error(RDMS_EUSAGE, "%s \"%s\" is not a valid XML name (ASCII letters, digits, "
+	    "'_', '-' and '.', not starting with a digit)", what, s);
 }
 
 static int

@@ -5,6 +5,8 @@
  */
 #include "transport-int.h"
 
+#include "crypt.h"
+
 #include <openssl/x509_vfy.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,20 +57,32 @@ out:
 }
 
 static int
-check_policy(const rdms_transport *t, const rdms_options *o)
+check_policy(rdms_transport *t, const rdms_options *o)
 {
 	if (t->auth == RDMS_AUTH_BASIC && !t->https && !o->allow_basic_http)
 		return rdms__error(RDMS_EUSAGE, "Basic authentication over http:// would send the "
 		                   "password in clear text; use https:// (or allow it explicitly)");
-	if (t->auth == RDMS_AUTH_NONE || t->auth == RDMS_AUTH_BASIC)
+	if (t->auth == RDMS_AUTH_NONE || t->auth == RDMS_AUTH_BASIC) {
+		if (o->encrypt == RDMS_ENCRYPT_ALWAYS)
+			return rdms__error(RDMS_EUSAGE, "message encryption needs Negotiate, Kerberos "
+			                   "or NTLM authentication, not %s", t->auth == RDMS_AUTH_BASIC
+			                   ? "Basic" : "none");
 		return 0;
-	/* Sealed messages on http:// (MS-WSMV 2.2.9.1.1) are not implemented
-	 * by this transport; refuse rather than send SOAP in clear. */
-	if (!t->https && o->encrypt != RDMS_ENCRYPT_NEVER && !o->allow_unencrypted)
-		return rdms__error(RDMS_ENOTSUP, "message encryption on http:// is not "
-		                   "supported; use https:// (port 5986) or allow unencrypted "
-		                   "messages explicitly");
-	if (t->https && o->encrypt == RDMS_ENCRYPT_ALWAYS)
+	}
+	/* On http:// the GSS context of the connection seals every envelope
+	 * (MS-WSMV 2.2.9.1.1), as WinRM's default AllowUnencrypted=false
+	 * demands; sending SOAP in clear must be asked for twice. */
+	if (!t->https) {
+		if (o->encrypt != RDMS_ENCRYPT_NEVER)
+			t->seal = 1;
+		else if (!o->allow_unencrypted)
+			return rdms__error(RDMS_EUSAGE, "unencrypted messages on http:// would travel "
+			                   "in clear text; let them be sealed (--encrypt auto), use "
+			                   "https:// (port 5986), or allow them explicitly "
+			                   "(--allow-unencrypted; the server needs AllowUnencrypted=true)");
+		return 0;
+	}
+	if (o->encrypt == RDMS_ENCRYPT_ALWAYS)
 		return rdms__error(RDMS_ENOTSUP, "message encryption inside https:// is not "
 		                   "supported; TLS already protects the messages");
 	return 0;
@@ -180,6 +194,7 @@ rdms__transport_free(rdms_transport *t)
 	rdms__buf_free(&t->basic);
 	rdms__buf_free(&t->resp);
 	rdms__buf_free(&t->pending);
+	rdms__buf_free(&t->sealed);
 	for (i = 0; i < RDMS_AUTH_MAX_CHALLENGES; i++)
 		free(t->www[i]);
 	free(t->server_tok);
@@ -253,6 +268,7 @@ curl_fail(rdms_transport *t, int code)
 	CURLcode rc = (CURLcode)code;
 	const char *detail = t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc);
 	curl_off_t connect_us = 0;
+	long status = 0;
 
 	if (t->cb_error < 0)
 		return t->cb_error;   /* recorded by the prereq callback */
@@ -289,15 +305,32 @@ curl_fail(rdms_transport *t, int code)
 	case CURLE_SSL_CACERT_BADFILE:
 		return rdms__error(RDMS_ETLS, "cannot read the CA file (%s); check --cacert",
 		                   detail);
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_WEIRD_SERVER_REPLY:
+		/* No status line ("HTTP/0.9"), or not HTTP at all. */
+		return rdms__error(RDMS_EPROTO, "the server at %s:%ld did not answer in HTTP (%s); "
+		                   "check that the URL names a WinRM listener", t->host, t->port,
+		                   detail);
 	case CURLE_SEND_ERROR:
 	case CURLE_RECV_ERROR:
 	case CURLE_GOT_NOTHING:
 	case CURLE_PARTIAL_FILE:
-		return rdms__error(RDMS_ESEND, "the connection to %s:%ld broke (%s)", t->host,
-		                   t->port, detail);
 	case CURLE_WRITE_ERROR:
 	case CURLE_OUT_OF_MEMORY:
-		return rdms__error_oom();
+		/* libcurl caps one header line (100 KB) and all headers (300 KB);
+		 * it reports the first as out of memory without a message (after
+		 * the status line), the second as a receive error. */
+		if (strstr(t->errbuf, "header") != NULL ||
+		    (rc == CURLE_OUT_OF_MEMORY && t->errbuf[0] == '\0' &&
+		     curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK &&
+		     status != 0))
+			return rdms__error(RDMS_ETOOBIG, "the response headers from %s:%ld exceed "
+			                   "libcurl's limit (%s); this is not a WinRM server's answer",
+			                   t->host, t->port, detail);
+		if (rc == CURLE_WRITE_ERROR || rc == CURLE_OUT_OF_MEMORY)
+			return rdms__error_oom();
+		return rdms__error(RDMS_ESEND, "the connection to %s:%ld broke (%s)", t->host,
+		                   t->port, detail);
 	default:
 		return rdms__error(RDMS_ECONNECT, "HTTP request to %s:%ld failed: %s", t->host,
 		                   t->port, detail);
@@ -437,7 +470,7 @@ rdms__transport_post(rdms_transport *t, const char *body, size_t len, rdms_http_
 {
 	rdms_challenge c[RDMS_AUTH_MAX_CHALLENGES];
 	const rdms_challenge *ch;
-	int restarts = 0, reauth = 0, legs = 0, rc, empty;
+	int restarts = 0, reauth = 0, legs = 0, rc, empty, sealed = 0, reconnected = 0;
 	size_t n;
 	long status = 0;
 
@@ -446,11 +479,28 @@ rdms__transport_post(rdms_transport *t, const char *body, size_t len, rdms_http_
 	        : t->authed_fd != CURL_SOCKET_BAD ? PLAN_AUTHED : PLAN_FIRST;
 	for (;;) {
 		/* NTLM's NEGOTIATE leg never carries the envelope: the server
-		 * cannot accept it before AUTHENTICATE. */
-		empty = t->plan == PLAN_FIRST && rdms__gss_mech(t->gss) == RDMS_MECH_NTLM;
+		 * cannot accept it before AUTHENTICATE. When sealing, no leg
+		 * does: the envelope waits for the complete context (MS-WSMV
+		 * 2.2.9.1.1), so Kerberos takes two requests, NTLM three. */
+		if (t->seal)
+			empty = t->plan != PLAN_AUTHED;
+		else
+			empty = t->plan == PLAN_FIRST && rdms__gss_mech(t->gss) == RDMS_MECH_NTLM;
 		if (t->plan == PLAN_PLAIN && (rc = rdms__transport_slot_plain(t)) < 0)
 			return rc;
-		rc = rdms__transport_perform(t, empty ? "" : body, empty ? 0 : len);
+		sealed = t->seal && !empty && len > 0;
+		if (sealed)
+			rc = rdms__crypt_seal_request(t, body, len);
+		else
+			rc = t->seal ? rdms__crypt_content_type(t, 0) : 0;
+		if (rc < 0)
+			return rc;
+		t->body_sealed = sealed;
+		if (sealed)
+			rc = rdms__transport_perform(t, t->sealed.ptr, t->sealed.len);
+		else
+			rc = rdms__transport_perform(t, empty ? "" : body, empty ? 0 : len);
+		t->body_sealed = 0;
 		if (rc == CURLE_ABORTED_BY_CALLBACK && t->conn_changed) {
 			/* A new connection: nothing was sent on it yet. */
 			if (++restarts > MAX_RESTARTS)
@@ -459,6 +509,13 @@ rdms__transport_post(rdms_transport *t, const char *body, size_t len, rdms_http_
 			t->authed_fd = CURL_SOCKET_BAD;
 			t->plan = PLAN_FIRST;
 			legs = 0;
+			continue;
+		}
+		if (rc == CURLE_COULDNT_CONNECT && !reconnected) {
+			/* The connection never opened, so nothing was sent: one
+			 * more try is safe (a listener restarting, say). */
+			reconnected = 1;
+			rdms__transport_trace(t, "could not connect; trying once more\n");
 			continue;
 		}
 		if (rc != CURLE_OK)
@@ -514,7 +571,13 @@ rdms__transport_post(rdms_transport *t, const char *body, size_t len, rdms_http_
 	memset(&t->resp, 0, sizeof(t->resp));
 	if (r->body.ptr == NULL && rdms__buf_put(&r->body, "", 0) < 0)
 		return rdms__error_oom();
-	if (r->body.ptr == NULL || r->body.failed)
+	if (r->body.ptr == NULL || r->body.failed) {
+		rdms__http_reply_clear(r);
 		return rdms__error_oom();
+	}
+	if (sealed && (rc = rdms__crypt_unseal_reply(t, r)) < 0) {
+		rdms__http_reply_clear(r);
+		return rc;
+	}
 	return 0;
 }

@@ -10,6 +10,7 @@
  * negotiate wraps the chosen one in SPNEGO.
  */
 #include "auth.h"
+#include "crypt.h"
 
 #include <gssapi/gssapi.h>
 #include <gssapi/gssapi_ext.h>
@@ -463,4 +464,11 @@ const char *
 rdms__gss_client(const rdms_gss *g)
 {
 	return g->client ? g->client : "the default principal";
+}
+
+/* For crypt.c: the context that seals messages once it is complete. */
+gss_ctx_id_t
+rdms__gss_context(const rdms_gss *g)
+{
+	return g != NULL && g->complete ? g->ctx : GSS_C_NO_CONTEXT;
 }

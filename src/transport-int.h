@@ -63,6 +63,11 @@ struct rdms_transport {
 	rdms_buf resp;
 
 	rdms_session_stats stats;
+
+	/* Message encryption on http:// (crypt.c, MS-WSMV 2.2.9.1.1). */
+	int seal;                       /* every envelope goes sealed */
+	int body_sealed;                /* this transfer's bodies are ciphertext */
+	rdms_buf sealed;                /* the sealed request */
 };
 
 int rdms__transport_setup(rdms_transport *t, const rdms_options *o);

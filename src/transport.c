@@ -351,7 +351,9 @@ debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *ud)
 	default: return 0;
 	}
 	if (kind == RDMS_TRACE_BODY_OUT || kind == RDMS_TRACE_BODY_IN) {
-		t->trace(t->trace_ud, kind, data, size);
+		/* Sealed bodies are traced as plaintext by crypt-transport.c. */
+		if (!t->body_sealed)
+			t->trace(t->trace_ud, kind, data, size);
 		return 0;
 	}
 	red.secret = 1;

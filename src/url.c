@@ -73,6 +73,11 @@ rdms_endpoint_url(char **out, const char *in)
 		if (portlen == 0 || portlen > 5 || end != path || pnum == 0 || pnum > 65535)
 			goto bad;
 	}
+	/* RFC 3986 section 2: a URL is printable ASCII; anything else would
+	 * also end up, unescapable, in the envelope's wsa:To. */
+	for (end = (char *)path; *end != '\0'; end++)
+		if ((unsigned char)*end <= 0x20 || (unsigned char)*end >= 0x7f)
+			goto bad;
 	if (scheme == NULL)
 		scheme = pnum == 5985 ? "http" : "https";
 	if (pnum == 0)

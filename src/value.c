@@ -91,6 +91,14 @@ check_text(const char *s)
 		for (i = 1; i <= n; i++)
 			if ((p[i] & 0xc0) != 0x80)
 				return rdms__error(RDMS_EUSAGE, "value is not valid UTF-8");
+		/* RFC 3629 section 4: no overlong forms, no surrogates, nothing
+		 * above U+10FFFF; XML 1.0 (Char) also excludes U+FFFE and U+FFFF. */
+		if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f) ||
+		    (c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] > 0x8f))
+			return rdms__error(RDMS_EUSAGE, "value is not valid UTF-8");
+		if (c == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf))
+			return rdms__error(RDMS_EUSAGE, "value contains U+FFFE or U+FFFF, which XML "
+			    "cannot carry");
 		p += n + 1;
 	}
 	return 0;

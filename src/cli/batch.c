@@ -95,6 +95,8 @@ run_line(cli *c, char *text, unsigned long lineno)
 	}
 	line.dry_run = line.raw = 0;
 	line.resource_uri = NULL;
+	/* A -H on a line would realloc (and so free) the batch's own list. */
+	line.hosts = NULL;
 	optind = 0;
 	if ((status = cli_parse_options(&line, argc, argv, &help)) != 0) {
 		status = 2;
@@ -126,6 +128,7 @@ run_line(cli *c, char *text, unsigned long lineno)
 	c->last_body = line.last_body;
 	c->last_body_len = line.last_body_len;
 done:
+	free(line.hosts);
 	rdms_params_free(line.params);
 	rdms_params_free(line.selectors);
 	return status;

@@ -105,9 +105,13 @@ cli_password(cli *c, int required)
 	(void)mlock(pwbuf, sizeof(pwbuf));
 	if (env != NULL) {
 		snprintf(pwbuf, sizeof(pwbuf), "%s", env);
-		/* Children must not inherit it, and /proc/self/environ must not keep it. */
-		explicit_bzero(env, strlen(env));
+		/* Children must not inherit it, and /proc/self/environ must not keep it
+		 * (nor show that there was one): getenv points into "NAME=value",
+		 * which is wiped whole once unsetenv has dropped the entry. */
+		size_t n = strlen(env) + sizeof("RDMSCTL_PASSWORD");
+
 		unsetenv("RDMSCTL_PASSWORD");
+		explicit_bzero(env - sizeof("RDMSCTL_PASSWORD"), n);
 	} else if (c->password_file) {
 		if (from_file(c) < 0)
 			return 1;

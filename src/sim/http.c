@@ -244,6 +244,11 @@ log_out(struct MHD_Connection *c, struct sim_conn *sc, const char *method, const
 	e.wsman_action = o->action;
 	e.inject = inj && inj->kind != SIM_INJ_NONE ? sim_inject_name(inj->kind) : NULL;
 	e.note = o->note;
+	e.crypt = o->crypt;
+	e.plain_len = o->plain_len;
+	e.reply_ctype = o->ctype;
+	e.reply_len = o->len;
+	e.reply_plain_len = o->reply_plain_len;
 	sim_log_write(&e);
 	sim_debug("conn %lu #%lu %s %s -> %u %s", e.conn, e.nreq, method, url, o->status,
 	          o->note ? o->note : "");

@@ -33,6 +33,8 @@ struct sim_http_out {
 	const char *auth_state;
 	const char *action;
 	char action_buf[256];
+	const char *crypt;              /* see sim_log_entry */
+	size_t plain_len, reply_plain_len;
 };
 
 void sim_out_reset(struct sim_http_out *o);

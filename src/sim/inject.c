@@ -23,6 +23,7 @@ static const char *const names[SIM_INJ_COUNT_] = {
 	[SIM_INJ_SLOW] = "slow",
 	[SIM_INJ_BADXML] = "badxml",
 	[SIM_INJ_NOMUTUAL] = "no-mutual",
+	[SIM_INJ_TAMPER] = "tamper",
 };
 
 static struct sim_inject active = { SIM_INJ_NONE, 0, -1 };

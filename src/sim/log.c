@@ -112,6 +112,14 @@ sim_log_write(const struct sim_log_entry *e)
 	set_str(o, "action", e->wsman_action);
 	set_str(o, "inject", e->inject);
 	set_str(o, "note", e->note);
+	/* Message encryption: what the sealed bodies held. */
+	if (e->crypt) {
+		set_str(o, "crypt", e->crypt);
+		json_object_set_new(o, "plain_len", json_integer((json_int_t)e->plain_len));
+		json_object_set_new(o, "reply_plain_len", json_integer((json_int_t)e->reply_plain_len));
+	}
+	set_str(o, "reply_ctype", e->reply_ctype);
+	json_object_set_new(o, "reply_len", json_integer((json_int_t)e->reply_len));
 	line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	if (line == NULL)

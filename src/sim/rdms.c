@@ -1,7 +1,7 @@
 /*
  * rdms.c - the fake RDMS provider: state from a JSON seed (jansson),
- * provisioning jobs, WS-Transfer Get and WS-Enumeration over the seeded
- * instances, and table-driven defaults for every other catalogue method.
+ * provisioning jobs, and table-driven defaults for every other catalogue
+ * method. Get and Enumerate of the seeded instances are in instances.c.
  *
  * All functions run under sim_lock().
  */
@@ -24,27 +24,16 @@ struct job {
 };
 
 #define MAX_JOBS 200000
-#define MAX_ENUMS 256
-
-struct enum_ctx {
-	char id[48];
-	const rdms_class *cls;
-	size_t pos;
-	int used;
-};
-
 static struct {
 	json_t *seed;
 	json_t *instances;      /* borrowed from seed: { class: [ {prop: value} ] } */
 	json_t *settings;       /* owned: deployment settings by key */
 	struct job *jobs;
 	size_t njobs, cap;
-	struct enum_ctx enums[MAX_ENUMS];
-	size_t next_enum;
 } st;
 
-static void
-new_guid(char out[40])
+void
+sim_new_guid(char out[40])
 {
 	uuid_t u;
 	char txt[37];
@@ -73,7 +62,7 @@ add_job(const char *guid, const char *alias, enum job_state state, const char *i
 	if (guid && *guid)
 		snprintf(j->guid, sizeof(j->guid), "%s", guid);
 	else
-		new_guid(j->guid);
+		sim_new_guid(j->guid);
 	snprintf(j->alias, sizeof(j->alias), "%s", alias ? alias : "");
 	j->state = state;
 	if (input && (j->input = rdms__strdup(input)) == NULL)
@@ -167,6 +156,7 @@ sim_rdms_load(const char *seed_file, unsigned int extra_jobs)
 	} else if ((st.seed = json_object()) == NULL)
 		return -1;
 	st.instances = json_object_get(st.seed, "instances");
+	sim_instances_set(st.instances);
 	set = json_object_get(st.seed, "deployment_settings");
 	st.settings = json_is_object(set) ? json_deep_copy(set) : json_object();
 	if (st.settings == NULL)
@@ -188,205 +178,6 @@ sim_rdms_load(const char *seed_file, unsigned int extra_jobs)
 		if (!add_job(NULL, i % 2 ? "Pool2" : "Pool1", JOB_RUNNING, NULL))
 			return -1;
 	return 0;
-}
-
-/* ---- instances ---------------------------------------------------------- */
-
-static json_t *
-class_instances(const rdms_class *c)
-{
-	json_t *a = json_object_get(st.instances, rdms_class_name(c));
-
-	return json_is_array(a) ? a : NULL;
-}
-
-static int
-value_text(json_t *v, char *buf, size_t n, const char **out)
-{
-	if (json_is_string(v))
-		*out = json_string_value(v);
-	else if (json_is_integer(v)) {
-		snprintf(buf, n, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		*out = buf;
-	} else if (json_is_boolean(v))
-		*out = json_is_true(v) ? "true" : "false";
-	else if (json_is_real(v)) {
-		snprintf(buf, n, "%.17g", json_real_value(v));
-		*out = buf;
-	} else
-		return -1;
-	return 0;
-}
-
-static json_t *
-find_instance(const rdms_class *c, const struct sim_msg *m)
-{
-	json_t *arr = class_instances(c), *inst;
-	size_t nk = rdms_class_key_count(c), i, k, s;
-
-	json_array_foreach(arr, i, inst) {
-		for (k = 0; k < nk; k++) {
-			const char *key = rdms_class_key(c, k), *txt = NULL;
-			char buf[64];
-
-			for (s = 0; s < m->nsel; s++)
-				if (strcasecmp(m->sel[s].name, key) == 0)
-					break;
-			if (s == m->nsel ||
-			    value_text(json_object_get(inst, key), buf, sizeof(buf), &txt) < 0 ||
-			    strcasecmp(txt, m->sel[s].value) != 0)
-				break;
-		}
-		if (k == nk)
-			return inst;
-	}
-	return NULL;
-}
-
-static void
-put_prop(rdms_buf *b, const char *name, const char *type, json_t *v)
-{
-	int dt = strncmp(type, "datetime", 8) == 0;
-	char buf[64];
-	const char *txt;
-
-	if (value_text(v, buf, sizeof(buf), &txt) < 0) {
-		rdms__buf_printf(b, "<p:%s xsi:nil=\"true\"/>", name);
-		return;
-	}
-	rdms__buf_printf(b, dt ? "<p:%s><cim:Datetime>" : "<p:%s>", name);
-	sim_xml_escape(b, txt);
-	rdms__buf_printf(b, dt ? "</cim:Datetime></p:%s>" : "</p:%s>", name);
-}
-
-/* One instance as WinRM writes a WMI object (R-051, R-053). */
-static void
-put_instance(rdms_buf *b, const rdms_class *c, json_t *inst)
-{
-	const char *cn = rdms_class_name(c);
-	size_t i, n = rdms_class_property_count(c);
-
-	rdms__buf_printf(b, "<p:%s xmlns:p=\"", cn);
-	sim_xml_escape(b, rdms_class_resource_uri(c));
-	rdms__buf_printf(b, "\" xmlns:xsi=\"" RDMS_NS_XSI "\" xmlns:cim=\"" SIM_NS_CIM "\""
-	                 " xsi:type=\"p:%s_Type\">", cn);
-	for (i = 0; i < n; i++) {
-		const char *pn = rdms_class_property_name(c, i);
-		const char *pt = rdms_class_property_type(c, i);
-		json_t *v = json_object_get(inst, pn), *e;
-		size_t k;
-
-		if (json_is_array(v)) {
-			json_array_foreach(v, k, e)
-				put_prop(b, pn, pt, e);
-			continue;
-		}
-		put_prop(b, pn, pt, v);
-	}
-	rdms__buf_printf(b, "</p:%s>", cn);
-}
-
-static void
-fault_not_found(struct sim_fault *f, const struct sim_msg *m)
-{
-	sim_fault_wmi(f, SIM_WMI_NOT_FOUND, 6, "Not found: no %s instance matches the selectors. ",
-	              m->class_name);
-}
-
-static int
-do_get(const struct sim_msg *m, rdms_buf *body, struct sim_fault *f)
-{
-	json_t *inst;
-
-	if (rdms_class_key_count(m->cls) > 0 && m->nsel == 0) {
-		sim_fault_set(f, "s:Sender", "w:InvalidSelectors",
-		              "http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/InsufficientSelectors",
-		              SIM_WSMAN_INVALID_SELECTORS,
-		              "The WS-Management service cannot process the request because the "
-		              "request contained invalid selectors for the resource. ");
-		return -1;
-	}
-	if ((inst = find_instance(m->cls, m)) == NULL) {
-		fault_not_found(f, m);
-		return -1;
-	}
-	put_instance(body, m->cls, inst);
-	return 0;
-}
-
-static void
-put_items(rdms_buf *b, struct enum_ctx *e, unsigned int max, const char *items_prefix)
-{
-	json_t *arr = class_instances(e->cls);
-	size_t n = json_array_size(arr), k;
-
-	rdms__buf_printf(b, "<%s:Items>", items_prefix);
-	for (k = 0; k < max && e->pos < n; k++, e->pos++)
-		put_instance(b, e->cls, json_array_get(arr, e->pos));
-	rdms__buf_printf(b, "</%s:Items>", items_prefix);
-}
-
-static int
-do_enumerate(const struct sim_msg *m, rdms_buf *body, int pull, struct sim_fault *f)
-{
-	struct enum_ctx *e = NULL;
-	size_t i, n;
-	int done;
-
-	if (pull) {
-		for (i = 0; i < MAX_ENUMS; i++)
-			if (st.enums[i].used && strcmp(st.enums[i].id, m->enum_context) == 0)
-				e = &st.enums[i];
-		if (e == NULL) {
-			sim_fault_set(f, "s:Sender", "n:InvalidEnumerationContext", NULL,
-			              SIM_WSMAN_ENUM_INVALID_CONTEXT,
-			              "The WS-Management service cannot process the request because "
-			              "the enumeration context supplied in the message is not valid. ");
-			f->action = SIM_ACTION_ENUM_FAULT;
-			return -1;
-		}
-	} else {
-		char g[40];
-
-		e = &st.enums[st.next_enum++ % MAX_ENUMS];
-		new_guid(g);
-		g[37] = '\0';
-		snprintf(e->id, sizeof(e->id), "uuid:%s", g + 1);
-		e->cls = m->cls;
-		e->pos = 0;
-		e->used = 1;
-	}
-	if (pull)
-		rdms__buf_puts(body, "<n:PullResponse>");
-	else
-		rdms__buf_puts(body, "<n:EnumerateResponse>");
-	n = json_array_size(class_instances(e->cls));
-	/* Without OptimizeEnumeration the items come only with Pull (DSP0226 8.2.3). */
-	if (pull || m->optimize) {
-		size_t end = e->pos + m->max_elements;
-
-		done = end >= n;
-		if (!done)
-			rdms__buf_printf(body, "<n:EnumerationContext>%s</n:EnumerationContext>", e->id);
-		put_items(body, e, m->max_elements, pull ? "n" : "w");
-		if (done) {
-			rdms__buf_puts(body, pull ? "<n:EndOfSequence/>" : "<w:EndOfSequence/>");
-			e->used = 0;
-		}
-	} else
-		rdms__buf_printf(body, "<n:EnumerationContext>%s</n:EnumerationContext>", e->id);
-	rdms__buf_puts(body, pull ? "</n:PullResponse>" : "</n:EnumerateResponse>");
-	return 0;
-}
-
-static void
-do_release(const struct sim_msg *m)
-{
-	size_t i;
-
-	for (i = 0; i < MAX_ENUMS; i++)
-		if (st.enums[i].used && strcmp(st.enums[i].id, m->enum_context) == 0)
-			st.enums[i].used = 0;
 }
 
 /* ---- methods ------------------------------------------------------------- */
@@ -545,11 +336,11 @@ settings_get(const struct sim_msg *m, struct sim_out *o)
 		json_t *e;
 
 		json_array_foreach(v, i, e)
-			if (value_text(e, buf, sizeof(buf), &txt) == 0)
+			if (sim_value_text(e, buf, sizeof(buf), &txt) == 0)
 				sim_out_value(o, "Value", txt);
 		return 0;
 	}
-	if (value_text(v, buf, sizeof(buf), &txt) == 0)
+	if (sim_value_text(v, buf, sizeof(buf), &txt) == 0)
 		sim_out_value(o, "Value", txt);
 	return 0;
 }
@@ -617,7 +408,7 @@ defaults(const struct sim_msg *m, json_t *inst, struct sim_out *o)
 
 		if (!(rdms_method_param_direction(m->method, i) & RDMS_DIR_OUT))
 			continue;
-		if (v && value_text(v, buf, sizeof(buf), &txt) == 0) {
+		if (v && sim_value_text(v, buf, sizeof(buf), &txt) == 0) {
 			if (strncmp(type, "datetime", 8) == 0)
 				sim_out_datetime(o, name, txt);
 			else
@@ -645,8 +436,8 @@ do_invoke(const struct sim_msg *m, rdms_buf *body, enum sim_inject_kind inj,
 	size_t i;
 	int rc = 0, handled = 0;
 
-	if (!rdms_method_is_static(m->method, NULL) && (inst = find_instance(m->cls, m)) == NULL) {
-		fault_not_found(f, m);
+	if (!rdms_method_is_static(m->method, NULL) && (inst = sim_find_instance(m->cls, m)) == NULL) {
+		sim_fault_not_found(f, m);
 		return -1;
 	}
 	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
@@ -678,16 +469,16 @@ sim_rdms_dispatch(const struct sim_msg *m, rdms_buf *body, const char **resp_act
 		return do_invoke(m, body, inj, f);
 	case SIM_OP_GET:
 		*resp_action = SIM_ACTION_GET "Response";
-		return do_get(m, body, f);
+		return sim_do_get(m, body, f);
 	case SIM_OP_ENUMERATE:
 		*resp_action = SIM_ACTION_ENUMERATE "Response";
-		return do_enumerate(m, body, 0, f);
+		return sim_do_enumerate(m, body, 0, f);
 	case SIM_OP_PULL:
 		*resp_action = SIM_ACTION_PULL "Response";
-		return do_enumerate(m, body, 1, f);
+		return sim_do_enumerate(m, body, 1, f);
 	case SIM_OP_RELEASE:
 		*resp_action = SIM_ACTION_RELEASE "Response";
-		do_release(m);
+		sim_do_release(m);
 		return 0;
 	case SIM_OP_IDENTIFY:
 		break;

@@ -180,9 +180,11 @@ sim_wsman(struct MHD_Connection *c, struct sim_conn *sc, const char *body, size_
 	const char *ident = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "WSMANIDENTIFY");
 	const char *ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 	                                                MHD_HTTP_HEADER_CONTENT_TYPE);
-	rdms_buf env = RDMS_BUF_INIT;
+	rdms_buf env = RDMS_BUF_INIT, plain = RDMS_BUF_INIT, sealed = RDMS_BUF_INIT;
 	char *mutual = NULL;
+	const char *why;
 	unsigned int status;
+	int unsealed = 0;
 
 	if (inj->kind == SIM_INJ_LOOP401) {
 		sim_out_401(o, "injected loop401");
@@ -214,13 +216,30 @@ sim_wsman(struct MHD_Connection *c, struct sim_conn *sc, const char *body, size_
 	}
 	if (authenticate(c, sc, len, o, &mutual) < 0)
 		return;
-	if (ctype && strncasecmp(ctype, "multipart/encrypted", 19) == 0) {
-		o->status = 500;
-		o->note = "message encryption is not supported by this version";
-		goto done;
+	if (ctype && (strncasecmp(ctype, "multipart/encrypted", 19) == 0 ||
+	              strncasecmp(ctype, "multipart/x-multi-encrypted", 27) == 0)) {
+		/* MS-WSMV 2.2.9.1: sealed messages belong to HTTP; TLS already
+		 * protects HTTPS. */
+		if (sc->tls) {
+			o->status = 500;
+			o->note = "sealed body on the HTTPS listener";
+			goto done;
+		}
+		if (sim_seal_unwrap(&sc->auth, body, len, &plain, &o->plain_len, &why) < 0) {
+			/* The context is out of step now; the client starts over. */
+			o->status = 400;
+			o->note = why;
+			o->crypt = "unseal-failed";
+			rdms__buf_free(&plain);
+			goto done;
+		}
+		unsealed = 1;
+		o->crypt = "sealed";
+		body = plain.ptr;
+		len = o->plain_len;
 	}
 	/* WinRM with AllowUnencrypted=false refuses a plain body on HTTP. */
-	if (!sc->tls && !sim_cfg.allow_unencrypted && len > 0) {
+	else if (!sc->tls && !sim_cfg.allow_unencrypted && len > 0) {
 		free(mutual);
 		sim_out_401(o, "unencrypted body on the HTTP listener (see --allow-unencrypted)");
 		return;
@@ -233,7 +252,27 @@ sim_wsman(struct MHD_Connection *c, struct sim_conn *sc, const char *body, size_
 	status = run(body, len, inj, &env, o);
 	sim_out_take(o, status, SIM_CT_SOAP, &env);
 	mangle(inj, o);
+	/* The answer to a sealed request is sealed with the same context. */
+	if (unsealed && o->body != NULL && o->len > 0) {
+		if (sim_seal_wrap(&sc->auth, o->body, o->len, &sealed) < 0) {
+			free(o->body);
+			o->body = NULL;
+			o->len = 0;
+			o->ctype = NULL;
+			o->status = 500;
+			o->note = "cannot seal the reply";
+			rdms__buf_free(&sealed);
+			goto done;
+		}
+		if (inj->kind == SIM_INJ_TAMPER)
+			sim_seal_tamper(&sealed, inj->arg);
+		o->reply_plain_len = o->len;
+		free(o->body);
+		o->ctype = SIM_CT_SEALED;
+		o->body = rdms__buf_detach(&sealed, &o->len);
+	}
 done:
+	rdms__buf_free(&plain);
 	if (mutual && inj->kind != SIM_INJ_NOMUTUAL)
 		sim_out_www(o, sc->auth.scheme, mutual);
 	free(mutual);

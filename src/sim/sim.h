@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <gssapi/gssapi.h>
+#include <jansson.h>
 
 struct _xmlDoc;
 
@@ -68,6 +69,8 @@ enum sim_inject_kind {
 	SIM_INJ_SLOW,           /* trickle the reply, arg ms between 64-byte pieces */
 	SIM_INJ_BADXML,         /* HTTP 200 soap+xml that is not well-formed */
 	SIM_INJ_NOMUTUAL,       /* omit the mutual-auth token on the final 200 */
+	SIM_INJ_TAMPER,         /* spoil a sealed reply: arg 0 ciphertext, 1 Length,
+	                         * 2 closing boundary, 3 truncated (seal.c) */
 	SIM_INJ_COUNT_
 };
 
@@ -120,6 +123,19 @@ enum sim_auth_result sim_auth_step(struct sim_auth *a, const char *header, int t
                                    char **out_token, const char **why);
 void sim_auth_reset(struct sim_auth *a);
 int sim_auth_basic_enabled(void);
+
+/* ---- seal.c: message encryption on the HTTP listener (MS-WSMV 2.2.9.1.1) ---- */
+
+#define SIM_CT_SEALED "multipart/encrypted;protocol=\"application/HTTP-SPNEGO-session-encrypted\";" \
+                      "boundary=\"Encrypted Boundary\""
+/* Unseal a multipart/encrypted request with the connection's context into
+ * plain (NUL-terminated); -1 with *why set when it is malformed, does not
+ * verify, is only signed or its length differs from OriginalContent. */
+int sim_seal_unwrap(const struct sim_auth *a, const char *body, size_t len, rdms_buf *plain,
+                    size_t *plain_len, const char **why);
+/* Seal a reply body into out; -1 on failure. */
+int sim_seal_wrap(const struct sim_auth *a, const char *plain, size_t len, rdms_buf *out);
+void sim_seal_tamper(rdms_buf *b, unsigned int how);
 
 /* base64 (RFC 4648) without line breaks; malloc'd, NULL on failure. */
 char *sim_b64_encode(const unsigned char *p, size_t n);
@@ -243,6 +259,16 @@ void sim_out_finish(rdms_buf *body, const struct sim_msg *m, struct sim_out *o,
 /* ---- rdms.c: the fake provider ---- */
 
 int sim_rdms_load(const char *seed_file, unsigned int extra_jobs);
+/* rdms.c: a new {GUID} in braces, as RDMS writes job GUIDs */
+void sim_new_guid(char out[40]);
+/* instances.c (jansson values of the seed) */
+void sim_instances_set(json_t *all);
+int sim_value_text(json_t *v, char *buf, size_t n, const char **out);
+json_t *sim_find_instance(const rdms_class *c, const struct sim_msg *m);
+void sim_fault_not_found(struct sim_fault *f, const struct sim_msg *m);
+int sim_do_get(const struct sim_msg *m, rdms_buf *body, struct sim_fault *f);
+int sim_do_enumerate(const struct sim_msg *m, rdms_buf *body, int pull, struct sim_fault *f);
+void sim_do_release(const struct sim_msg *m);
 void sim_rdms_free(void);
 /* Run one request already checked; writes the body content (the child of
  * s:Body) into body, or sets *f. Caller holds sim_lock. */
@@ -262,6 +288,10 @@ struct sim_log_entry {
 	const char *inject;
 	const char *note;
 	int tls;
+	const char *crypt;              /* "sealed", or why unsealing failed */
+	size_t plain_len;               /* decrypted request envelope */
+	const char *reply_ctype;
+	size_t reply_len, reply_plain_len;
 };
 
 int sim_log_open(const char *path);

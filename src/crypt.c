@@ -1,0 +1,607 @@
+/*
+ * crypt.c - WinRM message encryption on http:// (MS-WSMV 2.2.9.1.1).
+ *
+ * A sealed body is one or more pairs of MIME-like parts without blank
+ * lines (MS-WSMV 2.2.9.1.1.2), then the closing delimiter:
+ *
+ *   --Encrypted Boundary\r\n
+ *   \tContent-Type: application/HTTP-SPNEGO-session-encrypted\r\n
+ *   \tOriginalContent: type=application/soap+xml;charset=UTF-8;Length=N\r\n
+ *   --Encrypted Boundary\r\n
+ *   \tContent-Type: application/octet-stream\r\n
+ *   <uint32 LE signature length><signature><encrypted data>
+ *   --Encrypted Boundary--\r\n
+ *
+ * The encrypted data carries no length of its own and is binary, so the
+ * parser does not search it for the boundary: every mechanism used here
+ * produces at least N bytes of ciphertext for N bytes of plaintext (NTLM's
+ * RC4 and Kerberos' AES-CTS exactly N, RC4-HMAC N plus padding), so the
+ * next delimiter is looked for from N bytes on. Only the multipart-
+ * encrypted media type is sent: MS-WSMV splits messages over 16 KiB
+ * into several parts (multipart/x-multi-encrypted) for CredSSP only
+ * (2.2.9.1.3), while for SPNEGO one part carries the whole message.
+ * Several parts are still accepted on input.
+ */
+#include "crypt.h"
+
+#include <gssapi/gssapi_ext.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define BOUNDARY "--Encrypted Boundary"
+#define BOUNDARY_LEN (sizeof(BOUNDARY) - 1)
+/* A part header line longer than this is not one. */
+#define MAX_LINE 512u
+
+/* 1.2.840.113554.1.2.2 (RFC 1964) and 1.2.840.48018.1.2.2 (the OID that
+ * Windows puts in SPNEGO for the same mechanism). */
+static const gss_OID_desc krb5_oid = { 9, (void *)"\x2a\x86\x48\x86\xf7\x12\x01\x02\x02" };
+static const gss_OID_desc krb5_ms_oid = { 9, (void *)"\x2a\x86\x48\x82\xf7\x12\x01\x02\x02" };
+/* 1.3.6.1.4.1.311.2.2.10 */
+static const gss_OID_desc ntlm_oid = { 10, (void *)"\x2b\x06\x01\x04\x01\x82\x37\x02\x02\x0a" };
+
+enum { MECH_OTHER, MECH_KRB5, MECH_NTLM };
+
+/* A replayed, reordered or skipped token is only "supplementary" to
+ * GSSAPI (no GSS_ERROR), but a reply that is not the next one in
+ * sequence is refused like a forged one. */
+#define SEQ_PROBLEM (GSS_S_DUPLICATE_TOKEN | GSS_S_OLD_TOKEN | GSS_S_UNSEQ_TOKEN | \
+                     GSS_S_GAP_TOKEN)
+
+/* ---- framing ---- */
+
+static int
+has_ci(const char *s, size_t len, const char *word)
+{
+	size_t n = strlen(word), i;
+
+	for (i = 0; n <= len && i + n <= len; i++)
+		if (strncasecmp(s + i, word, n) == 0)
+			return 1;
+	return 0;
+}
+
+int
+rdms__crypt_is_sealed(const char *ct)
+{
+	size_t len;
+
+	if (ct == NULL)
+		return 0;
+	len = strlen(ct);
+	while (len > 0 && (*ct == ' ' || *ct == '\t'))
+		ct++, len--;
+	if (strncasecmp(ct, "multipart/encrypted", 19) != 0 &&
+	    strncasecmp(ct, "multipart/x-multi-encrypted", 27) != 0)
+		return 0;
+	return has_ci(ct, len, "application/HTTP-SPNEGO-session-encrypted") ||
+	       has_ci(ct, len, "application/HTTP-Kerberos-session-encrypted");
+}
+
+static void
+frame_head(rdms_buf *out, size_t plain_len, size_t sig_len)
+{
+	unsigned char le[4];
+
+	le[0] = (unsigned char)(sig_len & 0xff);
+	le[1] = (unsigned char)((sig_len >> 8) & 0xff);
+	le[2] = (unsigned char)((sig_len >> 16) & 0xff);
+	le[3] = (unsigned char)((sig_len >> 24) & 0xff);
+	rdms__buf_printf(out, BOUNDARY "\r\n"
+	                 "\tContent-Type: " RDMS_CRYPT_PROTOCOL "\r\n"
+	                 "\tOriginalContent: type=application/soap+xml;charset=UTF-8;Length=%zu\r\n"
+	                 BOUNDARY "\r\n"
+	                 "\tContent-Type: application/octet-stream\r\n", plain_len);
+	rdms__buf_put(out, le, 4);
+}
+
+int
+rdms__crypt_frame(rdms_buf *out, const void *sig, size_t sig_len, const void *data,
+                  size_t data_len, size_t plain_len)
+{
+	if (sig_len > RDMS_CRYPT_MAX_SIG || plain_len > RDMS_CRYPT_MAX_LEN)
+		return rdms__error(RDMS_ECRYPT, "cannot frame a %zu-byte message with a %zu-byte "
+		                   "signature", plain_len, sig_len);
+	frame_head(out, plain_len, sig_len);
+	rdms__buf_put(out, sig, sig_len);
+	rdms__buf_put(out, data, data_len);
+	rdms__buf_puts(out, BOUNDARY "--\r\n");
+	return out->failed ? rdms__error_oom() : 0;
+}
+
+/* ---- parsing ---- */
+
+typedef struct cursor {
+	const char *p;
+	size_t left;
+	size_t off;      /* from the start of the body, for messages */
+} cursor;
+
+static void
+advance(cursor *c, size_t n)
+{
+	c->p += n;
+	c->left -= n;
+	c->off += n;
+}
+
+static int
+bad(const cursor *c, const char *what)
+{
+	return rdms__error(RDMS_ECRYPT, "malformed encrypted reply: %s at byte %zu; the "
+	                   "message was cut short or altered", what, c->off);
+}
+
+/* The delimiter line "--Encrypted Boundary\r\n". */
+static int
+take_boundary(cursor *c)
+{
+	if (c->left < BOUNDARY_LEN + 2 || memcmp(c->p, BOUNDARY, BOUNDARY_LEN) != 0 ||
+	    memcmp(c->p + BOUNDARY_LEN, "\r\n", 2) != 0)
+		return bad(c, "missing \"--Encrypted Boundary\"");
+	advance(c, BOUNDARY_LEN + 2);
+	return 0;
+}
+
+/* One header line "<HT>Name: value\r\n"; *v and *vlen get the value. The
+ * leading HT is what the specification writes; a space is tolerated. */
+static int
+take_header(cursor *c, const char *name, const char **v, size_t *vlen)
+{
+	size_t n = strlen(name), i, lim = c->left < MAX_LINE ? c->left : MAX_LINE;
+	const char *l = c->p;
+
+	i = 0;
+	while (i < lim && (l[i] == '\t' || l[i] == ' '))
+		i++;
+	if (lim - i < n + 1 || strncasecmp(l + i, name, n) != 0 || l[i + n] != ':') {
+		rdms__error(RDMS_ECRYPT, "malformed encrypted reply: expected a %s header at "
+		            "byte %zu; the message was cut short or altered", name, c->off);
+		return RDMS_ECRYPT;
+	}
+	i += n + 1;
+	while (i < lim && (l[i] == ' ' || l[i] == '\t'))
+		i++;
+	*v = l + i;
+	while (i + 1 < lim && !(l[i] == '\r' && l[i + 1] == '\n'))
+		i++;
+	if (i + 1 >= lim)
+		return bad(c, "header line without CRLF (or too long)");
+	*vlen = (size_t)(l + i - *v);
+	advance(c, i + 2);
+	return 0;
+}
+
+/* The parameters of OriginalContent: type=...;charset=...;Length=N. */
+static int
+original_content(const cursor *c, const char *v, size_t vlen, rdms_crypt_part *part)
+{
+	size_t i = 0, k, e, digits;
+	int have_len = 0;
+
+	part->charset = NULL;
+	part->charset_len = 0;
+	while (i < vlen) {
+		for (e = i; e < vlen && v[e] != ';'; e++)
+			;
+		for (k = i; k < e && (v[k] == ' ' || v[k] == '\t'); k++)
+			;
+		if (e - k >= 7 && strncasecmp(v + k, "Length=", 7) == 0) {
+			if (have_len++)
+				return bad(c, "OriginalContent has two Lengths");
+			part->length = 0;
+			for (k += 7, digits = 0; k < e && v[k] >= '0' && v[k] <= '9'; k++, digits++) {
+				part->length = part->length * 10 + (size_t)(v[k] - '0');
+				if (part->length > RDMS_CRYPT_MAX_LEN)
+					return rdms__error(RDMS_ETOOBIG, "encrypted reply: a part of "
+					                   "more than %zu bytes", RDMS_CRYPT_MAX_LEN);
+			}
+			while (k < e && (v[k] == ' ' || v[k] == '\t'))
+				k++;
+			if (digits == 0 || k != e)
+				return bad(c, "OriginalContent Length is not a number");
+		} else if (e - k > 8 && strncasecmp(v + k, "charset=", 8) == 0) {
+			part->charset = v + k + 8;
+			part->charset_len = e - k - 8;
+		}
+		i = e + 1;
+	}
+	if (!have_len)
+		return bad(c, "OriginalContent without Length");
+	return 0;
+}
+
+/* Where the next delimiter starts: at or after from, followed by CRLF
+ * (another part) or "--" (the end). */
+static const char *
+find_delimiter(const char *from, const char *end)
+{
+	const char *p = from;
+
+	while (p < end && (size_t)(end - p) >= BOUNDARY_LEN + 2) {
+		p = memmem(p, (size_t)(end - p), BOUNDARY, BOUNDARY_LEN);
+		if (p == NULL || (size_t)(end - p) < BOUNDARY_LEN + 2)
+			return NULL;
+		if (memcmp(p + BOUNDARY_LEN, "\r\n", 2) == 0 || memcmp(p + BOUNDARY_LEN, "--", 2) == 0)
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+static int
+take_part(cursor *c, rdms_crypt_part *part)
+{
+	const char *v, *end, *delim;
+	size_t vlen, sig_len;
+	const unsigned char *u;
+	int rc;
+
+	if ((rc = take_boundary(c)) < 0)
+		return rc;
+	if ((rc = take_header(c, "Content-Type", &v, &vlen)) < 0)
+		return rc;
+	if (!(vlen == 41 && strncasecmp(v, RDMS_CRYPT_PROTOCOL, 41) == 0) &&
+	    !(vlen == 43 && strncasecmp(v, "application/HTTP-Kerberos-session-encrypted", 43) == 0))
+		return bad(c, "the first part is not application/HTTP-SPNEGO-session-encrypted");
+	if ((rc = take_header(c, "OriginalContent", &v, &vlen)) < 0)
+		return rc;
+	if ((rc = original_content(c, v, vlen, part)) < 0)
+		return rc;
+	if ((rc = take_boundary(c)) < 0)
+		return rc;
+	if ((rc = take_header(c, "Content-Type", &v, &vlen)) < 0)
+		return rc;
+	if (!(vlen == 24 && strncasecmp(v, "application/octet-stream", 24) == 0))
+		return bad(c, "the second part is not application/octet-stream");
+	if (c->left < 4)
+		return bad(c, "no signature length");
+	u = (const unsigned char *)c->p;
+	sig_len = (size_t)u[0] | (size_t)u[1] << 8 | (size_t)u[2] << 16 | (size_t)u[3] << 24;
+	advance(c, 4);
+	if (sig_len == 0 || sig_len > RDMS_CRYPT_MAX_SIG || sig_len > c->left)
+		return bad(c, "signature length out of range");
+	part->sig = (const unsigned char *)c->p;
+	part->sig_len = sig_len;
+	advance(c, sig_len);
+	if (part->length > c->left)
+		return bad(c, "encrypted data shorter than its OriginalContent Length");
+	end = c->p + c->left;
+	delim = find_delimiter(c->p + part->length, end);
+	if (delim == NULL) {
+		/* A delimiter before Length bytes means a Length that lies. */
+		if (find_delimiter(c->p, end) != NULL)
+			return bad(c, "encrypted data shorter than its OriginalContent Length");
+		return bad(c, "no \"--Encrypted Boundary\" after the encrypted data");
+	}
+	part->data = (const unsigned char *)c->p;
+	part->data_len = (size_t)(delim - c->p);
+	advance(c, part->data_len);
+	return 0;
+}
+
+int
+rdms__crypt_parse(const char *body, size_t len, rdms_crypt_part *parts, size_t max_parts,
+                  size_t *nparts)
+{
+	cursor c = { body, len, 0 };
+	size_t i;
+	int rc;
+
+	*nparts = 0;
+	if (body == NULL || len == 0)
+		return rdms__error(RDMS_ECRYPT, "empty encrypted reply");
+	for (;;) {
+		if (*nparts >= max_parts)
+			return rdms__error(RDMS_ETOOBIG, "encrypted reply with more than %zu parts",
+			                   max_parts);
+		if ((rc = take_part(&c, &parts[*nparts])) < 0)
+			return rc;
+		(*nparts)++;
+		/* take_part stopped at a delimiter: "--" ends the body. */
+		if (memcmp(c.p + BOUNDARY_LEN, "--", 2) == 0)
+			break;
+	}
+	advance(&c, BOUNDARY_LEN + 2);
+	/* Only line ends (or nothing) after the closing delimiter. */
+	for (i = 0; i < c.left; i++)
+		if (c.p[i] != '\r' && c.p[i] != '\n')
+			return bad(&c, "data after the closing boundary");
+	return 0;
+}
+
+/* ---- GSSAPI ---- */
+
+static int
+mech_of(gss_ctx_id_t ctx)
+{
+	OM_uint32 maj, min;
+	gss_OID mech = GSS_C_NO_OID;
+
+	if (ctx == GSS_C_NO_CONTEXT)
+		return MECH_OTHER;
+	/* Through SPNEGO this is the negotiated mechanism. */
+	maj = gss_inquire_context(&min, ctx, NULL, NULL, NULL, &mech, NULL, NULL, NULL);
+	if (GSS_ERROR(maj) || mech == GSS_C_NO_OID)
+		return MECH_OTHER;
+	if (gss_oid_equal(mech, &krb5_oid) || gss_oid_equal(mech, &krb5_ms_oid))
+		return MECH_KRB5;
+	if (gss_oid_equal(mech, &ntlm_oid))
+		return MECH_NTLM;
+	return MECH_OTHER;
+}
+
+static int
+gss_crypt_fail(const char *what, OM_uint32 maj, OM_uint32 min)
+{
+	rdms_buf t = RDMS_BUF_INIT;
+	OM_uint32 m, ctx = 0;
+	gss_buffer_desc msg;
+	int rc;
+
+	do {
+		if (GSS_ERROR(gss_display_status(&m, maj, GSS_C_GSS_CODE, GSS_C_NO_OID, &ctx, &msg)))
+			break;
+		rdms__buf_printf(&t, "%s%.*s", t.len ? "; " : "", (int)msg.length,
+		                 (const char *)msg.value);
+		gss_release_buffer(&m, &msg);
+	} while (ctx != 0);
+	rc = rdms__error(RDMS_ECRYPT, "%s (%s, major 0x%08x, minor %ld)", what,
+	                 t.ptr && !t.failed ? t.ptr : "no text", (unsigned)maj, (long)(int32_t)min);
+	rdms__buf_free(&t);
+	return rc;
+}
+
+/* Kerberos: HEADER, DATA, PADDING, no TRAILER, so the RFC 4121 token
+ * keeps its trailer rotated into the header (RRC), the layout Windows'
+ * EncryptMessage produces and expects; the padding (none for AES) goes
+ * after the data. */
+static int
+seal_krb5(rdms_buf *out, gss_ctx_id_t ctx, const char *plain, size_t len, size_t *sig_len)
+{
+	gss_iov_buffer_desc iov[3];
+	OM_uint32 maj, min;
+	unsigned char *base;
+	size_t hlen, plen, need;
+	int conf = 0;
+
+	memset(iov, 0, sizeof(iov));
+	iov[0].type = GSS_IOV_BUFFER_TYPE_HEADER;
+	iov[1].type = GSS_IOV_BUFFER_TYPE_DATA;
+	iov[1].buffer.length = len;
+	iov[2].type = GSS_IOV_BUFFER_TYPE_PADDING;
+	maj = gss_wrap_iov_length(&min, ctx, 1, GSS_C_QOP_DEFAULT, &conf, iov, 3);
+	if (GSS_ERROR(maj))
+		return gss_crypt_fail("cannot size the Kerberos seal", maj, min);
+	hlen = iov[0].buffer.length;
+	plen = iov[2].buffer.length;
+	if (hlen == 0 || hlen > RDMS_CRYPT_MAX_SIG || plen > 64)
+		return rdms__error(RDMS_ECRYPT, "unexpected Kerberos token sizes (header %zu, "
+		                   "padding %zu)", hlen, plen);
+	/* The token is built in place, where the frame puts it: after the
+	 * part headers and the signature length come header, data, padding. */
+	frame_head(out, len, hlen);
+	need = hlen + len + plen + BOUNDARY_LEN + 5;
+	if (out->failed || need < len || rdms__buf_grow(out, need) < 0)
+		return rdms__error_oom();
+	base = (unsigned char *)out->ptr + out->len;
+	iov[0].buffer.value = base;
+	iov[1].buffer.value = base + hlen;
+	memcpy(iov[1].buffer.value, plain, len);
+	iov[2].buffer.value = base + hlen + len;
+	maj = gss_wrap_iov(&min, ctx, 1, GSS_C_QOP_DEFAULT, &conf, iov, 3);
+	if (GSS_ERROR(maj) || !conf || iov[0].buffer.length != hlen ||
+	    iov[1].buffer.length != len || iov[2].buffer.length != plen) {
+		rdms__wipe(base, hlen + len + plen);
+		return GSS_ERROR(maj) ? gss_crypt_fail("cannot seal the message with Kerberos",
+		                                       maj, min)
+		                      : rdms__error(RDMS_ECRYPT, "Kerberos did not encrypt the "
+		                                    "message as asked (confidentiality %d)", conf);
+	}
+	out->len += hlen + len + plen;
+	rdms__buf_puts(out, BOUNDARY "--\r\n");
+	*sig_len = hlen;
+	return out->failed ? rdms__error_oom() : 0;
+}
+
+/* NTLM: gss-ntlmssp's gss_wrap output is the 16-byte MS-NLMP signature
+ * followed by the sealed data, the two pieces WinRM frames. */
+static int
+seal_ntlm(rdms_buf *out, gss_ctx_id_t ctx, const char *plain, size_t len, size_t *sig_len)
+{
+	gss_buffer_desc in = { len, (void *)plain }, tok = GSS_C_EMPTY_BUFFER;
+	OM_uint32 maj, min;
+	int conf = 0, rc;
+
+	maj = gss_wrap(&min, ctx, 1, GSS_C_QOP_DEFAULT, &in, &conf, &tok);
+	if (GSS_ERROR(maj))
+		return gss_crypt_fail("cannot seal the message with NTLM", maj, min);
+	if (!conf || tok.length < 16 + len) {
+		gss_release_buffer(&min, &tok);
+		return rdms__error(RDMS_ECRYPT, "NTLM did not encrypt the message (no "
+		                   "confidentiality, or a %zu-byte token)", tok.length);
+	}
+	*sig_len = 16;
+	rc = rdms__crypt_frame(out, tok.value, 16, (unsigned char *)tok.value + 16,
+	                       tok.length - 16, len);
+	gss_release_buffer(&min, &tok);
+	return rc;
+}
+
+int
+rdms__crypt_seal(rdms_buf *out, gss_ctx_id_t ctx, const char *plain, size_t len,
+                 size_t *sig_len)
+{
+	size_t sl = 0;
+	int rc;
+
+	out->len = 0;
+	if (len > RDMS_CRYPT_MAX_LEN)
+		return rdms__error(RDMS_ETOOBIG, "a %zu-byte message is too large to seal", len);
+	switch (mech_of(ctx)) {
+	case MECH_KRB5:
+		rc = seal_krb5(out, ctx, plain, len, &sl);
+		break;
+	case MECH_NTLM:
+		rc = seal_ntlm(out, ctx, plain, len, &sl);
+		break;
+	default:
+		return rdms__error(RDMS_ECRYPT, "cannot seal messages: the security context is "
+		                   "not established or its mechanism is neither Kerberos nor NTLM");
+	}
+	if (rc == 0 && sig_len != NULL)
+		*sig_len = sl;
+	return rc;
+}
+
+/* Kerberos: HEADER(signature), DATA(encrypted data, decrypted in place),
+ * and an empty DATA that takes the padding of RC4-HMAC tokens. */
+static int
+unseal_krb5(rdms_buf *out, gss_ctx_id_t ctx, const rdms_crypt_part *p)
+{
+	gss_iov_buffer_desc iov[3];
+	OM_uint32 maj, min;
+	unsigned char *sig, *data;
+	int conf = 0, rc;
+	size_t start = out->len;
+
+	sig = malloc(p->sig_len);
+	if (sig == NULL || rdms__buf_put(out, p->data, p->data_len) < 0) {
+		free(sig);
+		return rdms__error_oom();
+	}
+	memcpy(sig, p->sig, p->sig_len);
+	data = (unsigned char *)out->ptr + start;
+	memset(iov, 0, sizeof(iov));
+	iov[0].type = GSS_IOV_BUFFER_TYPE_HEADER;
+	iov[0].buffer.value = sig;
+	iov[0].buffer.length = p->sig_len;
+	iov[1].type = GSS_IOV_BUFFER_TYPE_DATA;
+	iov[1].buffer.value = data;
+	iov[1].buffer.length = p->data_len;
+	iov[2].type = GSS_IOV_BUFFER_TYPE_DATA;
+	maj = gss_unwrap_iov(&min, ctx, &conf, NULL, iov, 3);
+	free(sig);
+	if (GSS_ERROR(maj)) {
+		rdms__wipe(data, p->data_len);
+		out->len = start;
+		return gss_crypt_fail("the server's sealed reply did not verify with Kerberos: "
+		                      "it was altered on the way or the security context is out "
+		                      "of step", maj, min);
+	}
+	rc = 0;
+	if (GSS_SUPPLEMENTARY_INFO(maj) & SEQ_PROBLEM)
+		rc = rdms__error(RDMS_ECRYPT, "the server's sealed reply is a replayed or "
+		                 "out-of-order message (GSS status 0x%08x); refusing it",
+		                 (unsigned)maj);
+	else if (!conf)
+		rc = rdms__error(RDMS_ECRYPT, "the server's reply was signed but not encrypted; "
+		                 "refusing it");
+	else if (iov[1].buffer.length > p->data_len)
+		rc = rdms__error(RDMS_ECRYPT, "Kerberos unwrap grew the message");
+	if (rc < 0) {
+		rdms__wipe(data, p->data_len);
+		out->len = start;
+		return rc;
+	}
+	out->len = start + iov[1].buffer.length;
+	return 0;
+}
+
+static int
+unseal_ntlm(rdms_buf *out, gss_ctx_id_t ctx, const rdms_crypt_part *p)
+{
+	gss_buffer_desc in, msg = GSS_C_EMPTY_BUFFER;
+	OM_uint32 maj, min;
+	int conf = 0, rc = 0;
+
+	if (p->sig_len != 16)
+		return rdms__error(RDMS_ECRYPT, "malformed encrypted reply: an NTLM signature has "
+		                   "16 bytes, not %zu", p->sig_len);
+	/* The signature and the data are adjacent in the body: one token. */
+	in.value = (void *)p->sig;
+	in.length = p->sig_len + p->data_len;
+	maj = gss_unwrap(&min, ctx, &in, &msg, &conf, NULL);
+	if (GSS_ERROR(maj))
+		return gss_crypt_fail("the server's sealed reply did not verify with NTLM: it "
+		                      "was altered on the way or the security context is out of "
+		                      "step", maj, min);
+	if (GSS_SUPPLEMENTARY_INFO(maj) & SEQ_PROBLEM)
+		rc = rdms__error(RDMS_ECRYPT, "the server's sealed reply is a replayed or "
+		                 "out-of-order message (GSS status 0x%08x); refusing it",
+		                 (unsigned)maj);
+	else if (!conf)
+		rc = rdms__error(RDMS_ECRYPT, "the server's reply was signed but not encrypted; "
+		                 "refusing it");
+	else if (rdms__buf_put(out, msg.value, msg.length) < 0)
+		rc = rdms__error_oom();
+	if (msg.value != NULL)
+		rdms__wipe(msg.value, msg.length);
+	gss_release_buffer(&min, &msg);
+	return rc;
+}
+
+int
+rdms__crypt_unseal(rdms_buf *out, gss_ctx_id_t ctx, const char *body, size_t len, size_t max,
+                   char **content_type)
+{
+	rdms_crypt_part parts[RDMS_CRYPT_MAX_PARTS];
+	size_t n, i, total = 0, before;
+	int mech = mech_of(ctx), rc;
+
+	out->len = 0;
+	if (content_type != NULL)
+		*content_type = NULL;
+	if (mech == MECH_OTHER)
+		return rdms__error(RDMS_ECRYPT, "cannot unseal the reply: no established Kerberos "
+		                   "or NTLM security context");
+	if ((rc = rdms__crypt_parse(body, len, parts, RDMS_CRYPT_MAX_PARTS, &n)) < 0)
+		return rc;
+	for (i = 0; i < n; i++) {
+		if (parts[i].length > max || total > max - parts[i].length)
+			return rdms__error(RDMS_ETOOBIG, "the decrypted reply would exceed %zu bytes; "
+			                   "raise the limit if this is expected", max);
+		total += parts[i].length;
+	}
+	for (i = 0; i < n; i++) {
+		before = out->len;
+		rc = mech == MECH_KRB5 ? unseal_krb5(out, ctx, &parts[i])
+		                       : unseal_ntlm(out, ctx, &parts[i]);
+		if (rc < 0)
+			goto fail;
+		if (out->len - before != parts[i].length) {
+			rc = rdms__error(RDMS_ECRYPT, "the server's sealed reply decrypted to %zu "
+			                 "bytes, but its OriginalContent says Length=%zu; the "
+			                 "message was altered", out->len - before, parts[i].length);
+			goto fail;
+		}
+	}
+	/* NUL-terminated like every reply body. */
+	if (rdms__buf_put(out, "", 0) < 0) {
+		rc = rdms__error_oom();
+		goto fail;
+	}
+	if (content_type != NULL) {
+		rdms_buf ct = RDMS_BUF_INIT;
+
+		rdms__buf_puts(&ct, "application/soap+xml;charset=");
+		if (parts[0].charset != NULL && parts[0].charset_len > 0 &&
+		    parts[0].charset_len < 64)
+			rdms__buf_put(&ct, parts[0].charset, parts[0].charset_len);
+		else
+			rdms__buf_puts(&ct, "UTF-8");
+		if (ct.failed) {
+			rdms__buf_free(&ct);
+			rc = rdms__error_oom();
+			goto fail;
+		}
+		*content_type = rdms__buf_detach(&ct, NULL);
+	}
+	return 0;
+fail:
+	if (out->ptr != NULL)
+		rdms__wipe(out->ptr, out->len);
+	out->len = 0;
+	return rc;
+}
