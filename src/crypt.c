@@ -457,6 +457,22 @@ rdms__crypt_seal(rdms_buf *out, gss_ctx_id_t ctx, const char *plain, size_t len,
 
 /* Kerberos: HEADER(signature), DATA(encrypted data, decrypted in place),
  * and an empty DATA that takes the padding of RC4-HMAC tokens. */
+
+/* What a verified unwrap must still satisfy: in sequence (MIT reports a
+ * replay only as a supplementary flag) and really encrypted, not only
+ * signed. */
+static int
+unwrapped_ok(OM_uint32 maj, int conf)
+{
+	if (GSS_SUPPLEMENTARY_INFO(maj) & SEQ_PROBLEM)
+		return rdms__error(RDMS_ECRYPT, "the server's sealed reply is a replayed or "
+		                   "out-of-order message (GSS status 0x%08x); refusing it",
+		                   (unsigned)maj);
+	if (!conf)
+		return rdms__error(RDMS_ECRYPT, "the server's reply was signed but not encrypted; "
+		                   "refusing it");
+	return 0;
+}
 static int
 unseal_krb5(rdms_buf *out, gss_ctx_id_t ctx, const rdms_crypt_part *p)
 {
@@ -490,15 +506,8 @@ unseal_krb5(rdms_buf *out, gss_ctx_id_t ctx, const rdms_crypt_part *p)
 		                      "it was altered on the way or the security context is out "
 		                      "of step", maj, min);
 	}
-	rc = 0;
-	if (GSS_SUPPLEMENTARY_INFO(maj) & SEQ_PROBLEM)
-		rc = rdms__error(RDMS_ECRYPT, "the server's sealed reply is a replayed or "
-		                 "out-of-order message (GSS status 0x%08x); refusing it",
-		                 (unsigned)maj);
-	else if (!conf)
-		rc = rdms__error(RDMS_ECRYPT, "the server's reply was signed but not encrypted; "
-		                 "refusing it");
-	else if (iov[1].buffer.length > p->data_len)
+	rc = unwrapped_ok(maj, conf);
+	if (rc == 0 && iov[1].buffer.length > p->data_len)
 		rc = rdms__error(RDMS_ECRYPT, "Kerberos unwrap grew the message");
 	if (rc < 0) {
 		rdms__wipe(data, p->data_len);
@@ -527,14 +536,7 @@ unseal_ntlm(rdms_buf *out, gss_ctx_id_t ctx, const rdms_crypt_part *p)
 		return gss_crypt_fail("the server's sealed reply did not verify with NTLM: it "
 		                      "was altered on the way or the security context is out of "
 		                      "step", maj, min);
-	if (GSS_SUPPLEMENTARY_INFO(maj) & SEQ_PROBLEM)
-		rc = rdms__error(RDMS_ECRYPT, "the server's sealed reply is a replayed or "
-		                 "out-of-order message (GSS status 0x%08x); refusing it",
-		                 (unsigned)maj);
-	else if (!conf)
-		rc = rdms__error(RDMS_ECRYPT, "the server's reply was signed but not encrypted; "
-		                 "refusing it");
-	else if (rdms__buf_put(out, msg.value, msg.length) < 0)
+	if ((rc = unwrapped_ok(maj, conf)) == 0 && rdms__buf_put(out, msg.value, msg.length) < 0)
 		rc = rdms__error_oom();
 	if (msg.value != NULL)
 		rdms__wipe(msg.value, msg.length);
