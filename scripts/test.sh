@@ -20,4 +20,30 @@ if ! make -C build -s check -j"$(nproc)"; then
 	cat build/test-suite.log 2>/dev/null | tail -n 100
 	exit 1
 fi
+# --- hardening ---
+# The unit tests under valgrind, then every test again built with ASan and
+# UBSan (in build/build-asan); the fuzz corpora replay in both and above.
+rdms_log "make check-valgrind"
+make -C build -s check-valgrind
+rdms_log "make check-asan"
+if ! make -C build -s check-asan -j"$(nproc)"; then
+	find build/build-asan -name '*.log' -path '*tests*' -print0 |
+		xargs -0 grep -l -E '^(FAIL|ERROR)|ERROR: (Address|Leak)Sanitizer|runtime error' \
+		2>/dev/null | while read -r f; do echo "---- $f"; tail -n 60 "$f"; done
+	exit 1
+fi
+# --- hardening ---
+
+# The release tarball builds and passes its tests on its own (the captures
+# are found through RDMS_CAPTURES, outside the tarball).
+rdms_log "make distcheck"
+if [ -d ../shared/captures ]; then
+	RDMS_CAPTURES=$(cd ../shared/captures && pwd)
+	export RDMS_CAPTURES
+fi
+make -C build -s distcheck >build/distcheck.log 2>&1 || {
+	tail -n 80 build/distcheck.log
+	find build -path '*_build*' -name test-suite.log -exec tail -n 60 {} \;
+	exit 1
+}
 rdms_log "all tests passed"

@@ -291,6 +291,22 @@ bad:
 	    "'_', '-' and '.', not starting with a digit)", what, s);
 }
 
+/* A ResourceURI given by the caller is a URI: printable ASCII (RFC 3986
+ * section 2), or it could not be matched by any server. */
+static int
+check_uri(const char *u)
+{
+	const unsigned char *p;
+
+	if (*u == '\0')
+		return rdms__error(RDMS_EUSAGE, "the ResourceURI is empty");
+	for (p = (const unsigned char *)u; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f)
+			return rdms__error(RDMS_EUSAGE, "ResourceURI \"%s\" has a character a URI "
+			    "cannot carry (byte 0x%02x); percent-encode it", u, *p);
+	return 0;
+}
+
 static int
 is_guid_name(const char *name)
 {
@@ -425,9 +441,11 @@ rdms_request_invoke(rdms_request **out, const char *cls, const char *method,
 		}
 	}
 
-	if (opts && opts->resource_uri)
+	if (opts && opts->resource_uri) {
+		if ((rc = check_uri(opts->resource_uri)) < 0)
+			return rc;
 		rdms__buf_puts(&uri, opts->resource_uri);
-	else if (c)
+	} else if (c)
 		rdms__buf_puts(&uri, rdms_class_resource_uri(c));
 	else {
 		if ((rc = check_ncname(cls, "class")) < 0)
@@ -478,8 +496,11 @@ class_uri(rdms_buf *uri, const char *cls, const rdms_request_options *opts,
 	*cp = NULL;
 	if (cls == NULL)
 		return rdms__error(RDMS_EUSAGE, "class is required");
-	if (opts && opts->resource_uri)
+	if (opts && opts->resource_uri) {
+		if ((rc = check_uri(opts->resource_uri)) < 0)
+			return rc;
 		return rdms__buf_puts(uri, opts->resource_uri) < 0 ? rdms__error_oom() : 0;
+	}
 	if ((*cp = rdms_catalog_class(cls)) == NULL && !(opts && opts->raw)) {
 		const rdms_class *near = rdms__closest_class(cls);
 

@@ -128,6 +128,12 @@ START_TEST(test_escaping)
 }
 END_TEST
 
+static int
+get_process(rdms_request **r, const rdms_request_options *o)
+{
+	return rdms_request_get(r, "Win32_Process", NULL, o);
+}
+
 static void
 expect_usage(int rc, const char *needle)
 {
@@ -197,6 +203,11 @@ START_TEST(test_catalogue_checks)
 		rdms_request_free(r);
 		expect_usage(rdms_request_invoke(&r, "Win32_Process", "Cre<ate", NULL, NULL, &o),
 		    "not a valid XML name");
+		o.resource_uri = "http://x/a b";
+		expect_usage(rdms_request_invoke(&r, "Win32_Process", "Create", NULL, NULL, &o),
+		    "percent-encode");
+		o.resource_uri = "http://x/caf\xc3\xa9";
+		expect_usage(get_process(&r, &o), "percent-encode");
 	}
 	rdms_params_free(p);
 	rdms_params_free(s);

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# fuzz.sh - build the libFuzzer harnesses with clang and run each for a
+# while. Called by `make fuzz` from a configured build directory:
+#
+#   make fuzz                           every harness, FUZZ_SECONDS (60) each
+#   make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS="auth args"
+#   make fuzz FUZZ_SECONDS=0            build only
+#
+# Each harness starts from a copy of its seed corpus (tests/fuzz/corpus/
+# NAME) in fuzz/NAME.corpus, so the committed seeds stay small; new inputs
+# worth keeping are copied there by hand. Crashes land in fuzz/NAME-crash-*;
+# the script fails if there is one, and prints the last libFuzzer status
+# line (execs/s, cov, ft) of each run. The log is fuzz/NAME.log.
+#
+# Environment (set by the make rule): top_srcdir, FUZZ_CC, FUZZ_CPPFLAGS,
+# FUZZ_LIBS, FUZZ_SECONDS, FUZZ_TARGETS, FUZZ_OPTIONS (extra libFuzzer flags).
+set -euo pipefail
+
+src=${top_srcdir:?}
+cc=${FUZZ_CC:-clang}
+secs=${FUZZ_SECONDS:-60}
+targets=${FUZZ_TARGETS:-response auth args config crypt}
+flags="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
+ -fno-sanitize-recover=undefined"
+out=fuzz
+mkdir -p "$out"
+
+command -v "$cc" >/dev/null || { echo "fuzz.sh: $cc not found (Debian: clang)" >&2; exit 77; }
+
+# The library files each harness needs (nothing that does I/O).
+sources() {
+	case $1 in
+	response) echo tests/fuzz/fuzz_response.c src/xml.c src/item.c src/response.c \
+		src/fault.c src/error.c src/buf.c ;;
+	auth) echo tests/fuzz/fuzz_auth.c src/auth.c src/error.c src/buf.c ;;
+	args) echo tests/fuzz/fuzz_args.c src/value.c src/params.c src/url.c src/envelope.c \
+		src/catalog.c src/xml.c src/error.c src/buf.c ;;
+	config) echo tests/fuzz/fuzz_config.c src/cli/config.c ;;
+	crypt) echo tests/fuzz/fuzz_crypt.c src/crypt.c src/error.c src/buf.c ;;
+	*) echo "fuzz.sh: unknown harness $1" >&2; return 1 ;;
+	esac
+}
+
+status=0
+for t in $targets; do
+	files=()
+	for f in $(sources "$t"); do files+=("$src/$f"); done
+	missing=
+	for f in "${files[@]}"; do [ -f "$f" ] || missing="$missing $f"; done
+	if [ -n "$missing" ]; then
+		echo "fuzz.sh: skipping $t: missing$missing"
+		continue
+	fi
+	[ "$t" = args ] && files+=(src/templates.gen.c)
+	echo "fuzz.sh: building fuzz/fuzz_$t"
+	# shellcheck disable=SC2086
+	"$cc" $flags ${FUZZ_CPPFLAGS:-} "${files[@]}" ${FUZZ_LIBS:-} -o "$out/fuzz_$t"
+	[ "$secs" -gt 0 ] || continue
+	rm -rf "$out/$t.corpus"
+	mkdir -p "$out/$t.corpus"
+	cp "$src/tests/fuzz/corpus/$t/"* "$out/$t.corpus/"
+	echo "fuzz.sh: running fuzz_$t for ${secs}s"
+	rc=0
+	# shellcheck disable=SC2086
+	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		"$out/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+		-max_len=65536 -print_final_stats=1 -artifact_prefix="$out/$t-" \
+		${FUZZ_OPTIONS:-} "$out/$t.corpus" > "$out/$t.log" 2>&1 || rc=$?
+	grep -E '^#[0-9]+' "$out/$t.log" | tail -n 1 | sed "s/^/fuzz_$t: /"
+	grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' \
+		"$out/$t.log" | sed "s/^/fuzz_$t: /" || true
+	if [ "$rc" -ne 0 ] || ls "$out/$t-"* >/dev/null 2>&1; then
+		echo "fuzz.sh: fuzz_$t FOUND A PROBLEM (exit $rc); see $out/$t.log and $out/$t-*"
+		tail -n 40 "$out/$t.log"
+		status=1
+	fi
+done
+exit $status
