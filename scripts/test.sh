@@ -47,3 +47,7 @@ make -C build -s distcheck >build/distcheck.log 2>&1 || {
 	exit 1
 }
 rdms_log "all tests passed"
+# The summary of make check, on one line a CI log reader can count.
+pass=$(sed -n 's/^# PASS: *//p' build/test-suite.log | head -1)
+fail=$(sed -n 's/^# FAIL: *//p' build/test-suite.log | head -1)
+echo "tests: ${pass:-0} passed, ${fail:-0} failed"
