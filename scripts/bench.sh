@@ -44,7 +44,9 @@ PY=/usr/bin/python3
 t_start=$(date +%s)
 
 # The real binaries, not libtool's wrapper scripts (a bash start-up per run).
-if [ -x "$build/.libs/rdmsctl" ]; then
+if [ "$(head -c 4 "$build/rdmsctl" 2>/dev/null | tr -d '\177')" = ELF ]; then
+	rdmsctl=$build/rdmsctl libdir=
+elif [ -x "$build/.libs/rdmsctl" ]; then
 	rdmsctl=$build/.libs/rdmsctl libdir=$build/.libs
 else
 	rdmsctl=$build/rdmsctl libdir=
@@ -290,7 +292,7 @@ note kernel "$(uname -sr)"
 note os "$(. /etc/os-release && echo "$PRETTY_NAME")"
 ver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo '?'; }
 note versions "$(run_rdmsctl --version | head -1); curl $(ver curl) (libcurl4-openssl-dev $(ver libcurl4-openssl-dev)); python3-winrm $(ver python3-winrm) on $($PY --version 2>&1); OpenSSL $(ver libssl3); MIT krb5 $(ver libkrb5-3); gss-ntlmssp $(ver gss-ntlmssp); libxml2 $(ver libxml2); libmicrohttpd $(ver libmicrohttpd12); valgrind $(ver valgrind); wrk $(ver wrk); time $(ver time)"
-note build "CFLAGS '$(sed -n "s/^CFLAGS = //p" "$build/Makefile")', rdmsctl $( [ -n "$libdir" ] && echo 'with librdms.so (LD_LIBRARY_PATH to the build)' || echo 'static')"
+note build "CFLAGS '$(sed -n "s/^CFLAGS = //p" "$build/Makefile")', rdmsctl $( [ -n "$libdir" ] && echo 'with librdms.so (LD_LIBRARY_PATH to the build)' || echo 'with librdms linked in')"
 note curl_ntlm_note "curl NTLM rows use --negotiate with no Kerberos ticket: SPNEGO falls back to NTLM through gss-ntlmssp (credentials from NTLM_USER_FILE). curl's --ntlm is not usable against WinRM: it sends 'Authorization: NTLM' (the simulator, like WinRM, refuses that scheme), and its 32-byte Type 1 is one gss-ntlmssp rejects."
 note pywinrm_note "pywinrm's NTLM needs 3 requests on a fresh connection and sends the body each time; curl's Negotiate re-authenticates every transfer, even on a kept-alive connection."
 note rss_note "Peak RSS is mostly shared library pages: libcurl (OpenSSL flavour) with its dependencies already puts curl at the figure above, and libxml2 adds ICU and libstdc++. The heap column is what the client itself allocates."
