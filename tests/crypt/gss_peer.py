@@ -24,8 +24,12 @@ import json
 import re
 import struct
 import sys
+import os
 import uuid
 import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sim"))
+from wsman_peer import check, envelope, outputs  # noqa: E402
 
 try:
     import gssapi
@@ -41,18 +45,10 @@ SPNEGO = gssapi.OID.from_int_seq("1.3.6.1.5.5.2")
 PROTO = "application/HTTP-SPNEGO-session-encrypted"
 CTYPE = 'multipart/encrypted;protocol="%s";boundary="Encrypted Boundary"' % PROTO
 BND = b"--Encrypted Boundary"
-BASE = "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/"
-CLS = "Win32_RDMSVirtualDesktopCollection"
 FLAGS = (gssapi.RequirementFlag.mutual_authentication | gssapi.RequirementFlag.confidentiality
          | gssapi.RequirementFlag.integrity | gssapi.RequirementFlag.out_of_sequence_detection
          | gssapi.RequirementFlag.replay_detection)
 
-
-def check(cond, what):
-    if not cond:
-        print("FAIL: " + what)
-        sys.exit(1)
-    print("ok - " + what)
 
 
 def is_krb5(ctx):
@@ -104,33 +100,6 @@ def unseal(ctx, body):
     return plain, siglen
 
 
-def envelope(url, method, params):
-    uri = BASE + CLS
-    inner = "".join("<p:%s>%s</p:%s>" % (k, v, k) for k, v in params)
-    mid = "uuid:%s" % str(uuid.uuid4()).upper()
-    return mid, (
-        '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
-        'xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" '
-        'xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd"><s:Header>'
-        "<a:To>%s</a:To><w:ResourceURI s:mustUnderstand=\"true\">%s</w:ResourceURI>"
-        "<a:ReplyTo><a:Address s:mustUnderstand=\"true\">"
-        "http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:Address></a:ReplyTo>"
-        '<a:Action s:mustUnderstand="true">%s/%s</a:Action>'
-        '<w:MaxEnvelopeSize s:mustUnderstand="true">512000</w:MaxEnvelopeSize>'
-        "<a:MessageID>%s</a:MessageID><w:OperationTimeout>PT60S</w:OperationTimeout>"
-        "</s:Header><s:Body><p:%s_INPUT xmlns:p=\"%s\">%s</p:%s_INPUT></s:Body></s:Envelope>"
-        % (url, uri, uri, method, mid, method, uri, inner, method)).encode()
-
-
-def outputs(text, method):
-    out = {}
-    for e in ET.fromstring(text).iter():
-        if e.tag == "{%s%s}%s_OUTPUT" % (BASE, CLS, method):
-            for c in e:
-                out.setdefault(c.tag.split("}")[1], []).append((c.text or "").strip())
-            return out
-    raise AssertionError("no %s_OUTPUT in %r" % (method, text[:300]))
-
 
 # ---- client ----
 
@@ -167,7 +136,8 @@ def client(mech, url, user=None, pwfile=None):
     check(ctx.complete, "%s: context complete after %d empty-body legs" % (mech, legs))
 
     def call(method, *params):
-        mid, env = envelope(url, method, params)
+        mid, env = envelope(url, method, params, prefix="s")
+        env = env.encode()
         conn.request("POST", "/wsman", body=seal(ctx, env), headers={"Content-Type": CTYPE})
         r = conn.getresponse()
         body = r.read()

@@ -8,56 +8,17 @@ usage: pywinrm_http.py URL USER PASSWORD_FILE
 NTLM over HTTP needs MD4: run with OPENSSL_CONF naming a configuration that
 enables OpenSSL's legacy provider. Exit 0 ok, 1 failed check, 77 missing.
 """
+import os
 import sys
-import uuid
-import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sim"))
+from wsman_peer import check, envelope, outputs  # noqa: E402
 
 try:
     from winrm.protocol import Protocol
 except ImportError:
     print("SKIP: python3-winrm not installed")
     sys.exit(77)
-
-BASE = "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/"
-CLS = "Win32_RDMSVirtualDesktopCollection"
-
-
-def envelope(url, method, params):
-    uri = BASE + CLS
-    inner = "".join("<p:%s>%s</p:%s>" % (k, v, k) for k, v in params)
-    return (
-        '<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" '
-        'xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" '
-        'xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd">'
-        "<env:Header><a:To>%s</a:To>"
-        '<w:ResourceURI env:mustUnderstand="true">%s</w:ResourceURI>'
-        '<a:ReplyTo><a:Address env:mustUnderstand="true">'
-        "http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous"
-        "</a:Address></a:ReplyTo>"
-        '<a:Action env:mustUnderstand="true">%s/%s</a:Action>'
-        '<w:MaxEnvelopeSize env:mustUnderstand="true">512000</w:MaxEnvelopeSize>'
-        "<a:MessageID>uuid:%s</a:MessageID>"
-        "<w:OperationTimeout>PT60S</w:OperationTimeout></env:Header>"
-        '<env:Body><p:%s_INPUT xmlns:p="%s">%s</p:%s_INPUT></env:Body>'
-        "</env:Envelope>"
-        % (url, uri, uri, method, uuid.uuid4(), method, uri, inner, method))
-
-
-def outputs(text, method):
-    out = {}
-    for e in ET.fromstring(text).iter():
-        if e.tag == "{%s%s}%s_OUTPUT" % (BASE, CLS, method):
-            for c in e:
-                out.setdefault(c.tag.split("}")[1], []).append((c.text or "").strip())
-            return out, len(text)
-    raise AssertionError("no %s_OUTPUT in %r" % (method, text[:300]))
-
-
-def check(cond, what):
-    if not cond:
-        print("FAIL: " + what)
-        sys.exit(1)
-    print("ok - " + what)
 
 
 def main():
@@ -68,7 +29,8 @@ def main():
                  message_encryption="always")
 
     def call(method, *params):
-        return outputs(p.send_message(envelope(url, method, params)), method)
+        text = p.send_message(envelope(url, method, params)[1])
+        return outputs(text, method), len(text)
 
     r, _ = call("ProvisioningJobExecute",
                 ("JobInputXml", "&lt;Job&gt;&lt;CollectionAlias&gt;Pool2&lt;/CollectionAlias&gt;&lt;/Job&gt;"))

@@ -12,9 +12,13 @@ Checks ReturnValues and job state transitions:
 usage: pywinrm_client.py ntlm|kerberos URL CA [USER PASSWORD_FILE]
 Exit 0 on success, 1 on a failed check, 77 when pywinrm is missing.
 """
+import os
 import sys
 import uuid
 import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from wsman_peer import check, envelope, outputs  # noqa: E402
 
 try:
     import winrm
@@ -22,50 +26,6 @@ try:
 except ImportError:
     print("SKIP: python3-winrm not installed")
     sys.exit(77)
-
-BASE = "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/"
-CLS = "Win32_RDMSVirtualDesktopCollection"
-
-
-def envelope(url, cls, method, params):
-    uri = BASE + cls
-    inner = "".join("<p:%s>%s</p:%s>" % (k, v, k) for k, v in params)
-    return (
-        '<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" '
-        'xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" '
-        'xmlns:w="http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd">'
-        "<env:Header><a:To>%s</a:To>"
-        '<w:ResourceURI env:mustUnderstand="true">%s</w:ResourceURI>'
-        "<a:ReplyTo><a:Address env:mustUnderstand=\"true\">"
-        "http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous"
-        "</a:Address></a:ReplyTo>"
-        '<a:Action env:mustUnderstand="true">%s/%s</a:Action>'
-        '<w:MaxEnvelopeSize env:mustUnderstand="true">512000</w:MaxEnvelopeSize>'
-        "<a:MessageID>uuid:%s</a:MessageID>"
-        "<w:OperationTimeout>PT60S</w:OperationTimeout></env:Header>"
-        '<env:Body><p:%s_INPUT xmlns:p="%s">%s</p:%s_INPUT></env:Body>'
-        "</env:Envelope>"
-        % (url, uri, uri, method, uuid.uuid4(), method, uri, inner, method)
-    )
-
-
-def outputs(text, method):
-    """Out parameters of <p:Method_OUTPUT> as {name: [values]}."""
-    root = ET.fromstring(text)
-    out = {}
-    for e in root.iter():
-        if e.tag == "{%s%s}%s_OUTPUT" % (BASE, CLS, method):
-            for c in e:
-                out.setdefault(c.tag.split("}")[1], []).append((c.text or "").strip())
-            return out
-    raise AssertionError("no %s_OUTPUT in %r" % (method, text[:300]))
-
-
-def check(cond, what):
-    if not cond:
-        print("FAIL: " + what)
-        sys.exit(1)
-    print("ok - " + what)
 
 
 def main():
@@ -82,7 +42,7 @@ def main():
                  server_cert_validation="validate", ca_trust_path=ca)
 
     def call(method, *params):
-        return outputs(p.send_message(envelope(url, CLS, method, params)), method)
+        return outputs(p.send_message(envelope(url, method, params)[1]), method)
 
     r = call("ProvisioningJobExecute",
              ("JobInputXml", "&lt;Job&gt;&lt;CollectionAlias&gt;Pool2&lt;/CollectionAlias&gt;&lt;/Job&gt;"))
@@ -116,7 +76,7 @@ def main():
     check(r["ReturnValue"] == ["1"], "%s: cancel of an unknown job ReturnValue 1" % transport)
 
     try:
-        p.send_message(envelope(url, CLS, "ProvisioningJobCancel", [("JobGuidd", guid)]))
+        p.send_message(envelope(url, "ProvisioningJobCancel", [("JobGuidd", guid)])[1])
         check(False, "%s: unknown parameter faults" % transport)
     except winrm.exceptions.WinRMError as e:
         # pywinrm decodes the SOAP fault of the HTTP 500 reply.
