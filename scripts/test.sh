@@ -2,52 +2,179 @@
 # test.sh - install what is missing, build, and run every test.
 #
 # On a fresh Debian bookworm machine, as root: ./scripts/test.sh
-# Exits non-zero on any failure. Test servers (KDC, rdms-sim, Apache) are
-# started by the tests themselves on 127.0.0.1 and stopped by PID.
+# Runs make check, make check-valgrind, make check-asan and make distcheck.
+# The last line is the summary of the first three:
+#   tests: N passed, M failed, K skipped
+# with each skipped test listed above it, and its reason. Exits non-zero on
+# any failure; with CI=true a skip is a failure too (CI has everything).
+#
+# Test servers (KDC, rdms-sim, Apache, the hostile servers) are started by
+# the tests themselves on 127.0.0.x and stopped by PID. Every process of
+# the run carries RDMS_TEST_RUN=<id> in its environment; one that is still
+# running after a phase is reported, killed, and fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
 
+ci=0
+case ${CI:-} in true|1|yes) ci=1 ;; esac
+
 rdms_install $RDMS_BUILD_PKGS $RDMS_TEST_PKGS
 rdms_build build
 
-rdms_log "make check"
-if ! make -C build -s check -j"$(nproc)"; then
-	# Show what failed, so a CI log explains itself.
-	find build -name '*.log' -path '*tests*' -newer build/Makefile -print0 |
-		xargs -0 grep -l -E '^(FAIL|ERROR)' 2>/dev/null | while read -r f; do
-			echo "---- $f"; tail -n 60 "$f"; done
-	cat build/test-suite.log 2>/dev/null | tail -n 100
-	exit 1
+if [ -d ../shared/captures ] && [ -z "${RDMS_CAPTURES:-}" ]; then
+	RDMS_CAPTURES=$(cd ../shared/captures && pwd)
+	export RDMS_CAPTURES
 fi
+
+RDMS_TEST_RUN=rdms-test-$$-$(date +%s)
+export RDMS_TEST_RUN
+# The tests' temporary directories (and so the servers' command lines) sit
+# in a directory of this run: a second marker, for a process started with
+# a cleared environment.
+run_tmp=$(mktemp -d "${TMPDIR:-/tmp}/rdms-test-run.XXXXXX")
+chmod 1777 "$run_tmp"
+export TMPDIR=$run_tmp
+
+# ---- servers that outlive their test ----
+# Processes whose environment carries this run's marker, other than this
+# script and the commands it is running right now.
+survivors() {
+	local p self=$$ me=$BASHPID
+	for p in /proc/[0-9]*; do
+		p=${p#/proc/}
+		[ "$p" = "$self" ] || [ "$p" = "$me" ] && continue
+		grep -qz "^RDMS_TEST_RUN=$RDMS_TEST_RUN\$" "/proc/$p/environ" 2>/dev/null ||
+			grep -qzF "$run_tmp/" "/proc/$p/cmdline" 2>/dev/null || continue
+		# Our own pipeline (this function's subshells) is not a server.
+		[ "$(cut -d' ' -f4 "/proc/$p/stat" 2>/dev/null)" = "$self" ] && continue
+		echo "$p"
+	done
+}
+
+leaked=0
+# check_survivors PHASE: after a phase, nothing of it may still run. A
+# server in the middle of stopping gets 10 s; then it is killed.
+check_survivors() {
+	local phase=$1 left p
+	for _ in $(seq 100); do
+		left=$(survivors)
+		[ -z "$left" ] && return 0
+		sleep 0.1
+	done
+	echo "FAIL: processes started by $phase are still running:" >&2
+	for p in $left; do
+		printf '  pid %s: %s\n' "$p" "$(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | cut -c1-200)" >&2
+	done
+	for p in $left; do kill -KILL "$p" 2>/dev/null || true; done
+	leaked=1
+}
+trap 'for p in $(survivors); do kill -KILL "$p" 2>/dev/null || true; done; rm -rf "$run_tmp"' EXIT
+
+# ---- results ----
+npass=0 nfail=0 nskip=0
+skips=()
+failed_phase=
+
+# count_automake PHASE BUILDDIR: totals of a make check run, and its skips
+# (the reason is the test's own "SKIP: ..." line).
+count_automake() {
+	local phase=$1 dir=$2 log=$2/test-suite.log n trs t why
+	[ -f "$log" ] || return 0
+	n=$(sed -n 's/^# PASS: *//p' "$log" | head -n 1); npass=$((npass + ${n:-0}))
+	for k in FAIL ERROR XPASS; do
+		n=$(sed -n "s/^# $k: *//p" "$log" | head -n 1); nfail=$((nfail + ${n:-0}))
+	done
+	while IFS= read -r trs; do
+		grep -q '^:test-result: SKIP' "$trs" || continue
+		t=${trs#"$dir"/}; t=${t%.trs}
+		why=$(sed -n 's/^SKIP: *//p' "${trs%.trs}.log" 2>/dev/null | head -n 1)
+		skips+=("skipped ($phase): $t: ${why:-no reason given}")
+		nskip=$((nskip + 1))
+	done < <(find "$dir/tests" -name '*.trs' 2>/dev/null | sort)
+}
+
+count_valgrind() {
+	local sum=build/check-valgrind.sum line
+	[ -f "$sum" ] || return 0
+	while IFS= read -r line; do
+		case $line in
+		PASS:*) npass=$((npass + 1)) ;;
+		FAIL:*) nfail=$((nfail + 1)) ;;
+		SKIP:*) nskip=$((nskip + 1)); skips+=("skipped (make check-valgrind): ${line#SKIP: }") ;;
+		esac
+	done < "$sum"
+}
+
+summary() {
+	local s
+	for s in "${skips[@]+"${skips[@]}"}"; do echo "$s"; done
+	if [ "$ci" = 1 ] && [ "$nskip" -gt 0 ]; then
+		echo "CI=true: every test must run here; each skip above is a failure"
+	fi
+	[ "$leaked" = 0 ] || echo "servers outlived their tests (listed above): a failure"
+	[ -z "$failed_phase" ] || echo "failed: $failed_phase"
+	echo "tests: $npass passed, $nfail failed, $nskip skipped"
+}
+
+finish() {
+	summary
+	if [ -n "$failed_phase" ] || [ "$nfail" -gt 0 ] || [ "$leaked" = 1 ] ||
+	    { [ "$ci" = 1 ] && [ "$nskip" -gt 0 ]; }; then
+		exit 1
+	fi
+	exit 0
+}
+
+# Show what failed, so a CI log explains itself.
+show_failures() {
+	find "$1" -name '*.log' -path '*tests*' -newer build/Makefile -print0 |
+		xargs -0 grep -l -E '^(FAIL|ERROR)|ERROR: (Address|Leak)Sanitizer|runtime error' \
+		2>/dev/null | while read -r f; do echo "---- $f"; tail -n 60 "$f"; done
+	tail -n 100 "$1/test-suite.log" 2>/dev/null || true
+}
+
+rdms_log "make check"
+rm -f build/test-suite.log
+if ! make -C build -s check -j"$(nproc)"; then
+	show_failures build
+	failed_phase="make check"
+fi
+count_automake "make check" build
+check_survivors "make check"
+[ -z "$failed_phase" ] || finish
+
 # --- hardening ---
 # The unit tests under valgrind, then every test again built with ASan and
 # UBSan (in build/build-asan); the fuzz corpora replay in both and above.
 rdms_log "make check-valgrind"
-make -C build -s check-valgrind
-rdms_log "make check-asan"
-if ! make -C build -s check-asan -j"$(nproc)"; then
-	find build/build-asan -name '*.log' -path '*tests*' -print0 |
-		xargs -0 grep -l -E '^(FAIL|ERROR)|ERROR: (Address|Leak)Sanitizer|runtime error' \
-		2>/dev/null | while read -r f; do echo "---- $f"; tail -n 60 "$f"; done
-	exit 1
+if ! make -C build -s check-valgrind; then
+	failed_phase="make check-valgrind"
 fi
+count_valgrind
+check_survivors "make check-valgrind"
+[ -z "$failed_phase" ] || finish
+
+rdms_log "make check-asan"
+rm -f build/build-asan/test-suite.log
+if ! make -C build -s check-asan -j"$(nproc)"; then
+	show_failures build/build-asan
+	failed_phase="make check-asan"
+fi
+count_automake "make check-asan" build/build-asan
+check_survivors "make check-asan"
+[ -z "$failed_phase" ] || finish
 # --- hardening ---
 
 # The release tarball builds and passes its tests on its own (the captures
-# are found through RDMS_CAPTURES, outside the tarball).
+# are found through RDMS_CAPTURES, outside the tarball). Its tests are the
+# ones counted above, run once more from the tarball.
 rdms_log "make distcheck"
-if [ -d ../shared/captures ]; then
-	RDMS_CAPTURES=$(cd ../shared/captures && pwd)
-	export RDMS_CAPTURES
-fi
-make -C build -s distcheck >build/distcheck.log 2>&1 || {
+if ! make -C build -s distcheck >build/distcheck.log 2>&1; then
 	tail -n 80 build/distcheck.log
 	find build -path '*_build*' -name test-suite.log -exec tail -n 60 {} \;
-	exit 1
-}
-rdms_log "all tests passed"
-# The summary of make check, on one line a CI log reader can count.
-pass=$(sed -n 's/^# PASS: *//p' build/test-suite.log | head -1)
-fail=$(sed -n 's/^# FAIL: *//p' build/test-suite.log | head -1)
-echo "tests: ${pass:-0} passed, ${fail:-0} failed"
+	failed_phase="make distcheck"
+fi
+check_survivors "make distcheck"
+[ -n "$failed_phase" ] || [ "$nfail" -gt 0 ] || rdms_log "all tests passed"
+finish

@@ -1,8 +1,9 @@
 /*
  * check_envelope.c - request envelopes: exact bytes, escaping, catalogue
- * checks, and the header shape of real WinRM requests (../shared/captures).
+ * checks, and the header shape of WinRM requests (tests/data/requests).
  */
 #include "internal.h"
+#include "envelope-shape.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -250,132 +251,31 @@ END_TEST
 
 /* ---- shape against captured real requests ---- */
 
-static xmlNode *
-child(xmlNode *n, const char *ns, const char *name)
+/* The project's request fixtures (tests/data/requests/INDEX.md), written
+ * from the MS-WSMV and WS-Management examples with other prefixes. The
+ * same check on real client requests is in check_captures. */
+START_TEST(test_shape_vs_fixtures)
 {
-	for (n = n ? n->children : NULL; n; n = n->next)
-		if (n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST name) &&
-		    n->ns && xmlStrEqual(n->ns->href, BAD_CAST ns))
-			return n;
-	return NULL;
-}
-
-static char *
-mu(xmlNode *n)
-{
-	xmlChar *v = xmlGetNsProp(n, BAD_CAST "mustUnderstand", BAD_CAST RDMS_NS_SOAP);
-
-	/* pywinrm writes it without a prefix (captures/NOTES.md 9). */
-	if (v == NULL)
-		v = xmlGetNoNsProp(n, BAD_CAST "mustUnderstand");
-	return (char *)v;
-}
-
-static xmlDoc *
-load(const char *path)
-{
-	return xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
-}
-
-/* Every header element the captured request has (by namespace and local
- * name), ours has too, with the same mustUnderstand flag. */
-static void
-same_shape(const char *capture, const char *ours, const char *const *skip)
-{
-	xmlDoc *cd = load(capture), *od = xmlReadMemory(ours, (int)strlen(ours), NULL, NULL,
-	    XML_PARSE_NONET | XML_PARSE_NOBLANKS);
-	xmlNode *ch, *oh, *n, *m;
-
-	ck_assert_msg(cd != NULL, "cannot read %s", capture);
-	ck_assert_ptr_nonnull(od);
-	ck_assert_str_eq((char *)xmlDocGetRootElement(od)->ns->href, RDMS_NS_SOAP);
-	ch = child(xmlDocGetRootElement(cd), RDMS_NS_SOAP, "Header");
-	oh = child(xmlDocGetRootElement(od), RDMS_NS_SOAP, "Header");
-	ck_assert(ch && oh);
-	for (n = ch->children; n; n = n->next) {
-		const char *const *s;
-		char *a, *b;
-
-		if (n->type != XML_ELEMENT_NODE || n->ns == NULL)
-			continue;
-		for (s = skip; *s && strcmp(*s, (char *)n->name) != 0; s++)
-			;
-		if (*s)
-			continue;
-		m = child(oh, (char *)n->ns->href, (char *)n->name);
-		ck_assert_msg(m != NULL, "%s: our envelope lacks header {%s}%s", capture,
-		    n->ns->href, n->name);
-		a = mu(n);
-		b = mu(m);
-		ck_assert_msg((a == NULL) == (b == NULL) && (a == NULL || strcmp(a, b) == 0),
-		    "%s: mustUnderstand of %s: capture %s, ours %s", capture, n->name,
-		    a ? a : "(none)", b ? b : "(none)");
-		xmlFree(a);
-		xmlFree(b);
-		if (xmlStrEqual(n->name, BAD_CAST "ReplyTo")) {
-			xmlNode *ca = child(n, RDMS_NS_WSA, "Address"), *oa = child(m, RDMS_NS_WSA, "Address");
-			ck_assert(ca && oa);
-			a = mu(ca);
-			b = mu(oa);
-			ck_assert_str_eq(a, b);
-			xmlFree(a);
-			xmlFree(b);
-		}
-		if (xmlStrEqual(n->name, BAD_CAST "SelectorSet")) {
-			xmlNode *cs = child(n, RDMS_NS_WSMAN, "Selector"), *os = child(m, RDMS_NS_WSMAN, "Selector");
-			ck_assert(cs && os);
-			ck_assert(xmlHasProp(cs, BAD_CAST "Name") && xmlHasProp(os, BAD_CAST "Name"));
-		}
-	}
-	xmlFreeDoc(cd);
-	xmlFreeDoc(od);
-}
-
-static const char *
-captures(void)
-{
-	const char *d = getenv("RDMS_CAPTURES");
-	static char probe[4096];
-
-	if (d == NULL)
-		return NULL;
-	snprintf(probe, sizeof(probe), "%s/INDEX.md", d);
-	return access(probe, R_OK) == 0 ? d : NULL;
-}
-
-START_TEST(test_shape_vs_captures)
-{
-	const char *d = captures();
 	static const char *const no_skip[] = { NULL };
-	/* WinRS-only headers that a WMI invoke does not carry. */
-	static const char *const shell_only[] = { "SessionId", "OptionSet", NULL };
+	/* Headers of a session that a one-shot invoke does not carry. */
+	static const char *const session_only[] = { "SessionId", NULL };
 	rdms_params *p = params_of("JobGuid=" GUID1, NULL), *s = params_of("Alias=Pool1", NULL);
 	rdms_params *v = params_of("VMName=vm-01", NULL);
+	const char *d = getenv("RDMS_TEST_DATA");
 	rdms_request *st, *in;
 	char path[4096];
 
-	if (d == NULL) {
-		fprintf(stderr, "check_envelope: SKIP shape test: ../shared/captures not present\n");
-		rdms_params_free(p);
-		rdms_params_free(s);
-		rdms_params_free(v);
-		return;
-	}
+	ck_assert_msg(d != NULL, "RDMS_TEST_DATA is not set (make check sets it)");
 	ck_assert_int_eq(rdms_request_invoke(&st, "Win32_RDMSVirtualDesktopCollection",
 	    "ProvisioningJobCancel", NULL, p, NULL), 0);
 	ck_assert_int_eq(rdms_request_invoke(&in, "Win32_RDMSVirtualDesktopCollection",
 	    "AddVirtualDesktop", s, v, NULL), 0);
-	/* the documented WMI invoke (MS-WSMV 4.1.4) */
-	snprintf(path, sizeof(path), "%s/requests/009-invoke-win32_process-create-mswsmv-spec.xml", d);
+	snprintf(path, sizeof(path), "%.4000s/requests/001-invoke-wmi-static-mswsmv.xml", d);
 	same_shape(path, rdms_request_body(st, NULL), no_skip);
 	same_shape(path, rdms_request_body(in, NULL), no_skip);
-	/* a wire custom action with a SelectorSet (pypsrp) */
-	snprintf(path, sizeof(path), "%s/requests/003-invoke-command-selectorset-optionset-pypsrp.xml", d);
-	same_shape(path, rdms_request_body(in, NULL), shell_only);
-	/* a wire Get: Locale and DataLocale */
-	snprintf(path, sizeof(path), "%s/requests/001-get-winrm-config-pypsrp.xml", d);
-	same_shape(path, rdms_request_body(st, NULL), shell_only);
-	/* the static method must carry no SelectorSet, the instance one must */
+	snprintf(path, sizeof(path), "%.4000s/requests/002-invoke-wmi-selectorset-locale.xml", d);
+	same_shape(path, rdms_request_body(in, NULL), session_only);
+	/* The static method must carry no SelectorSet, the instance one must. */
 	ck_assert(strstr(rdms_request_body(st, NULL), "SelectorSet") == NULL);
 	ck_assert(strstr(rdms_request_body(in, NULL),
 	    "<w:SelectorSet><w:Selector Name=\"Alias\">Pool1</w:Selector></w:SelectorSet>") != NULL);
@@ -457,7 +357,7 @@ suite(void)
 	tcase_add_test(t, test_escaping);
 	tcase_add_test(t, test_catalogue_checks);
 	tcase_add_test(t, test_typed_values);
-	tcase_add_test(t, test_shape_vs_captures);
+	tcase_add_test(t, test_shape_vs_fixtures);
 	tcase_add_test(t, test_get_enumerate_identify);
 	tcase_add_test(t, test_options);
 	suite_add_tcase(s, t);

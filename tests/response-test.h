@@ -25,7 +25,8 @@
 #define WSEN_FAULT   "http://schemas.xmlsoap.org/ws/2004/09/enumeration/fault"
 #define WMI_BASE     "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/"
 
-static char captures[4096];   /* $RDMS_CAPTURES/responses */
+static char captures[4096];   /* $RDMS_CAPTURES/responses (optional, extra check) */
+static char fixtures[4096];   /* $RDMS_TEST_DATA/responses (the project's own) */
 
 static inline int
 have_captures(void)
@@ -57,22 +58,40 @@ slurp(const char *path, size_t *len)
 	return buf;
 }
 
-/* The capture whose name starts with "NNN-". */
+/* The file in dir whose name starts with "NNN-". */
 static inline char *
-capture(const char *num, size_t *len)
+numbered(const char *dir, const char *num, size_t *len)
 {
-	char path[sizeof(captures) + 260];
+	char path[4096 + 260];
 	struct dirent *e;
-	DIR *d = opendir(captures);
+	DIR *d = opendir(dir);
 
-	ck_assert_msg(d != NULL, "cannot list %s", captures);
+	ck_assert_msg(d != NULL, "cannot list %s", dir);
 	path[0] = '\0';
 	while ((e = readdir(d)) != NULL)
 		if (strncmp(e->d_name, num, 3) == 0 && e->d_name[3] == '-')
-			snprintf(path, sizeof(path), "%s/%s", captures, e->d_name);
+			snprintf(path, sizeof(path), "%.4000s/%.250s", dir, e->d_name);
 	closedir(d);
-	ck_assert_msg(path[0] != '\0', "no capture %s- in %s", num, captures);
+	ck_assert_msg(path[0] != '\0', "no file %s- in %s", num, dir);
 	return slurp(path, len);
+}
+
+static inline char *
+capture(const char *num, size_t *len)
+{
+	return numbered(captures, num, len);
+}
+
+/* tests/data/responses/NNN-*: written for the project, described in
+ * tests/data/responses/INDEX.md. */
+static inline char *
+fixture(const char *num, size_t *len)
+{
+	const char *d = getenv("RDMS_TEST_DATA");
+
+	ck_assert_msg(d != NULL, "RDMS_TEST_DATA is not set (make check sets it)");
+	snprintf(fixtures, sizeof(fixtures), "%.4000s/responses", d);
+	return numbered(fixtures, num, len);
 }
 
 static inline char *
@@ -86,18 +105,45 @@ hostile(const char *name, size_t *len)
 }
 
 static inline rdms_result *
-parse_num(const char *num, int want_rc, const rdms_parse_options *o)
+parse_buf(const char *what, char *buf, size_t len, int want_rc, const rdms_parse_options *o)
 {
 	rdms_result *r = NULL;
-	size_t len;
-	char *buf = capture(num, &len);
 	int rc = rdms_response_parse(&r, buf, len, o);
 
-	ck_assert_msg(rc == want_rc, "capture %s: rc %s, want %s: %s", num, rdms_err_name(rc),
+	ck_assert_msg(rc == want_rc, "%s: rc %s, want %s: %s", what, rdms_err_name(rc),
 	    rdms_err_name(want_rc), rdms_error_last()->message);
 	ck_assert_ptr_nonnull(r);
 	free(buf);
 	return r;
+}
+
+/* A capture of ../shared/captures/responses, by number. */
+static inline rdms_result *
+parse_num(const char *num, int want_rc, const rdms_parse_options *o)
+{
+	size_t len;
+	char *buf = capture(num, &len);
+
+	return parse_buf(num, buf, len, want_rc, o);
+}
+
+/* One of the project's fixtures, by number. */
+static inline rdms_result *
+parse_fix(const char *num, int want_rc, const rdms_parse_options *o)
+{
+	size_t len;
+	char *buf = fixture(num, &len);
+
+	return parse_buf(num, buf, len, want_rc, o);
+}
+
+/* The thread's last error message contains needle. */
+static inline void
+assert_msg_has(const char *needle)
+{
+	const char *m = rdms_error_last()->message;
+
+	ck_assert_msg(strstr(m, needle) != NULL, "message \"%s\" lacks \"%s\"", m, needle);
 }
 
 static inline void

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test-cli.sh - rdmsctl without a server: usage, describe, dry-run, parse of
-# every captured response, hostile files, exit codes.
+# the project's response fixtures, hostile files, exit codes.
 set -euo pipefail
 . "${RDMS_TOP_SRCDIR:?}/tests/cli/lib.sh"
 
@@ -66,38 +66,39 @@ expect "bad host" 2 "is not a host"
 run setsid "$RDMSCTL" invoke $VDC ProvisioningJobCancel JobGuid=$G -H 127.0.0.1:1 --auth ntlm -u 'RDMS\alice'
 expect "ntlm without password" 5 "RDMSCTL_PASSWORD"
 
-# parse: every captured response, with the exit status its content implies
-cap=${RDMS_CAPTURES:-}
-if [ -n "$cap" ] && [ -d "$cap/responses" ]; then
-	for f in "$cap"/responses/*.xml; do
-		b=$(basename "$f")
-		case $b in
-		0[2-3]?-fault*) want=4 ;;
-		005-*|006-*|007-*|008-*) want=3 ;;  # ReturnValue 4096 or 2
-		*) want=0 ;;
-		esac
-		run "$RDMSCTL" parse "$f";          expect "parse $b" $want
-		run "$RDMSCTL" parse "$f" -o json;  json_check "parse $b -o json" "isinstance(j, dict)"
-	done
-	run "$RDMSCTL" parse "$cap/responses/020-fault-invalidselectors-2150858843-get-providerfault.xml" -o json
-	json_check "fault json" "j['fault']['wsman_code']==2150858843 and j['fault']['subcode']=='InvalidSelectors' and j['fault']['http_status'] is None"
-	run "$RDMSCTL" parse "$cap/responses/031-fault-msft_wmierror-quotalimit-2150859173.xml" -o json
-	json_check "wmi fault json" "j['fault']['wmi_code']==2150859173 and j['fault']['wsman_code'] is None"
-	run "$RDMSCTL" parse "$cap/responses/002-wmi-invoke-stdregprov-enumkey-array-win2003.xml" -o json
-	json_check "array json" "j['return_value']==0 and len(j['out']['sNames'])==26 and j['out']['sNames'][-1]=='{F8FBDC28-C265-4F0D-8B91-6E92913E19F6}'"
-	run "$RDMSCTL" parse "$cap/responses/005-idrac-invoke-createconfigjob-epr-4096.xml" -o json
-	json_check "epr json" "j['return_value']==4096 and j['out']['Job']['EndpointReference']['ReferenceParameters']['SelectorSet']=={'InstanceID':'JID_442507917525','__cimnamespace':'root/dcim'}"
-	run "$RDMSCTL" parse "$cap/responses/005-idrac-invoke-createconfigjob-epr-4096.xml"
-	expect "epr text" 3 "SelectorSet.Selector\\[InstanceID\\]: JID_442507917525"
-	run "$RDMSCTL" parse "$cap/responses/006-idrac-invoke-setattributes-error-rv2.xml"
-	expect "non-zero ReturnValue text" 3 "ReturnValue: 2"
-	run "$RDMSCTL" parse "$cap/responses/023-fault-timedout-2150858793.xml"
-	expect "fault text" 4 "WS-Man code: +2150858793 \(0x80338029\)"
-	run sh -c '"$0" parse - < "$1"' "$RDMSCTL" "$cap/responses/001-wmi-invoke-cim_datafile-delete.xml"
-	expect "parse stdin" 0 "ReturnValue: 0"
-else
-	echo "SKIP captured responses: ../shared/captures not present"
-fi
+# parse: every fixture of the project (tests/data/responses/INDEX.md),
+# with the exit status its content implies; the real captures are parsed
+# by test-cli-captures.sh when present.
+fx=${RDMS_TEST_DATA:?}/responses
+n=0
+for f in "$fx"/*.xml; do
+	b=$(basename "$f")
+	case $b in
+	02?-fault*) want=4 ;;
+	002-*) want=3 ;;  # ReturnValue 2
+	*) want=0 ;;
+	esac
+	run "$RDMSCTL" parse "$f";          expect "parse $b" $want
+	run "$RDMSCTL" parse "$f" -o json;  json_check "parse $b -o json" "isinstance(j, dict)"
+	n=$((n + 1))
+done
+[ "$n" -eq 9 ] && ok "9 fixtures parsed" || bad "$n fixtures parsed, want 9"
+run "$RDMSCTL" parse "$fx/020-fault-winrm2-invalidselectors-wsmanfault.xml" -o json
+json_check "fault json" "j['fault']['wsman_code']==2150858843 and j['fault']['subcode']=='InvalidSelectors' and j['fault']['http_status'] is None and j['fault']['message']=='The collection Pool9 does not exist.'"
+run "$RDMSCTL" parse "$fx/021-fault-winrm3-msft_wmierror-xsinil.xml" -o json
+json_check "wmi fault json" "j['fault']['wmi_code']==2147749889 and j['fault']['wsman_code'] is None"
+run "$RDMSCTL" parse "$fx/002-invoke-getvirtualdesktops-odd-prefixes-array-rv2.xml" -o json
+json_check "array json" "j['return_value']==2 and j['out']['VirtualDesktopNames']==['vd-01','vd-02','vd-03 \u00e9t\u00e9']"
+run "$RDMSCTL" parse "$fx/002-invoke-getvirtualdesktops-odd-prefixes-array-rv2.xml"
+expect "non-zero ReturnValue text" 3 "ReturnValue: 2"
+run "$RDMSCTL" parse "$fx/001-invoke-getprovisioningproperties-default-prefixes.xml" -o json
+json_check "cdata, entity, nil json" "j['return_value']==0 and j['out']['NamePrefix']=='Pool<A>&' and j['out']['MasterVmLocation'].endswith('Win10 & Office.vhdx') and j['out']['VmOU'] is None and j['out']['ProductKey']==''"
+run "$RDMSCTL" parse "$fx/003-invoke-getprovisioningproperties-utf16le-bom.xml" -o json
+json_check "utf-16 json" "j['return_value']==0 and j['out']['NamePrefix']=='Pool<A>&'"
+run "$RDMSCTL" parse "$fx/020-fault-winrm2-invalidselectors-wsmanfault.xml"
+expect "fault text" 4 "WS-Man code: +2150858843 \(0x8033805B\)"
+run sh -c '"$0" parse - < "$1"' "$RDMSCTL" "$fx/040-identify-stack3.0.xml"
+expect "parse stdin" 0 "Stack: 3.0"
 
 # hostile and broken files
 : > "$tmp/empty.xml"
