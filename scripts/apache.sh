@@ -183,7 +183,7 @@ CONF
 setsid env "${acceptor_env[@]}" "$httpd" -f "$dir/httpd.conf" -DFOREGROUND \
 	> "$dir/apache.out" 2>&1 < /dev/null &
 echo $! > "$dir/apache.pid"
-for _ in $(seq 100); do
+for _ in $(seq 600); do
 	port_free "$port" || break
 	kill -0 "$(cat "$dir/apache.pid")" 2>/dev/null || break
 	sleep 0.1

@@ -10,7 +10,8 @@
 #   RDMS_TEST_NTLM_USER RDMS_TEST_KDC_PORT
 # Principals: alice@RDMS.TEST (password in DIR/password, keytab DIR/alice.keytab),
 # HTTP/localhost@RDMS.TEST (keytab DIR/http.keytab). NTLM: RDMS\alice, same password.
-# Nothing outside DIR is touched.
+# Nothing outside DIR is touched. start refuses a DIR whose KDC still runs
+# (stop it first): a running realm is never rewritten.
 set -euo pipefail
 
 realm=RDMS.TEST
@@ -39,17 +40,31 @@ export PATH="$PATH:/usr/sbin:/sbin"
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 umask 077
+if [ -f "$dir/kdc.pid" ] && pid=$(cat "$dir/kdc.pid") && [ -n "$pid" ] &&
+    kill -0 "$pid" 2>/dev/null; then
+	echo "kdc.sh: a KDC already runs in $dir (pid $pid); its realm is left as it is." \
+	    "To start afresh: scripts/kdc.sh stop $dir, then start" >&2
+	exit 1
+fi
+# A stopped realm is made again from nothing.
+rm -f "$dir/kdc.pid" "$dir/env" "$dir/principal" "$dir/principal.ok" "$dir/principal.kadm5" \
+	"$dir/principal.kadm5.lock" "$dir/stash" "$dir/http.keytab" "$dir/alice.keytab" \
+	"$dir/kdc.log" "$dir/ccache"
 
 password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=' | head -c 20)
 printf '%s' "$password" > "$dir/password"
 master=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 
-for _ in $(seq 20); do
-	port=$((20000 + RANDOM % 30000))
-	port_free "$port" && break
-done
+pick_port() {
+	for _ in $(seq 20); do
+		port=$((20000 + RANDOM % 30000))
+		port_free "$port" && break
+	done
+}
 
-cat > "$dir/krb5.conf" <<CONF
+# write_conf: krb5.conf and kdc.conf for $port.
+write_conf() {
+	cat > "$dir/krb5.conf" <<CONF
 [libdefaults]
 	default_realm = $realm
 	dns_lookup_kdc = false
@@ -69,7 +84,7 @@ cat > "$dir/krb5.conf" <<CONF
 	127.0.0.1 = $realm
 CONF
 
-cat > "$dir/kdc.conf" <<CONF
+	cat > "$dir/kdc.conf" <<CONF
 [kdcdefaults]
 	kdc_ports = $port
 	kdc_tcp_ports = $port
@@ -85,6 +100,9 @@ cat > "$dir/kdc.conf" <<CONF
 [logging]
 	kdc = FILE:$dir/kdc.log
 CONF
+}
+pick_port
+write_conf
 : > "$dir/kadm5.acl"
 
 export KRB5_CONFIG="$dir/krb5.conf" KRB5_KDC_PROFILE="$dir/kdc.conf"
@@ -98,15 +116,31 @@ kadmin.local -r "$realm" -q "ktadd -norandkey -k $dir/alice.keytab alice" >/dev/
 
 printf 'RDMS:alice:%s\n' "$password" > "$dir/ntlm_users"
 
-setsid krb5kdc -n -P "$dir/kdc.pid.krb5" > "$dir/kdc.out" 2>&1 < /dev/null &
-echo $! > "$dir/kdc.pid"
-for _ in $(seq 50); do
-	port_free "$port" || break
-	sleep 0.1
+# Started, bound and serving: krb5kdc logs "commencing operation" once its
+# listeners are up. Bounded generously (60 s) for a loaded machine. If it
+# died (its port was taken between the check and the bind), try another.
+started=0
+for _ in 1 2 3 4 5; do
+	: > "$dir/kdc.log"
+	setsid krb5kdc -n -P "$dir/kdc.pid.krb5" > "$dir/kdc.out" 2>&1 < /dev/null &
+	echo $! > "$dir/kdc.pid"
+	pid=$!
+	for _ in $(seq 600); do
+		kill -0 "$pid" 2>/dev/null || break
+		if grep -q 'commencing operation' "$dir/kdc.log" 2>/dev/null && ! port_free "$port"; then
+			started=1
+			break
+		fi
+		sleep 0.1
+	done
+	[ "$started" = 1 ] && break
+	stop_pid "$dir/kdc.pid"
+	pick_port
+	write_conf
 done
-if port_free "$port"; then
-	echo "kdc.sh: krb5kdc did not start on 127.0.0.1:$port; see $dir/kdc.out" >&2
-	cat "$dir/kdc.out" >&2 || true
+if [ "$started" != 1 ]; then
+	echo "kdc.sh: krb5kdc did not start on 127.0.0.1:$port; see $dir/kdc.out and $dir/kdc.log" >&2
+	cat "$dir/kdc.out" "$dir/kdc.log" >&2 || true
 	stop_pid "$dir/kdc.pid"
 	exit 1
 fi

@@ -8,8 +8,8 @@
 # HTTPS and HTTP on free ports of 127.0.0.1 unless the options name ports,
 # certificates from DIR/certs (made by scripts/mkcerts.sh when missing) unless
 # --cert/--key are given, the log in DIR/sim.log and the seed
-# tests/data/sim-seed.json unless --seed is given. It waits until the ports
-# listen and writes DIR/sim.env, to source:
+# tests/data/sim-seed.json unless --seed is given. It waits (up to 60 s, for
+# a loaded machine) until the ports listen and writes DIR/sim.env, to source:
 #   RDMS_SIM_HTTPS_URL=https://localhost:PORT/wsman   RDMS_SIM_HTTPS_PORT
 #   RDMS_SIM_HTTP_URL=http://localhost:PORT/wsman     RDMS_SIM_HTTP_PORT
 #   RDMS_SIM_CA (the CA certificate) RDMS_SIM_LOG RDMS_SIM_PID RDMS_SIM_ADDR
@@ -18,6 +18,9 @@
 # The binary: $RDMS_SIM if set, else rdms-sim in $RDMS_TOP_BUILDDIR, the
 # current directory, or PATH. Kerberos and NTLM need the KDC environment
 # (source the env file that scripts/kdc.sh writes) before start.
+#
+# start refuses a DIR whose rdms-sim still runs (stop it first): nothing of
+# a running instance is rewritten.
 #
 # stop: SIGTERM to the PID, then to its process group; waits up to 5 s,
 # then SIGKILL. An already-exited PID counts as stopped.
@@ -62,7 +65,13 @@ esac
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 bin=$(find_binary)
-stop_sim
+if [ -f "$dir/sim.pid" ] && pid=$(cat "$dir/sim.pid") && [ -n "$pid" ] &&
+    kill -0 "$pid" 2>/dev/null; then
+	echo "sim.sh: rdms-sim already runs in $dir (pid $pid); to restart it:" \
+	    "scripts/sim.sh stop $dir, then start" >&2
+	exit 1
+fi
+rm -f "$dir/sim.pid"
 
 have() { local o; for o in "${args[@]}"; do [ "$o" = "$1" ] && return 0; done; return 1; }
 args=("$@")
@@ -89,7 +98,9 @@ setsid "$bin" "${extra[@]}" "${args[@]}" --port-file "$dir/ports" \
 	> "$dir/sim.out" 2>&1 < /dev/null &
 pid=$!
 echo "$pid" > "$dir/sim.pid"
-for _ in $(seq 100); do
+# The port file is written (renamed into place) once both listeners are up.
+# A bound, not a timing assumption: a loaded machine may take seconds.
+for _ in $(seq 1200); do
 	[ -s "$dir/ports" ] && break
 	kill -0 "$pid" 2>/dev/null || break
 	sleep 0.05

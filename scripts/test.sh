@@ -39,17 +39,31 @@ export TMPDIR=$run_tmp
 # ---- servers that outlive their test ----
 # Processes whose environment carries this run's marker, other than this
 # script and the commands it is running right now.
-survivors() {
-	local p self=$$ me=$BASHPID
-	for p in /proc/[0-9]*; do
-		p=${p#/proc/}
-		[ "$p" = "$self" ] || [ "$p" = "$me" ] && continue
-		grep -qz "^RDMS_TEST_RUN=$RDMS_TEST_RUN\$" "/proc/$p/environ" 2>/dev/null ||
-			grep -qzF "$run_tmp/" "/proc/$p/cmdline" 2>/dev/null || continue
-		# Our own pipeline (this function's subshells) is not a server.
-		[ "$(cut -d' ' -f4 "/proc/$p/stat" 2>/dev/null)" = "$self" ] && continue
-		echo "$p"
+# descends_from_self PID: PID is this script or runs under it (a helper
+# of the scan itself). Servers are started with setsid and outlive their
+# parent, so their line of parents does not lead here.
+descends_from_self() {
+	local p=$1 st n=0
+	while [ "$p" -gt 1 ] && [ "$n" -lt 64 ]; do
+		[ "$p" = "$$" ] && return 0
+		st=$(cat "/proc/$p/stat" 2>/dev/null) || return 1
+		st=${st##*) }          # after "(comm) ": state ppid ...
+		p=${st#* }; p=${p%% *}
+		n=$((n + 1))
 	done
+	return 1
+}
+
+survivors() {
+	local f p
+	{
+		grep -lzx "RDMS_TEST_RUN=$RDMS_TEST_RUN" /proc/[0-9]*/environ 2>/dev/null || true
+		grep -lzF "$run_tmp/" /proc/[0-9]*/cmdline 2>/dev/null || true
+	} | while IFS= read -r f; do
+		p=${f#/proc/}; p=${p%%/*}
+		descends_from_self "$p" && continue
+		[ -d "/proc/$p" ] && echo "$p"
+	done | sort -un
 }
 
 leaked=0
@@ -57,16 +71,17 @@ leaked=0
 # server in the middle of stopping gets 10 s; then it is killed.
 check_survivors() {
 	local phase=$1 left p
-	for _ in $(seq 100); do
+	for _ in $(seq 20); do
 		left=$(survivors)
 		[ -z "$left" ] && return 0
-		sleep 0.1
+		sleep 0.5
 	done
 	echo "FAIL: processes started by $phase are still running:" >&2
 	for p in $left; do
 		printf '  pid %s: %s\n' "$p" "$(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | cut -c1-200)" >&2
 	done
-	for p in $left; do kill -KILL "$p" 2>/dev/null || true; done
+	# Servers run under setsid: their process group goes with them.
+	for p in $left; do kill -KILL -- "-$p" 2>/dev/null || kill -KILL "$p" 2>/dev/null || true; done
 	leaked=1
 }
 trap 'for p in $(survivors); do kill -KILL "$p" 2>/dev/null || true; done; rm -rf "$run_tmp"' EXIT

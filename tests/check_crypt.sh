@@ -12,6 +12,8 @@ build=${RDMS_TOP_BUILDDIR:-$PWD}
 command -v krb5kdc >/dev/null 2>&1 || [ -x /usr/sbin/krb5kdc ] || { echo "SKIP: krb5kdc missing"; exit 77; }
 T=$(mktemp -d "${TMPDIR:-/tmp}/check-crypt.XXXXXX")
 trap '"$top/scripts/kdc.sh" stop "$T/kdc" >/dev/null 2>&1; rm -rf "$T"' EXIT
+# A signal ends the script through its EXIT trap (bash skips it otherwise).
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM
 "$top/scripts/kdc.sh" start "$T/kdc" >/dev/null || { echo "FAIL: KDC did not start"; exit 1; }
 # shellcheck disable=SC1091
 . "$T/kdc/env"

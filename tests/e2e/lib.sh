@@ -12,19 +12,28 @@ SIMS=()
 
 e2e_skip() { echo "SKIP: $*"; exit 77; }
 
+# Every simulator (all at once: twenty of them one by one take long) and
+# the KDC, whatever state the test is in; a second signal does not cut the
+# cleanup short.
 e2e_cleanup() {
-	local d
-	for d in "${SIMS[@]}"; do "$top/scripts/sim.sh" stop "$d" >/dev/null 2>&1 || true; done
+	local d pids=()
+	trap '' HUP INT TERM
+	for d in "${SIMS[@]}"; do
+		"$top/scripts/sim.sh" stop "$d" >/dev/null 2>&1 &
+		pids+=($!)
+	done
+	for d in "${pids[@]}"; do wait "$d" || true; done
 	[ -n "${T:-}" ] || return 0
 	"$top/scripts/kdc.sh" stop "$T/kdc" >/dev/null 2>&1 || true
 	rm -rf "$T"
 }
 
-# sim_start DIR [options]: one more simulator; sources its sim.env.
+# sim_start DIR [options]: one more simulator; sources its sim.env. DIR is
+# registered first, so a simulator is stopped even if its start is cut short.
 sim_start() {
 	local d=$1; shift
-	"$top/scripts/sim.sh" start "$d" "$@" >/dev/null || { echo "rdms-sim did not start"; exit 1; }
 	SIMS+=("$d")
+	"$top/scripts/sim.sh" start "$d" "$@" >/dev/null || { echo "rdms-sim did not start"; exit 1; }
 	# shellcheck disable=SC1091
 	. "$d/sim.env"
 }
@@ -37,6 +46,8 @@ e2e_setup() {
 	[ -x "$RDMS_SIM" ] || e2e_skip "rdms-sim not built"
 	T=$(mktemp -d "${TMPDIR:-/tmp}/rdms-e2e.XXXXXX")
 	trap e2e_cleanup EXIT
+	# A signal ends the script through its EXIT trap (bash skips it otherwise).
+	trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM
 	"$top/scripts/kdc.sh" start "$T/kdc" >/dev/null || { echo "KDC did not start"; exit 1; }
 	# shellcheck disable=SC1091
 	. "$T/kdc/env"

@@ -42,6 +42,7 @@ hostile_stop() {
 }
 
 hostile_cleanup() {
+	trap '' HUP INT TERM
 	hostile_stop
 	[ -n "$T" ] && rm -rf "$T"
 	return 0
@@ -51,6 +52,8 @@ hostile_tmp() {
 	[ -n "$T" ] && return 0
 	T=$(mktemp -d "${TMPDIR:-/tmp}/rdms-hostile.XXXXXX")
 	trap hostile_cleanup EXIT
+	# A signal ends the script through its EXIT trap (bash skips it otherwise).
+	trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM
 }
 
 hostile_start() {
@@ -60,7 +63,7 @@ hostile_start() {
 	rm -f "$T/ports"
 	setsid python3 "$top/tests/hostile/server.py" "$T" "$@" > "$T/server.out" 2>&1 < /dev/null &
 	server_pid=$!
-	for _ in $(seq 200); do
+	for _ in $(seq 1200); do
 		[ -s "$T/ports" ] && break
 		kill -0 "$server_pid" 2>/dev/null || break
 		sleep 0.05

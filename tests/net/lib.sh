@@ -48,6 +48,8 @@ net_setup() {
 	# Apache's children (www-data when run as root) must reach the files.
 	chmod 0711 "$tmp"
 	trap cleanup EXIT
+	# A signal ends the script through its EXIT trap (bash skips it otherwise).
+	trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM
 	"$top_srcdir/scripts/kdc.sh" start "$tmp/kdc" >/dev/null
 	# shellcheck disable=SC1091
 	. "$tmp/kdc/env"

@@ -79,7 +79,7 @@ RDMSCTL_PASSWORD=$password "$rdmsctl" invoke "$cls" ProvisioningJobCancel \
 	JobGuid=00000000-0000-0000-0000-000000005105 -H "$url" --auth kerberos \
 	-u "$RDMS_TEST_USER" --cacert "$ca" > "$out" 2> "$err" &
 pid=$!
-for _ in $(seq 100); do grep -q 5105 "$cgilog" && break; sleep 0.05; done
+for _ in $(seq 1200); do grep -q 5105 "$cgilog" && break; sleep 0.05; done
 check "ps: the call is in flight" grep -q 5105 "$cgilog"
 ps -eo args > "$tmp/ps"
 tr '\0' ' ' < "/proc/$pid/cmdline" > "$tmp/cmdline" 2>/dev/null || true

@@ -9,10 +9,12 @@ need python3
 tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+# A signal ends the script through its EXIT trap (bash skips it otherwise).
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM
 setsid python3 "$top_srcdir/tests/net/drop-server.py" "$tmp/port" "$tmp/log" \
 	> "$tmp/server.out" 2>&1 < /dev/null &
 pid=$!
-for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
+for _ in $(seq 1200); do [ -s "$tmp/port" ] && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
 port=$(cat "$tmp/port")
 out=$tmp/out err=$tmp/err
 

@@ -26,6 +26,7 @@ need() {
 }
 
 cleanup() {
+	trap '' HUP INT TERM
 	[ -n "${T:-}" ] || return 0
 	"$top/scripts/sim.sh" stop "$T/sim" >/dev/null 2>&1 || true
 	"$top/scripts/kdc.sh" stop "$T/kdc" >/dev/null 2>&1 || true
@@ -37,6 +38,8 @@ sim_setup() {
 	[ -x "$RDMS_SIM" ] || skip "rdms-sim not built ($RDMS_SIM)"
 	T=$(mktemp -d "${TMPDIR:-/tmp}/rdms-sim-test.XXXXXX")
 	trap cleanup EXIT
+	# A signal ends the script through its EXIT trap (bash skips it otherwise).
+	trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM
 	"$top/scripts/kdc.sh" start "$T/kdc" >/dev/null || fail "KDC did not start"
 	# shellcheck disable=SC1091
 	. "$T/kdc/env"
