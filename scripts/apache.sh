@@ -101,10 +101,7 @@ if [ "$mode" = gssapi ]; then
 	fi
 fi
 
-for _ in $(seq 20); do
-	port=$((20000 + RANDOM % 30000))
-	port_free "$port" && break
-done
+port=$(pick_port) || { echo "apache.sh: no free port on 127.0.0.1" >&2; exit 1; }
 
 case $mode in
 gssapi) auth="
@@ -188,7 +185,9 @@ for _ in $(seq 600); do
 	kill -0 "$(cat "$dir/apache.pid")" 2>/dev/null || break
 	sleep 0.1
 done
-if port_free "$port"; then
+# Listening, and alive: an apache2 that could not bind exits, and then what
+# answers on the port is someone else's.
+if port_free "$port" || ! kill -0 "$(cat "$dir/apache.pid")" 2>/dev/null; then
 	echo "apache.sh: apache2 did not start on 127.0.0.1:$port" >&2
 	cat "$dir/apache.out" "$dir/error.log" >&2 2>/dev/null || true
 	stop_pid "$dir/apache.pid"

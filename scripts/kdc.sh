@@ -55,11 +55,8 @@ password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=' | head -c 20)
 printf '%s' "$password" > "$dir/password"
 master=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 
-pick_port() {
-	for _ in $(seq 20); do
-		port=$((20000 + RANDOM % 30000))
-		port_free "$port" && break
-	done
+new_port() {
+	port=$(pick_port) || { echo "kdc.sh: no free port on 127.0.0.1" >&2; exit 1; }
 }
 
 # write_conf: krb5.conf and kdc.conf for $port.
@@ -101,7 +98,7 @@ CONF
 	kdc = FILE:$dir/kdc.log
 CONF
 }
-pick_port
+new_port
 write_conf
 : > "$dir/kadm5.acl"
 
@@ -118,7 +115,8 @@ printf 'RDMS:alice:%s\n' "$password" > "$dir/ntlm_users"
 
 # Started, bound and serving: krb5kdc logs "commencing operation" once its
 # listeners are up. Bounded generously (60 s) for a loaded machine. If it
-# died (its port was taken between the check and the bind), try another.
+# died or could not bind (its port was taken between the check and the
+# bind), try another port.
 started=0
 for _ in 1 2 3 4 5; do
 	: > "$dir/kdc.log"
@@ -127,6 +125,12 @@ for _ in 1 2 3 4 5; do
 	pid=$!
 	for _ in $(seq 600); do
 		kill -0 "$pid" 2>/dev/null || break
+		# Another server may have taken the port: then this KDC could not
+		# bind it, and what answers there is not ours.
+		if grep -qiE 'cannot bind|address already in use' "$dir/kdc.log" "$dir/kdc.out" \
+		    2>/dev/null; then
+			break
+		fi
 		if grep -q 'commencing operation' "$dir/kdc.log" 2>/dev/null && ! port_free "$port"; then
 			started=1
 			break
@@ -135,7 +139,7 @@ for _ in 1 2 3 4 5; do
 	done
 	[ "$started" = 1 ] && break
 	stop_pid "$dir/kdc.pid"
-	pick_port
+	new_port
 	write_conf
 done
 if [ "$started" != 1 ]; then
