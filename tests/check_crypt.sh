@@ -9,7 +9,7 @@
 set -u
 top=${RDMS_TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 build=${RDMS_TOP_BUILDDIR:-$PWD}
-command -v krb5kdc >/dev/null 2>&1 || [ -x /usr/sbin/krb5kdc ] || { echo "SKIP: krb5kdc missing"; exit 77; }
+command -v krb5kdc >/dev/null 2>&1 || [ -x /usr/sbin/krb5kdc ] || { echo "SKIP: krb5kdc missing (Debian package krb5-kdc; scripts/test.sh installs it)"; exit 77; }
 T=$(mktemp -d "${TMPDIR:-/tmp}/check-crypt.XXXXXX")
 trap '"$top/scripts/kdc.sh" stop "$T/kdc" >/dev/null 2>&1; rm -rf "$T"' EXIT
 # A signal ends the script through its EXIT trap (bash skips it otherwise).

@@ -41,9 +41,9 @@ sim_start() {
 e2e_setup() {
 	local t
 	for t in kinit krb5kdc kdb5_util openssl /usr/bin/python3; do
-		command -v "$t" >/dev/null 2>&1 || [ -x "/usr/sbin/$t" ] || e2e_skip "$t not installed"
+		command -v "$t" >/dev/null 2>&1 || [ -x "/usr/sbin/$t" ] || e2e_skip "$t not installed (scripts/test.sh installs the Debian packages it needs, listed in scripts/common.sh)"
 	done
-	[ -x "$RDMS_SIM" ] || e2e_skip "rdms-sim not built"
+	[ -x "$RDMS_SIM" ] || e2e_skip "rdms-sim not built: run make in the build directory"
 	T=$(mktemp -d "${TMPDIR:-/tmp}/rdms-e2e.XXXXXX")
 	trap e2e_cleanup EXIT
 	# A signal ends the script through its EXIT trap (bash skips it otherwise).

@@ -29,7 +29,7 @@ finish() { echo "$pass passed, $fails failed"; [ "$fails" -eq 0 ]; }
 
 need() {
 	local t
-	for t in "$@"; do command -v "$t" >/dev/null 2>&1 || skip "$t not installed"; done
+	for t in "$@"; do command -v "$t" >/dev/null 2>&1 || skip "$t not installed (scripts/test.sh installs the Debian packages it needs, listed in scripts/common.sh)"; done
 }
 
 hostile_stop() {
@@ -58,7 +58,7 @@ hostile_tmp() {
 
 hostile_start() {
 	need python3 timeout
-	[ -x "$RDMSCTL" ] || skip "$RDMSCTL not built"
+	[ -x "$RDMSCTL" ] || skip "rdmsctl not built: run make in the build directory"
 	hostile_tmp
 	rm -f "$T/ports"
 	setsid python3 "$top/tests/hostile/server.py" "$T" "$@" > "$T/server.out" 2>&1 < /dev/null &

@@ -20,7 +20,7 @@ skip() { echo "SKIP: $*"; exit 77; }
 
 need() {
 	for t in "$@"; do
-		command -v "$t" >/dev/null 2>&1 || skip "$t not installed"
+		command -v "$t" >/dev/null 2>&1 || skip "$t not installed (scripts/test.sh installs the Debian packages it needs, listed in scripts/common.sh)"
 	done
 }
 
@@ -28,7 +28,7 @@ net_need() {
 	need krb5kdc kdb5_util kadmin.local kinit kdestroy apache2 openssl python3
 	[ -f /usr/lib/apache2/modules/mod_auth_gssapi.so ] ||
 		skip "mod_auth_gssapi not installed (libapache2-mod-auth-gssapi)"
-	[ -x "$call" ] || skip "$call not built"
+	[ -x "$call" ] || skip "tests/net/rdms-call not built: run make check"
 }
 
 net_need_ntlm() {

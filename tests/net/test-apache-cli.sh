@@ -6,7 +6,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 net_need
 rdmsctl=$top_builddir/rdmsctl
-[ -x "$rdmsctl" ] || skip "rdmsctl not built"
+[ -x "$rdmsctl" ] || skip "rdmsctl not built: run make in the build directory"
 net_setup
 net_apache gss
 out=$tmp/out err=$tmp/err

@@ -5,7 +5,7 @@
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 need python3
-[ -x "$call" ] || skip "$call not built"
+[ -x "$call" ] || skip "tests/net/rdms-call not built: run make check"
 tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT

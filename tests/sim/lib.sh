@@ -21,7 +21,7 @@ ok() { echo "ok - $*"; }
 need() {
 	local t
 	for t in "$@"; do
-		command -v "$t" >/dev/null 2>&1 || [ -x "/usr/sbin/$t" ] || skip "$t not installed"
+		command -v "$t" >/dev/null 2>&1 || [ -x "/usr/sbin/$t" ] || skip "$t not installed (scripts/test.sh installs the Debian packages it needs, listed in scripts/common.sh)"
 	done
 }
 
@@ -35,7 +35,7 @@ cleanup() {
 
 sim_setup() {
 	need curl kinit krb5kdc kdb5_util openssl
-	[ -x "$RDMS_SIM" ] || skip "rdms-sim not built ($RDMS_SIM)"
+	[ -x "$RDMS_SIM" ] || skip "rdms-sim not built: run make in the build directory"
 	T=$(mktemp -d "${TMPDIR:-/tmp}/rdms-sim-test.XXXXXX")
 	trap cleanup EXIT
 	# A signal ends the script through its EXIT trap (bash skips it otherwise).
