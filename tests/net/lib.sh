@@ -108,21 +108,23 @@ lacks() { # description file text
 
 # Access log columns: port keepalive-n status bytes-in content-length user "request"
 # Apache writes a request's log line after the response has gone out, so
-# the client can be done before the line is there: wait until the log has
-# stopped growing (at most 2 s) before reading it.
-settle() {
-	local n=-1 m
-	for _ in $(seq 40); do
-		m=$(wc -l < "$access")
-		[ "$m" -gt 0 ] && [ "$m" = "$n" ] && return 0
-		n=$m
-		sleep 0.05
+# the client can be done before the line is there: eq_log waits until the
+# log shows what is expected (bounded at 30 s), rather than for a pause.
+requests() { wc -l < "$access" | tr -d ' '; }
+bodies() { awk '$5 != "-" && $5 > 0' "$access" | wc -l | tr -d ' '; }
+statuses() { awk '{print $3}' "$access" | tr '\n' ' ' | sed 's/ $//'; }
+connections() { awk '{print $1}' "$access" | sort -u | wc -l | tr -d ' '; }
+# eq_log DESCRIPTION FUNCTION WANT: eq on FUNCTION's value once it is WANT,
+# or its last value after 30 s.
+eq_log() {
+	local got
+	for _ in $(seq 300); do
+		got=$("$2")
+		[ "$got" = "$3" ] && break
+		sleep 0.1
 	done
+	eq "$1" "$got" "$3"
 }
-requests() { settle; wc -l < "$access" | tr -d ' '; }
-bodies() { settle; awk '$5 != "-" && $5 > 0' "$access" | wc -l | tr -d ' '; }
-statuses() { settle; awk '{print $3}' "$access" | tr '\n' ' ' | sed 's/ $//'; }
-connections() { settle; awk '{print $1}' "$access" | sort -u | wc -l | tr -d ' '; }
 authorized() { awk '$4 != "\"-\""' "$authlog" | wc -l | tr -d ' '; }
 stat_of() { # file key -> value from "stats: k=v ..."
 	sed -n "s/.*stats:.* $2=\([0-9]*\).*/\1/p; s/^stats: $2=\([0-9]*\).*/\1/p" "$1" | head -1

@@ -22,7 +22,7 @@ logs_reset
 cli JobGuid=$guid -H "$url" --auth kerberos --cacert "$ca"
 eq "ccache: exit 0" "$?" 0
 contains "ccache: ReturnValue: 0" "$out" "ReturnValue: 0"
-eq "ccache: one request" "$(requests)" 1
+eq_log "ccache: one request" requests 1
 cli JobGuid=11111111-2222-3333-4444-555555555555 -H "$url" --auth kerberos --cacert "$ca"
 eq "ccache: other job exit 3" "$?" 3
 contains "ccache: ReturnValue: 1" "$out" "ReturnValue: 1"
@@ -35,22 +35,22 @@ contains "no ticket: says kinit" "$err" "kinit"
 logs_reset
 cli JobGuid=$guid -H "$url" --auth kerberos -u "$RDMS_TEST_USER" --password-file "$pwfile" --cacert "$ca"
 eq "password file: exit 0" "$?" 0
-eq "password file: one request" "$(requests)" 1
+eq_log "password file: one request" requests 1
 logs_reset
 RDMSCTL_PASSWORD=$password cli JobGuid=$guid -H "$url" -u "$RDMS_TEST_USER" --cacert "$ca"
 eq "password env, negotiate: exit 0" "$?" 0
 logs_reset
 cli JobGuid=$guid -H "$url" --auth kerberos -u "$RDMS_TEST_USER" --keytab "$RDMS_TEST_KEYTAB" --cacert "$ca"
 eq "keytab: exit 0" "$?" 0
-eq "keytab: one request" "$(requests)" 1
+eq_log "keytab: one request" requests 1
 
 if ls /etc/gss/mech.d/*ntlm* >/dev/null 2>&1; then
 	logs_reset
 	cli JobGuid=$guid -H "$url" --auth ntlm -u "$RDMS_TEST_NTLM_USER" --password-file "$pwfile" --cacert "$ca"
 	eq "ntlm: exit 0" "$?" 0
 	contains "ntlm: ReturnValue: 0" "$out" "ReturnValue: 0"
-	eq "ntlm: two requests" "$(requests)" 2
-	eq "ntlm: envelope once" "$(bodies)" 1
+	eq_log "ntlm: two requests" requests 2
+	eq_log "ntlm: envelope once" bodies 1
 fi
 
 echo wrong > "$tmp/wrong"

@@ -26,14 +26,14 @@ expect() { # label exit-status error-name text -- rdms-call args...
 logs_reset
 expect "no ticket" 5 ENOCRED "run kinit" -- -a kerberos -c "$ca" "$url"
 contains "no ticket: names the cache" "$err" "${KRB5CCNAME}"
-eq "no ticket: nothing sent" "$(requests)" 0
+eq_log "no ticket: nothing sent" requests 0
 expect "no ticket (negotiate)" 5 ENOCRED "run kinit" -- -c "$ca" "$url"
 expect "wrong password" 5 EAUTH "rejected the password for alice@RDMS.TEST" -- \
 	-a kerberos -u "$RDMS_TEST_USER" -p "$tmp/wrong" -c "$ca" "$url"
 lacks "wrong password: password not in the message" "$err" "not-the-password"
 expect "wrong password (negotiate)" 5 EAUTH "rejected the password" -- \
 	-u "$RDMS_TEST_USER" -p "$tmp/wrong" -c "$ca" "$url"
-eq "wrong password: nothing sent" "$(requests)" 0
+eq_log "wrong password: nothing sent" requests 0
 expect "unknown SPN" 5 EAUTH "does not know the service principal HTTP/nosuch.localhost" -- \
 	-a kerberos -u "$RDMS_TEST_USER" -p "$pwfile" -s HTTP/nosuch.localhost -c "$ca" "$url"
 contains "unknown SPN: points at --spn" "$err" "--spn"
@@ -50,7 +50,7 @@ if command -v faketime >/dev/null && ! ldd "$call" 2>/dev/null | grep -q libasan
 	eq "clock skew: exit status" "$?" 5
 	contains "clock skew: says so" "$err" "clock skew too great"
 	contains "clock skew: says what to do" "$err" "synchronise the clocks"
-	eq "clock skew: nothing sent" "$(requests)" 0
+	eq_log "clock skew: nothing sent" requests 0
 else
 	echo "# clock skew not tested: faketime missing (or ASan build)"
 fi
@@ -100,14 +100,14 @@ logs_reset
 "$call" -a kerberos -c "$ca" -n 2 -v -g 00000000-0000-0000-0000-00000000401a "$url" > "$out" 2> "$err"
 eq "re-auth once: exit status (ReturnValue 1)" "$?" 3
 contains "re-auth once: both calls done" "$out" "call 2: ReturnValue: 1"
-eq "re-auth once: requests" "$(requests)" 3
-eq "re-auth once: statuses" "$(statuses)" "200 401 200"
+eq_log "re-auth once: requests" requests 3
+eq_log "re-auth once: statuses" statuses "200 401 200"
 eq "re-auth once: Authorization on first and third" "$(authorized)" 2
 contains "re-auth once: traced" "$err" "authenticating again"
 logs_reset
 expect "re-auth refused again" 5 EAUTH "authenticated alice@RDMS.TEST but refused access" -- \
 	-a kerberos -c "$ca" -n 2 -g 00000000-0000-0000-0000-00000000401b "$url"
-eq "re-auth refused: statuses" "$(statuses)" "200 401 401"
+eq_log "re-auth refused: statuses" statuses "200 401 401"
 
 # -- traces: tokens redacted, passwords absent
 logs_reset

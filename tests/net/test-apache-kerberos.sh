@@ -19,10 +19,10 @@ logs_reset
 "$call" -a kerberos -c "$ca" -g "$guid" "$url" > "$out" 2> "$err"
 eq "ccache: exit status" "$?" 0
 contains "ccache: ReturnValue 0" "$out" "call 1: ReturnValue: 0"
-eq "ccache: one HTTP request" "$(requests)" 1
-eq "ccache: status" "$(statuses)" 200
+eq_log "ccache: one HTTP request" requests 1
+eq_log "ccache: status" statuses 200
 eq "ccache: stats.requests" "$(stat_of "$out" requests)" 1
-eq "ccache: envelope sent once" "$(bodies)" 1
+eq_log "ccache: envelope sent once" bodies 1
 eq "ccache: server ran it once" "$(wc -l < "$cgilog" | tr -d ' ')" 1
 check "ccache: authenticated as alice" grep -q "^alice@RDMS.TEST " "$cgilog"
 # Raw krb5 token: the GSS framing of the krb5 OID (RFC 4121 section 4.1).
@@ -34,18 +34,18 @@ check "ccache: channel binding in the token" "$cbt" "$tmp/certs/server.pem" "$to
 logs_reset
 "$call" -a kerberos -c "$ca" -n 3 -g "$guid" "$url" > "$out" 2> "$err"
 eq "3 calls: exit status" "$?" 0
-eq "3 calls: three requests" "$(requests)" 3
-eq "3 calls: one connection" "$(connections)" 1
+eq_log "3 calls: three requests" requests 3
+eq_log "3 calls: one connection" connections 1
 eq "3 calls: stats.connections" "$(stat_of "$out" connections)" 1
 eq "3 calls: Authorization only on the first" "$(authorized)" 1
-eq "3 calls: envelopes sent" "$(bodies)" 3
+eq_log "3 calls: envelopes sent" bodies 3
 
 # -- one request per connection: a token on every call
 net_apache short --keepalive-requests 1
 "$call" -a kerberos -c "$ca" -n 3 -g "$guid" "$url" > "$out" 2> "$err"
 eq "no keep-alive: exit status" "$?" 0
-eq "no keep-alive: three requests" "$(requests)" 3
-eq "no keep-alive: three connections" "$(connections)" 3
+eq_log "no keep-alive: three requests" requests 3
+eq_log "no keep-alive: three connections" connections 3
 eq "no keep-alive: Authorization on each" "$(authorized)" 3
 use_apache gss
 
@@ -53,7 +53,7 @@ use_apache gss
 logs_reset
 "$call" -a negotiate -c "$ca" -g "$guid" "$url" > "$out" 2> "$err"
 eq "spnego: exit status" "$?" 0
-eq "spnego: one HTTP request" "$(requests)" 1
+eq_log "spnego: one HTTP request" requests 1
 tok=$(first_token)
 # NegTokenInit: [APPLICATION 0] with the SPNEGO OID 1.3.6.1.5.5.2.
 check "spnego: SPNEGO token" python3 -c "import base64,sys; t=base64.b64decode(sys.argv[1]); sys.exit(0 if t[0]==0x60 and b'\x06\x06\x2b\x06\x01\x05\x05\x02' in t[:20] else 1)" "$tok"
@@ -65,7 +65,7 @@ logs_reset
 "$call" -a kerberos -u "$RDMS_TEST_USER" -p "$pwfile" -c "$ca" -n 2 -g "$guid" "$url" > "$out" 2> "$err"
 eq "password: exit status" "$?" 0
 contains "password: ReturnValue 0" "$out" "call 2: ReturnValue: 0"
-eq "password: two calls, two requests" "$(requests)" 2
+eq_log "password: two calls, two requests" requests 2
 eq "password: Authorization once" "$(authorized)" 1
 check "password: no ccache file written" test ! -e "${KRB5CCNAME#FILE:}"
 
@@ -73,19 +73,19 @@ check "password: no ccache file written" test ! -e "${KRB5CCNAME#FILE:}"
 logs_reset
 "$call" -a kerberos -u "$RDMS_TEST_USER" -t "$RDMS_TEST_KEYTAB" -c "$ca" -g "$guid" "$url" > "$out" 2> "$err"
 eq "keytab: exit status" "$?" 0
-eq "keytab: one HTTP request" "$(requests)" 1
+eq_log "keytab: one HTTP request" requests 1
 check "keytab: no ccache file written" test ! -e "${KRB5CCNAME#FILE:}"
 # negotiate picks Kerberos for a keytab
 logs_reset
 "$call" -u "$RDMS_TEST_USER" -t "$RDMS_TEST_KEYTAB" -c "$ca" -g "$guid" "$url" > "$out" 2> "$err"
 eq "keytab, negotiate: exit status" "$?" 0
-eq "keytab, negotiate: one HTTP request" "$(requests)" 1
+eq_log "keytab, negotiate: one HTTP request" requests 1
 
 # -- --spn names another principal the server has a key for
 logs_reset
 "$call" -a kerberos -u "$RDMS_TEST_USER" -p "$pwfile" -s HTTP/127.0.0.1 -c "$ca" -g "$guid" "$url" > "$out" 2> "$err"
 eq "spn override: exit status" "$?" 0
-eq "spn override: one HTTP request" "$(requests)" 1
+eq_log "spn override: one HTTP request" requests 1
 "$call" -a kerberos -u "$RDMS_TEST_USER" -p "$pwfile" -s HTTP/127.0.0.1 -c "$ca" -v -g "$guid" "$url" > "$out" 2> "$err"
 contains "spn override: traced" "$err" "to HTTP/127.0.0.1"
 

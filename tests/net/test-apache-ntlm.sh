@@ -19,12 +19,12 @@ ntlm_case() { # label auth user
 	eq "$label: exit status" "$?" 0
 	contains "$label: first call" "$out" "call 1: ReturnValue: 0"
 	contains "$label: second call" "$out" "call 2: ReturnValue: 0"
-	eq "$label: 3 requests for 2 calls" "$(requests)" 3
-	eq "$label: statuses" "$(statuses)" "401 200 200"
-	eq "$label: one connection" "$(connections)" 1
+	eq_log "$label: 3 requests for 2 calls" requests 3
+	eq_log "$label: statuses" statuses "401 200 200"
+	eq_log "$label: one connection" connections 1
 	# The NEGOTIATE leg has Content-Length 0; each envelope went once.
 	eq "$label: first leg empty" "$(awk 'NR==1 {print $5}' "$access")" 0
-	eq "$label: envelopes sent" "$(bodies)" 2
+	eq_log "$label: envelopes sent" bodies 2
 	eq "$label: server ran each call once" "$(wc -l < "$cgilog" | tr -d ' ')" 2
 	eq "$label: Authorization on the two legs only" "$(authorized)" 2
 	check "$label: Authorization scheme is Negotiate" \
@@ -49,10 +49,10 @@ net_apache short --keepalive-requests 2
 "$call" -a ntlm -u "$RDMS_TEST_NTLM_USER" -p "$pwfile" -c "$ca" -n 3 -g "$guid" "$url" > "$out" 2> "$err"
 eq "new connections: exit status" "$?" 0
 contains "new connections: third call" "$out" "call 3: ReturnValue: 0"
-eq "new connections: statuses" "$(statuses)" "401 200 401 200 401 200"
-eq "new connections: three connections" "$(connections)" 3
+eq_log "new connections: statuses" statuses "401 200 401 200 401 200"
+eq_log "new connections: three connections" connections 3
 eq "new connections: stats.connections" "$(stat_of "$out" connections)" 3
-eq "new connections: envelopes sent" "$(bodies)" 3
+eq_log "new connections: envelopes sent" bodies 3
 eq "new connections: server ran each call once" "$(wc -l < "$cgilog" | tr -d ' ')" 3
 
 # A server that drops an idle connection without a word: the second call
@@ -60,9 +60,9 @@ eq "new connections: server ran each call once" "$(wc -l < "$cgilog" | tr -d ' '
 net_apache idle --keepalive-timeout 1
 "$call" -a ntlm -u "$RDMS_TEST_NTLM_USER" -p "$pwfile" -c "$ca" -n 2 -w 3 -g "$guid" "$url" > "$out" 2> "$err"
 eq "idle close: exit status" "$?" 0
-eq "idle close: statuses" "$(statuses)" "401 200 401 200"
-eq "idle close: two connections" "$(connections)" 2
-eq "idle close: envelopes sent" "$(bodies)" 2
+eq_log "idle close: statuses" statuses "401 200 401 200"
+eq_log "idle close: two connections" connections 2
+eq_log "idle close: envelopes sent" bodies 2
 eq "idle close: server ran each call once" "$(wc -l < "$cgilog" | tr -d ' ')" 2
 use_apache gss
 
