@@ -61,9 +61,10 @@ survivors() {
 		grep -lzF "$run_tmp/" /proc/[0-9]*/cmdline 2>/dev/null || true
 	} | while IFS= read -r f; do
 		p=${f#/proc/}; p=${p%%/*}
-		descends_from_self "$p" && continue
-		[ -d "/proc/$p" ] && echo "$p"
-	done | sort -un
+		if ! descends_from_self "$p" && [ -d "/proc/$p" ]; then
+			echo "$p"
+		fi
+	done | sort -un || true
 }
 
 leaked=0
