@@ -26,6 +26,14 @@ parse_url(rdms_transport *t)
 
 	if (u == NULL)
 		return rdms__error_oom();
+	if (curl_url_set(u, CURLUPART_URL, t->url, 0) == CURLUE_OK &&
+	    (curl_url_get(u, CURLUPART_USER, &scheme, 0) == CURLUE_OK ||
+	     curl_url_get(u, CURLUPART_PASSWORD, &scheme, 0) == CURLUE_OK)) {
+		/* Never echo it: the URL may hold a password. */
+		rc = rdms__error(RDMS_EUSAGE, "a URL with user:password@ (or user@) is not "
+		                 "accepted; pass the user name and password as options");
+		goto out;
+	}
 	if (curl_url_set(u, CURLUPART_URL, t->url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
@@ -149,6 +157,8 @@ rdms__transport_new(rdms_transport **out, const char *url, const rdms_options *o
 		gc.target = target;
 		gc.target_is_principal = is_principal;
 		gc.spn_display = t->spn;
+		gc.spn_given = o->spn != NULL;
+		gc.host = t->host;
 		rc = rdms__gss_new(&t->gss, &gc);
 		if (rc < 0)
 			goto fail;
@@ -329,6 +339,13 @@ curl_fail(rdms_transport *t, int code)
 			                   t->host, t->port, detail);
 		if (rc == CURLE_WRITE_ERROR || rc == CURLE_OUT_OF_MEMORY)
 			return rdms__error_oom();
+		/* The whole envelope went out: the server may have run it, so
+		 * it is not sent again (WS-Management calls are not idempotent). */
+		if (t->body_len > 0 && t->body_pos >= t->body_len)
+			return rdms__error(RDMS_ESEND, "the connection to %s:%ld broke after the "
+			                   "request was sent (%s); the call may have run on the server "
+			                   "and was not repeated: check its state before running it "
+			                   "again", t->host, t->port, detail);
 		return rdms__error(RDMS_ESEND, "the connection to %s:%ld broke (%s)", t->host,
 		                   t->port, detail);
 	default:
@@ -382,7 +399,8 @@ rejected(rdms_transport *t, const rdms_challenge *c, size_t n, int legs)
 {
 	rdms_buf offered = RDMS_BUF_INIT;
 	const char *who = t->gss ? rdms__gss_client(t->gss) : (t->user ? t->user : "(none)");
-	int rc;
+	const char *why;
+	int rc, code;
 
 	rdms__auth_list_schemes(&offered, c, n);
 	if (t->auth == RDMS_AUTH_NONE)
@@ -397,6 +415,10 @@ rejected(rdms_transport *t, const rdms_challenge *c, size_t n, int legs)
 		rc = rdms__error(RDMS_EAUTH, "the server does not offer Negotiate authentication "
 		                 "(it offers: %s); enable Negotiate/Kerberos on the server or choose "
 		                 "a method it offers with --auth", offered.ptr ? offered.ptr : "none");
+	else if (rdms__gss_mech(t->gss) == RDMS_MECH_NTLM &&
+	         (why = rdms__gss_krb5_failure(t->gss, &code)) != NULL)
+		rc = rdms__error(code, "%s; NTLM, tried instead, was rejected by the server too",
+		                 why);
 	else if (rdms__gss_mech(t->gss) == RDMS_MECH_NTLM)
 		rc = rdms__error(RDMS_EAUTH, "the server rejected the NTLM credentials of %s%s; "
 		                 "check the user name (DOMAIN\\user) and the password", who,
@@ -408,6 +430,39 @@ rejected(rdms_transport *t, const rdms_challenge *c, size_t n, int legs)
 	rdms__buf_free(&offered);
 	rdms__error_http(401);
 	return rc;
+}
+
+/* A 400 or 431 to a request that carried a token: HTTP.sys answers a
+ * header line longer than MaxFieldLength (16 KB by default) or headers
+ * over MaxRequestBytes with "400 Bad Request - Header Field Too Long",
+ * Apache past LimitRequestFieldSize with "400 ... exceeds server limit",
+ * others with 431 (RFC 6585 section 5). A Kerberos ticket grows with the
+ * user's groups (the PAC); 12 KB is common. Returns 0 when it is not so. */
+static int
+token_too_large(rdms_transport *t, long status)
+{
+	size_t hdr = t->slot->data ? strlen(t->slot->data) : 0;
+	const char *b = t->resp.ptr;
+	int about_headers = 0;
+	size_t i;
+
+	if (hdr <= sizeof("Authorization:") - 1)
+		return 0;
+	for (i = 0; b != NULL && i + 6 <= t->resp.len && i < 8192; i++)
+		if (strncasecmp(b + i, "header", 6) == 0) {
+			about_headers = 1;
+			break;
+		}
+	if (status != 431 && !about_headers && hdr < 4096)
+		return 0;
+	rdms__error(RDMS_EAUTH, "the server at %s:%ld refused the request (HTTP %ld) because "
+	            "the %s token in the %zu-byte Authorization header is too large for its "
+	            "header limit; raise the limit on the server (Windows: the HTTP.sys "
+	            "registry values MaxFieldLength and MaxRequestBytes; Apache: "
+	            "LimitRequestFieldSize) or make the user's token smaller (fewer groups)",
+	            t->host, t->port, status, rdms__gss_mech_name(t->gss), hdr);
+	rdms__error_http(status);
+	return rdms_error_last()->code;
 }
 
 /* The reply that ended the legs may carry the server's last token (the
@@ -434,6 +489,18 @@ finish_auth(rdms_transport *t, const rdms_challenge *c, size_t n, long status)
 	    status / 100 == 2)
 		return rdms__error(RDMS_EAUTH, "the server answered without proving its identity "
 		                   "as %s (no Kerberos reply token)", t->spn);
+	if (t->trace != NULL && rdms__gss_complete(t->gss)) {
+		/* The name the ticket was issued for, after the mechanism's
+		 * canonicalisation (krb5.conf dns_canonicalize_hostname, the
+		 * realm from [domain_realm] or referrals). */
+		char *target = rdms__gss_target(t->gss), msg[600];
+
+		snprintf(msg, sizeof(msg), "authenticated with %s as %s to %s\n",
+		         rdms__gss_mech_name(t->gss), rdms__gss_client(t->gss),
+		         target ? target : t->spn);
+		rdms__transport_trace(t, msg);
+		free(target);
+	}
 	t->authed_fd = t->ctx_fd;
 	t->authed_port = t->ctx_port;
 	return 0;
@@ -523,6 +590,10 @@ rdms__transport_post(rdms_transport *t, const char *body, size_t len, rdms_http_
 		curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
 		n = 0;
 		if ((rc = gather(t, c, &n)) < 0)
+			return rc;
+		if ((status == 400 || status == 431) &&
+		    (t->plan == PLAN_FIRST || t->plan == PLAN_NEXT) &&
+		    (rc = token_too_large(t, status)) < 0)
 			return rc;
 		if (status == 401) {
 			if (t->plan == PLAN_PLAIN)
