@@ -93,6 +93,9 @@ cred_advice(const rdms_gss_why *w)
 		return "check --keytab and -u";
 	if (w->password)
 		return "check -u and the password";
+	if (w->typed == NULL)
+		return "run kinit, or name the user with -u user@REALM and give a password "
+		       "(--password-file, or the prompt on a terminal) or a keytab (--keytab)";
 	return "run kinit, or pass a password (--password-file) or a keytab (--keytab)";
 }
 
