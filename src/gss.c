@@ -166,8 +166,6 @@ acquire(rdms_gss *g, const rdms_gss_config *c, rdms_mech m)
 	int rc = 0;
 
 	g->mech = m;
-	if (m == RDMS_MECH_NTLM && !have_mech(&ntlm_oid))
-		return gss_fail(g, "cannot use NTLM", GSS_S_BAD_MECH, 0, GSS_C_NO_OID, NULL, 0);
 	free(g->client);
 	g->client = NULL;
 	if (c->username != NULL) {
@@ -210,7 +208,11 @@ acquire(rdms_gss *g, const rdms_gss_config *c, rdms_mech m)
 		                       &g->cred, NULL, NULL);
 	}
 	if (GSS_ERROR(maj)) {
-		rc = gss_fail(g, "cannot get credentials", maj, min, mech_oid(m), NULL, 0);
+		/* Asked only now: listing the mechanisms loads every plugin. */
+		if (m == RDMS_MECH_NTLM && !have_mech(&ntlm_oid))
+			rc = gss_fail(g, "cannot use NTLM", GSS_S_BAD_MECH, 0, GSS_C_NO_OID, NULL, 0);
+		else
+			rc = gss_fail(g, "cannot get credentials", maj, min, mech_oid(m), NULL, 0);
 		goto out;
 	}
 	if (g->client == NULL) {

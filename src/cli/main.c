@@ -375,7 +375,7 @@ cli_output_prescan(int argc, char **argv)
 			v = argv[++i];
 		else if (strncmp(a, "--output=", 9) == 0)
 			v = a + 9;
-		else if (strncmp(a, "-o", 2) == 0 && a[2] != '\0' && a[1] == 'o')
+		else if (strncmp(a, "-o", 2) == 0 && a[2] != '\0')
 			v = a + 2;
 		if (v != NULL && strcmp(v, "json") == 0)
 			return OUT_JSON;
