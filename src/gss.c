@@ -123,6 +123,28 @@ krb5_user(const char *u)
 	return b.failed ? (rdms__buf_free(&b), NULL) : rdms__buf_detach(&b, NULL);
 }
 
+/* "alice@RDMS.TEST" of the default ticket cache (KRB5CCNAME), or NULL. */
+static char *
+ccache_principal(void)
+{
+	krb5_context kc;
+	krb5_ccache cc = NULL;
+	krb5_principal p = NULL;
+	char *name = NULL, *s = NULL;
+
+	if (krb5_init_context(&kc) != 0)
+		return NULL;
+	if (krb5_cc_default(kc, &cc) == 0 && krb5_cc_get_principal(kc, cc, &p) == 0 &&
+	    krb5_unparse_name(kc, p, &name) == 0)
+		s = rdms__strdup(name);
+	krb5_free_unparsed_name(kc, name);
+	krb5_free_principal(kc, p);
+	if (cc != NULL)
+		krb5_cc_close(kc, cc);
+	krb5_free_context(kc);
+	return s;
+}
+
 /* Whether the mechglue has loaded a mechanism: gss-ntlmssp is a plugin
  * listed in /etc/gss/mech.d (or GSS_MECH_CONFIG), absent by default. */
 static int
@@ -215,7 +237,12 @@ acquire(rdms_gss *g, const rdms_gss_config *c, rdms_mech m)
 			rc = gss_fail(g, "cannot get credentials", maj, min, mech_oid(m), NULL, 0);
 		goto out;
 	}
-	if (g->client == NULL) {
+	if (g->client == NULL && m == RDMS_MECH_KRB5 && c->keytab == NULL && c->password == NULL) {
+		/* The ticket cache's principal, read from the cache: MIT's
+		 * gss_inquire_cred leaks the name when the tickets have expired,
+		 * which is when the name matters most to the message. */
+		g->client = ccache_principal();
+	} else if (g->client == NULL) {
 		gss_name_t n = GSS_C_NO_NAME;
 		gss_buffer_desc d = GSS_C_EMPTY_BUFFER;
 		OM_uint32 m2;
