@@ -96,6 +96,7 @@ usage(FILE *f, const command *cmd)
 		fprintf(f, "  %-50s %s\n", k->usage, k->summary);
 	fprintf(f, "\nShortcuts:\n");
 	cli_shortcuts_usage(f);
+	fprintf(f, "\nrdmsctl help COMMAND (or COMMAND --help) shows its examples.\n");
 	fprintf(f, "\n%s\n%s", options_help, exit_help);
 }
 

@@ -27,7 +27,7 @@ static const shortcut shortcuts[] = {
 	{ "job", "list", "job list [--collection ALIAS] [--type N]",
 	  "list provisioning job GUIDs (type 0 running, 1 completed)",
 	  SC_INVOKE, VDC, "ProvisioningEnumerateJobs", NULL, 1 },
-	{ "job", "report", "job report JOBGUID", "show a provisioning job's XML report",
+	{ "job", "report", "job report JOBGUID", "show a provisioning job's report (decoded)",
 	  SC_INVOKE, VDC, "ProvisioningJobGetReport", "JobGuid", 0 },
 	{ "job", "cancel", "job cancel JOBGUID", "cancel a provisioning job",
 	  SC_INVOKE, VDC, "ProvisioningJobCancel", "JobGuid", 0 },
