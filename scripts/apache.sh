@@ -5,6 +5,7 @@
 #   scripts/apache.sh start DIR --cert PEM --key KEY --cgi SCRIPT [--mode M]
 #                     [--keepalive-requests N]   (requests per connection)
 #                     [--keepalive-timeout SEC]  (idle connections closed after)
+#                     [--field-size BYTES]       (LimitRequestFieldSize: longest header line)
 #   scripts/apache.sh stop DIR
 #
 # Modes: gssapi (default: mod_auth_gssapi with krb5 and ntlmssp under
@@ -40,7 +41,7 @@ start) ;;
 *) echo "usage: $0 start|stop DIR ..." >&2; exit 2 ;;
 esac
 
-cert= key= cgi= mode=gssapi keepalive=100 idle=30
+cert= key= cgi= mode=gssapi keepalive=100 idle=30 fieldsize=8190
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cert) cert=$2; shift 2 ;;
@@ -49,6 +50,7 @@ while [ $# -gt 0 ]; do
 	--mode) mode=$2; shift 2 ;;
 	--keepalive-requests) keepalive=$2; shift 2 ;;
 	--keepalive-timeout) idle=$2; shift 2 ;;
+	--field-size) fieldsize=$2; shift 2 ;;
 	*) echo "apache.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -159,6 +161,7 @@ KeepAlive $( [ "$keepalive" -le 1 ] && echo Off || echo On )
 MaxKeepAliveRequests $(( keepalive > 1 ? keepalive - 1 : 1 ))
 KeepAliveTimeout $idle
 Timeout 60
+LimitRequestFieldSize $fieldsize
 ErrorLog "$dir/error.log"
 LogLevel warn$( [ "$mode" = gssapi ] && echo " auth_gssapi:debug" )
 LogFormat "%{remote}p %k %>s %I %{Content-Length}i %u \"%r\"" rdms

@@ -30,8 +30,20 @@ scripts/sim.sh start "$tmp/sim" >/dev/null
 . "$tmp/sim/sim.env"
 rdms_log "rdms-sim listens on $RDMS_SIM_HTTPS_URL (KDC realm $RDMS_TEST_REALM)"
 
+# An argument as it must be typed: 'RDMS\alice' keeps its backslash.
+shq() {
+	local a out=
+	for a in "$@"; do
+		case $a in
+		*[!A-Za-z0-9_./:=@%+,{}-]*) a="'${a//\'/\'\\\'\'}'" ;;
+		esac
+		out="$out${out:+ }$a"
+	done
+	printf '%s' "$out"
+}
+
 show() {
-	printf '\n$ rdmsctl %s\n' "$*" | sed "s|$tmp|\$TMP|g"
+	printf '\n$ rdmsctl %s\n' "$(shq "$@")" | sed "s|$tmp|\$TMP|g"
 	set +e
 	"$rdmsctl" "$@"
 	local rc=$?
@@ -58,7 +70,7 @@ rdms_log "Kerberos: a ticket from kinit (the demo KDC), token sent with the firs
 kinit -k -t "$RDMS_TEST_KEYTAB" "$RDMS_TEST_USER"
 lifecycle -H "$RDMS_SIM_HTTPS_URL" --cacert "$RDMS_SIM_CA" --auth kerberos
 
-rdms_log "NTLM: user RDMS\\alice, password from a file (never on the command line)"
+rdms_log "NTLM: user 'RDMS\\alice' (quoted for the shell), password from a file (never on the command line)"
 lifecycle -H "$RDMS_SIM_HTTPS_URL" --cacert "$RDMS_SIM_CA" --auth ntlm \
 	-u "$RDMS_TEST_NTLM_USER" --password-file "$RDMS_TEST_PASSWORD_FILE"
 

@@ -465,3 +465,43 @@ rdms__auth_basic_header(rdms_buf *out, const char *user, const char *password)
 	rdms__buf_free(&cred);
 	return rc;
 }
+
+/* One DER tag and length at *p (short or long form); 0 or -1. */
+static int
+der_head(const unsigned char **p, const unsigned char *end, unsigned char tag, size_t *len)
+{
+	const unsigned char *q = *p;
+	size_t n = 0, i, k;
+
+	if (end - q < 2 || q[0] != tag)
+		return -1;
+	q++;
+	if (*q < 0x80) {
+		n = *q++;
+	} else {
+		k = *q++ & 0x7f;
+		if (k == 0 || k > 4 || (size_t)(end - q) < k)
+			return -1;
+		for (i = 0; i < k; i++)
+			n = n << 8 | *q++;
+	}
+	if (n > (size_t)(end - q))
+		return -1;
+	*p = q;
+	*len = n;
+	return 0;
+}
+
+int
+rdms__spnego_rejected(const unsigned char *tok, size_t len)
+{
+	const unsigned char *p = tok, *end = tok + len;
+	size_t n;
+
+	/* negTokenResp [1] SEQUENCE { negState [0] ENUMERATED { reject(2) } ... } */
+	if (tok == NULL || der_head(&p, end, 0xa1, &n) < 0 ||
+	    der_head(&p, p + n, 0x30, &n) < 0 || der_head(&p, p + n, 0xa0, &n) < 0 ||
+	    der_head(&p, p + n, 0x0a, &n) < 0 || n != 1)
+		return 0;
+	return *p == 2;
+}

@@ -52,6 +52,11 @@ int rdms__auth_spn(char **gss_name, char **display, int *is_principal, const cha
  * "<redacted>"; the scheme names stay readable. */
 int rdms__auth_redact(rdms_buf *out, const char *data, size_t len);
 
+/* Whether a Negotiate token from the server is a SPNEGO NegTokenResp
+ * whose negState is reject (RFC 4178 section 4.2.2): the server refused
+ * the credentials. Apache sends "oQcwBaADCgEC". */
+int rdms__spnego_rejected(const unsigned char *tok, size_t len);
+
 /* "Authorization: Basic <b64(user:password)>" into a secret buffer. */
 int rdms__auth_basic_header(rdms_buf *out, const char *user, const char *password);
 
@@ -67,6 +72,8 @@ typedef struct rdms_gss_config {
 	const char *target;      /* from rdms__auth_spn */
 	int target_is_principal;
 	const char *spn_display;
+	int spn_given;           /* --spn was given (else HTTP/host) */
+	const char *host;        /* the server, for messages */
 } rdms_gss_config;
 
 typedef struct rdms_gss rdms_gss;
@@ -91,5 +98,12 @@ rdms_mech rdms__gss_mech(const rdms_gss *g);
 const char *rdms__gss_mech_name(const rdms_gss *g);
 /* The client's name for messages ("alice@RDMS.TEST"), never NULL. */
 const char *rdms__gss_client(const rdms_gss *g);
+/* The service principal the context was built for, as the mechanism
+ * canonicalised it ("HTTP/broker.corp@CORP.EXAMPLE"); NULL before the
+ * first token or when the mechanism cannot say. Free it. */
+char *rdms__gss_target(const rdms_gss *g);
+/* Why --auth negotiate fell back from Kerberos to NTLM (message and
+ * code), or NULL when it did not. */
+const char *rdms__gss_krb5_failure(const rdms_gss *g, int *code);
 
 #endif

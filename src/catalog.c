@@ -54,23 +54,6 @@ struct rdms_class {
 
 #define NCLASSES (sizeof(rdms__classes) / sizeof(rdms__classes[0]))
 
-/* Common WMI (WBEM_E_*) and Win32 results, for ReturnValue and fault codes. */
-static const rdms__meaning wmi_codes[] = {
-	{ "0", "success" },
-	{ "4096", "job started" },
-	{ "2147749889", "WBEM_E_FAILED: call failed" },
-	{ "2147749890", "WBEM_E_NOT_FOUND: object not found" },
-	{ "2147749891", "WBEM_E_ACCESS_DENIED: access denied" },
-	{ "2147749892", "WBEM_E_PROVIDER_FAILURE: provider failure" },
-	{ "2147749893", "WBEM_E_TYPE_MISMATCH: type mismatch" },
-	{ "2147749896", "WBEM_E_INVALID_PARAMETER: invalid parameter" },
-	{ "2147749900", "WBEM_E_NOT_SUPPORTED: not supported" },
-	{ "2147749904", "WBEM_E_INVALID_CLASS: invalid class" },
-	{ "2147749911", "WBEM_E_INVALID_METHOD_PARAMETERS: invalid method parameters" },
-	{ "2147749902", "WBEM_E_INVALID_NAMESPACE: invalid namespace" },
-	{ "2147749934", "WBEM_E_INVALID_METHOD: invalid method" },
-};
-
 size_t
 rdms_catalog_class_count(void)
 {
@@ -242,7 +225,7 @@ rdms_method_value_meaning(const rdms_method *m, const char *param, const char *v
 	if (param == NULL || value == NULL)
 		return NULL;
 	if (strcmp(param, "ReturnValue") == 0)
-		return find_meaning(wmi_codes, sizeof(wmi_codes) / sizeof(wmi_codes[0]), value);
+		return rdms__code_meaning(value);   /* codes.c */
 	if (m == NULL || (i = rdms__method_param_index(m, param, NULL)) < 0)
 		return NULL;
 	return find_meaning(m->params[i].meanings, m->params[i].nmeanings, value);

@@ -7,7 +7,6 @@
 
 #include "crypt.h"
 
-#include <openssl/x509_vfy.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,14 @@ parse_url(rdms_transport *t)
 
 	if (u == NULL)
 		return rdms__error_oom();
+	if (curl_url_set(u, CURLUPART_URL, t->url, 0) == CURLUE_OK &&
+	    (curl_url_get(u, CURLUPART_USER, &scheme, 0) == CURLUE_OK ||
+	     curl_url_get(u, CURLUPART_PASSWORD, &scheme, 0) == CURLUE_OK)) {
+		/* Never echo it: the URL may hold a password. */
+		rc = rdms__error(RDMS_EUSAGE, "a URL with user:password@ (or user@) is not "
+		                 "accepted; pass the user name and password as options");
+		goto out;
+	}
 	if (curl_url_set(u, CURLUPART_URL, t->url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
@@ -149,6 +156,8 @@ rdms__transport_new(rdms_transport **out, const char *url, const rdms_options *o
 		gc.target = target;
 		gc.target_is_principal = is_principal;
 		gc.spn_display = t->spn;
+		gc.spn_given = o->spn != NULL;
+		gc.host = t->host;
 		rc = rdms__gss_new(&t->gss, &gc);
 		if (rc < 0)
 			goto fail;
@@ -221,122 +230,6 @@ rdms__http_reply_clear(rdms_http_reply *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* ---- errors from libcurl ---- */
-
-static int
-tls_fail(rdms_transport *t)
-{
-	long vr = 0;
-
-	curl_easy_getinfo(t->curl, CURLINFO_SSL_VERIFYRESULT, &vr);
-	/* libcurl checks the name itself and says so only in its text. */
-	if (strstr(t->errbuf, "subject name") != NULL || strstr(t->errbuf, "host name") != NULL)
-		return rdms__error(RDMS_ETLS, "the server certificate of %s:%ld is not valid for "
-		                   "the name \"%s\" (%s); connect with a name the certificate "
-		                   "lists, or fix its subjectAltName", t->host, t->port, t->host,
-		                   t->errbuf);
-	switch (vr) {
-	case X509_V_ERR_CERT_HAS_EXPIRED:
-		return rdms__error(RDMS_ETLS, "the server certificate of %s:%ld has expired; "
-		                   "renew it on the server (%s)", t->host, t->port, t->errbuf);
-	case X509_V_ERR_CERT_NOT_YET_VALID:
-		return rdms__error(RDMS_ETLS, "the server certificate of %s:%ld is not valid yet; "
-		                   "check the clocks (%s)", t->host, t->port, t->errbuf);
-	case X509_V_ERR_HOSTNAME_MISMATCH:
-		return rdms__error(RDMS_ETLS, "the server certificate of %s:%ld is not valid for "
-		                   "the name \"%s\"; connect with a name the certificate lists",
-		                   t->host, t->port, t->host);
-	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
-	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-	case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-		return rdms__error(RDMS_ETLS, "the server certificate of %s:%ld is not trusted "
-		                   "(%s); pass the CA that issued it with --cacert FILE",
-		                   t->host, t->port, X509_verify_cert_error_string(vr));
-	default:
-		break;
-	}
-	return rdms__error(RDMS_ETLS, "TLS verification of %s:%ld failed: %s; check the "
-	                   "certificate or pass its CA with --cacert FILE", t->host, t->port,
-	                   vr != X509_V_OK ? X509_verify_cert_error_string(vr) : t->errbuf);
-}
-
-static int
-curl_fail(rdms_transport *t, int code)
-{
-	CURLcode rc = (CURLcode)code;
-	const char *detail = t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc);
-	curl_off_t connect_us = 0;
-	long status = 0;
-
-	if (t->cb_error < 0)
-		return t->cb_error;   /* recorded by the prereq callback */
-	if (t->too_big)
-		return rdms__error(RDMS_ETOOBIG, "the response from %s:%ld is larger than %zu "
-		                   "bytes; raise the limit if this is expected", t->host, t->port,
-		                   t->max_response);
-	if (t->resend_refused)
-		return rdms__error(RDMS_ESEND, "the connection to %s:%ld was lost after the "
-		                   "request was sent; not sent again because the server may have "
-		                   "run it (check its state before retrying)", t->host, t->port);
-	switch (rc) {
-	case CURLE_COULDNT_RESOLVE_HOST:
-		return rdms__error(RDMS_ERESOLVE, "cannot resolve the host name \"%s\" (%s); check "
-		                   "the name and DNS", t->host, detail);
-	case CURLE_COULDNT_CONNECT:
-		return rdms__error(RDMS_ECONNECT, "cannot connect to %s:%ld (%s); check that the "
-		                   "host is up and WinRM listens there (HTTPS: 5986)", t->host,
-		                   t->port, detail);
-	case CURLE_OPERATION_TIMEDOUT:
-		curl_easy_getinfo(t->curl, CURLINFO_CONNECT_TIME_T, &connect_us);
-		if (connect_us == 0)
-			return rdms__error(RDMS_ETIMEOUT, "connecting to %s:%ld timed out after %u s; "
-			                   "check the host, port and firewall", t->host, t->port,
-			                   t->connect_timeout_sec);
-		return rdms__error(RDMS_ETIMEOUT, "no answer from %s:%ld within %u s; the "
-		                   "operation may still run on the server; raise --timeout",
-		                   t->host, t->port, rdms__read_timeout(t->timeout_sec));
-	case CURLE_PEER_FAILED_VERIFICATION:
-		return tls_fail(t);
-	case CURLE_SSL_CONNECT_ERROR:
-		return rdms__error(RDMS_ETLS, "TLS handshake with %s:%ld failed (%s); is it an "
-		                   "HTTPS listener?", t->host, t->port, detail);
-	case CURLE_SSL_CACERT_BADFILE:
-		return rdms__error(RDMS_ETLS, "cannot read the CA file (%s); check --cacert",
-		                   detail);
-	case CURLE_UNSUPPORTED_PROTOCOL:
-	case CURLE_WEIRD_SERVER_REPLY:
-		/* No status line ("HTTP/0.9"), or not HTTP at all. */
-		return rdms__error(RDMS_EPROTO, "the server at %s:%ld did not answer in HTTP (%s); "
-		                   "check that the URL names a WinRM listener", t->host, t->port,
-		                   detail);
-	case CURLE_SEND_ERROR:
-	case CURLE_RECV_ERROR:
-	case CURLE_GOT_NOTHING:
-	case CURLE_PARTIAL_FILE:
-	case CURLE_WRITE_ERROR:
-	case CURLE_OUT_OF_MEMORY:
-		/* libcurl caps one header line (100 KB) and all headers (300 KB);
-		 * it reports the first as out of memory without a message (after
-		 * the status line), the second as a receive error. */
-		if (strstr(t->errbuf, "header") != NULL ||
-		    (rc == CURLE_OUT_OF_MEMORY && t->errbuf[0] == '\0' &&
-		     curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK &&
-		     status != 0))
-			return rdms__error(RDMS_ETOOBIG, "the response headers from %s:%ld exceed "
-			                   "libcurl's limit (%s); this is not a WinRM server's answer",
-			                   t->host, t->port, detail);
-		if (rc == CURLE_WRITE_ERROR || rc == CURLE_OUT_OF_MEMORY)
-			return rdms__error_oom();
-		return rdms__error(RDMS_ESEND, "the connection to %s:%ld broke (%s)", t->host,
-		                   t->port, detail);
-	default:
-		return rdms__error(RDMS_ECONNECT, "HTTP request to %s:%ld failed: %s", t->host,
-		                   t->port, detail);
-	}
-}
-
 /* ---- the exchange ---- */
 
 static int
@@ -382,7 +275,8 @@ rejected(rdms_transport *t, const rdms_challenge *c, size_t n, int legs)
 {
 	rdms_buf offered = RDMS_BUF_INIT;
 	const char *who = t->gss ? rdms__gss_client(t->gss) : (t->user ? t->user : "(none)");
-	int rc;
+	const char *why;
+	int rc, code;
 
 	rdms__auth_list_schemes(&offered, c, n);
 	if (t->auth == RDMS_AUTH_NONE)
@@ -397,6 +291,10 @@ rejected(rdms_transport *t, const rdms_challenge *c, size_t n, int legs)
 		rc = rdms__error(RDMS_EAUTH, "the server does not offer Negotiate authentication "
 		                 "(it offers: %s); enable Negotiate/Kerberos on the server or choose "
 		                 "a method it offers with --auth", offered.ptr ? offered.ptr : "none");
+	else if (rdms__gss_mech(t->gss) == RDMS_MECH_NTLM &&
+	         (why = rdms__gss_krb5_failure(t->gss, &code)) != NULL)
+		rc = rdms__error(code, "%s; NTLM, tried instead, was rejected by the server too",
+		                 why);
 	else if (rdms__gss_mech(t->gss) == RDMS_MECH_NTLM)
 		rc = rdms__error(RDMS_EAUTH, "the server rejected the NTLM credentials of %s%s; "
 		                 "check the user name (DOMAIN\\user) and the password", who,
@@ -408,6 +306,39 @@ rejected(rdms_transport *t, const rdms_challenge *c, size_t n, int legs)
 	rdms__buf_free(&offered);
 	rdms__error_http(401);
 	return rc;
+}
+
+/* A 400 or 431 to a request that carried a token: HTTP.sys answers a
+ * header line longer than MaxFieldLength (16 KB by default) or headers
+ * over MaxRequestBytes with "400 Bad Request - Header Field Too Long",
+ * Apache past LimitRequestFieldSize with "400 ... exceeds server limit",
+ * others with 431 (RFC 6585 section 5). A Kerberos ticket grows with the
+ * user's groups (the PAC); 12 KB is common. Returns 0 when it is not so. */
+static int
+token_too_large(rdms_transport *t, long status)
+{
+	size_t hdr = t->slot->data ? strlen(t->slot->data) : 0;
+	const char *b = t->resp.ptr;
+	int about_headers = 0;
+	size_t i;
+
+	if (hdr <= sizeof("Authorization:") - 1)
+		return 0;
+	for (i = 0; b != NULL && i + 6 <= t->resp.len && i < 8192; i++)
+		if (strncasecmp(b + i, "header", 6) == 0) {
+			about_headers = 1;
+			break;
+		}
+	if (status != 431 && !about_headers && hdr < 4096)
+		return 0;
+	rdms__error(RDMS_EAUTH, "the server at %s:%ld refused the request (HTTP %ld) because "
+	            "the %s token in the %zu-byte Authorization header is too large for its "
+	            "header limit; raise the limit on the server (Windows: the HTTP.sys "
+	            "registry values MaxFieldLength and MaxRequestBytes; Apache: "
+	            "LimitRequestFieldSize) or make the user's token smaller (fewer groups)",
+	            t->host, t->port, status, rdms__gss_mech_name(t->gss), hdr);
+	rdms__error_http(status);
+	return rdms_error_last()->code;
 }
 
 /* The reply that ended the legs may carry the server's last token (the
@@ -434,6 +365,18 @@ finish_auth(rdms_transport *t, const rdms_challenge *c, size_t n, long status)
 	    status / 100 == 2)
 		return rdms__error(RDMS_EAUTH, "the server answered without proving its identity "
 		                   "as %s (no Kerberos reply token)", t->spn);
+	if (t->trace != NULL && rdms__gss_complete(t->gss)) {
+		/* The name the ticket was issued for, after the mechanism's
+		 * canonicalisation (krb5.conf dns_canonicalize_hostname, the
+		 * realm from [domain_realm] or referrals). */
+		char *target = rdms__gss_target(t->gss), msg[600];
+
+		snprintf(msg, sizeof(msg), "authenticated with %s as %s to %s\n",
+		         rdms__gss_mech_name(t->gss), rdms__gss_client(t->gss),
+		         target ? target : t->spn);
+		rdms__transport_trace(t, msg);
+		free(target);
+	}
 	t->authed_fd = t->ctx_fd;
 	t->authed_port = t->ctx_port;
 	return 0;
@@ -519,10 +462,14 @@ rdms__transport_post(rdms_transport *t, const char *body, size_t len, rdms_http_
 			continue;
 		}
 		if (rc != CURLE_OK)
-			return curl_fail(t, rc);
+			return rdms__transport_curl_fail(t, rc);
 		curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
 		n = 0;
 		if ((rc = gather(t, c, &n)) < 0)
+			return rc;
+		if ((status == 400 || status == 431) &&
+		    (t->plan == PLAN_FIRST || t->plan == PLAN_NEXT) &&
+		    (rc = token_too_large(t, status)) < 0)
 			return rc;
 		if (status == 401) {
 			if (t->plan == PLAN_PLAIN)

@@ -11,6 +11,7 @@
  */
 #include "auth.h"
 #include "crypt.h"
+#include "gss-why.h"
 
 #include <gssapi/gssapi.h>
 #include <gssapi/gssapi_ext.h>
@@ -41,6 +42,11 @@ struct rdms_gss {
 	int started, complete;
 	char *client;
 	char *spn;
+	char *typed;         /* -u as given, for advice */
+	char *host;
+	int has_password, has_keytab, spn_default;
+	int krb5_code;       /* why Kerberos was not used (negotiate fell back to NTLM) */
+	char *krb5_msg;
 	char ccache[64];     /* MEMORY: cache for keytab credentials */
 };
 
@@ -50,89 +56,29 @@ mech_oid(rdms_mech m)
 	return m == RDMS_MECH_NTLM ? &ntlm_oid : &krb5_oid;
 }
 
-/* Append every message gss_display_status has for one status code. */
-static void
-status_text(rdms_buf *b, OM_uint32 code, int type, gss_OID mech)
-{
-	OM_uint32 maj, min, ctx = 0;
-	gss_buffer_desc msg;
-	int first = 1;
-
-	do {
-		maj = gss_display_status(&min, code, type, mech, &ctx, &msg);
-		if (GSS_ERROR(maj))
-			break;
-		rdms__buf_printf(b, "%s%.*s", first ? "" : "; ", (int)msg.length,
-		                 (const char *)msg.value);
-		first = 0;
-		gss_release_buffer(&min, &msg);
-	} while (ctx != 0);
-}
-
-static const char *
-ccache_name(void)
-{
-	const char *c = getenv("KRB5CCNAME");
-
-	return c != NULL && *c != '\0' ? c : "the default credential cache";
-}
-
-/* Turn a failed GSSAPI call into an error that says what to do. Both
- * codes are shown as gss_display_status renders them. */
+/* Turn a failed GSSAPI call into an error that says what to do
+ * (gss-why.c). reply: the call processed a server token (in). */
 static int
-gss_fail(const rdms_gss *g, const char *what, OM_uint32 maj, OM_uint32 min, gss_OID mech)
+gss_fail(const rdms_gss *g, const char *what, OM_uint32 maj, OM_uint32 min, gss_OID mech,
+         const unsigned char *in, size_t inlen)
 {
-	rdms_buf t = RDMS_BUF_INIT;
-	const char *text, *who = g->client ? g->client : "the user";
-	long m = (long)(int32_t)min;
-	int rc;
+	rdms_gss_why w;
 
-	status_text(&t, maj, GSS_C_GSS_CODE, GSS_C_NO_OID);
-	if (min != 0) {
-		rdms__buf_puts(&t, "; ");
-		status_text(&t, min, GSS_C_MECH_CODE, mech);
-	}
-	rdms__buf_printf(&t, " (major 0x%08x, minor %ld)", (unsigned)maj, m);
-	text = t.failed || t.ptr == NULL ? "(no text)" : t.ptr;
-
-	if (m == KRB5_FCC_NOFILE || m == KRB5_CC_NOTFOUND || m == KRB5_CC_END)
-		rc = rdms__error(RDMS_ENOCRED, "no Kerberos ticket%s%s in %s; run kinit%s%s or "
-		                 "pass a password (--password-file) or a keytab (--keytab) [%s]",
-		                 g->client ? " for " : "", g->client ? g->client : "",
-		                 ccache_name(), g->client ? " " : "", g->client ? g->client : "",
-		                 text);
-	else if (m == KRB5KRB_AP_ERR_TKT_EXPIRED)
-		rc = rdms__error(RDMS_ENOCRED, "the Kerberos ticket of %s in %s has expired; run "
-		                 "kinit again [%s]", who, ccache_name(), text);
-	else if (m == KRB5KDC_ERR_S_PRINCIPAL_UNKNOWN)
-		rc = rdms__error(RDMS_EAUTH, "the KDC does not know the service principal %s; "
-		                 "register it for the server (setspn -S %s HOST) or name the right "
-		                 "one with --spn [%s]", g->spn, g->spn, text);
-	else if (m == KRB5KRB_AP_ERR_SKEW)
-		rc = rdms__error(RDMS_EAUTH, "clock skew too great between this machine and the "
-		                 "KDC or server; synchronise the clocks (NTP) [%s]", text);
-	else if (m == KRB5KDC_ERR_PREAUTH_FAILED || m == KRB5KRB_AP_ERR_BAD_INTEGRITY)
-		rc = rdms__error(RDMS_EAUTH, "the KDC rejected the password for %s; check the "
-		                 "password [%s]", who, text);
-	else if (m == KRB5KDC_ERR_C_PRINCIPAL_UNKNOWN)
-		rc = rdms__error(RDMS_EAUTH, "the KDC does not know the user %s; check -u "
-		                 "(user@REALM) [%s]", who, text);
-	else if (m == KRB5_KDC_UNREACH)
-		rc = rdms__error(RDMS_ECONNECT, "cannot reach a KDC for %s; check the realm's "
-		                 "kdc entries in krb5.conf (KRB5_CONFIG) [%s]", who, text);
-	else if (m == KRB5_REALM_UNKNOWN || m == KRB5_REALM_CANT_RESOLVE)
-		rc = rdms__error(RDMS_EAUTH, "no KDC is configured for the realm of %s; add it to "
-		                 "krb5.conf or use DOMAIN\\user with --auth ntlm [%s]", who, text);
-	else if (m == KRB5_KT_NOTFOUND || m == KRB5_KT_END)
-		rc = rdms__error(RDMS_ENOCRED, "the keytab has no key for %s; check --keytab and "
-		                 "-u [%s]", who, text);
-	else if (GSS_ROUTINE_ERROR(maj) == GSS_S_NO_CRED)
-		rc = rdms__error(RDMS_ENOCRED, "%s: no usable credentials for %s; run kinit or "
-		                 "pass a password [%s]", what, who, text);
-	else
-		rc = rdms__error(RDMS_EAUTH, "%s: %s", what, text);
-	rdms__buf_free(&t);
-	return rc;
+	memset(&w, 0, sizeof(w));
+	w.client = g->client;
+	w.typed = g->typed;
+	w.spn = g->spn;
+	w.host = g->host;
+	w.password = g->has_password;
+	w.keytab = g->has_keytab;
+	w.ntlm = g->mech == RDMS_MECH_NTLM;
+	w.spn_default = g->spn_default;
+	w.server_reply = in != NULL;
+	w.server_reject = in != NULL && rdms__spnego_rejected(in, inlen);
+	if (w.server_reject && w.ntlm && g->krb5_msg != NULL)
+		return rdms__error(g->krb5_code, "%s; NTLM, tried instead, was rejected by the "
+		                   "server too", g->krb5_msg);
+	return rdms__gss_why(&w, what, maj, min, mech);
 }
 
 /* Failures of a Kerberos first leg that NTLM may get around; a wrong
@@ -177,6 +123,58 @@ krb5_user(const char *u)
 	return b.failed ? (rdms__buf_free(&b), NULL) : rdms__buf_detach(&b, NULL);
 }
 
+/* "alice@RDMS.TEST" of the default ticket cache (KRB5CCNAME), or NULL. */
+static char *
+ccache_principal(void)
+{
+	krb5_context kc;
+	krb5_ccache cc = NULL;
+	krb5_principal p = NULL;
+	char *name = NULL, *s = NULL;
+
+	if (krb5_init_context(&kc) != 0)
+		return NULL;
+	if (krb5_cc_default(kc, &cc) == 0 && krb5_cc_get_principal(kc, cc, &p) == 0 &&
+	    krb5_unparse_name(kc, p, &name) == 0)
+		s = rdms__strdup(name);
+	krb5_free_unparsed_name(kc, name);
+	krb5_free_principal(kc, p);
+	if (cc != NULL)
+		krb5_cc_close(kc, cc);
+	krb5_free_context(kc);
+	return s;
+}
+
+/* Whether the mechglue has loaded a mechanism: gss-ntlmssp is a plugin
+ * listed in /etc/gss/mech.d (or GSS_MECH_CONFIG), absent by default. */
+static int
+have_mech(gss_OID oid)
+{
+	gss_OID_set set = GSS_C_NO_OID_SET;
+	OM_uint32 min;
+	int present = 0;
+
+	if (!GSS_ERROR(gss_indicate_mechs(&min, &set)))
+		(void)gss_test_oid_set_member(&min, oid, set, &present);
+	gss_release_oid_set(&min, &set);
+	return present;
+}
+
+/* "alice@corp.example": a realm is upper case by convention (and by
+ * Active Directory's rule), so lower case after the last @ is a UPN. */
+static int
+is_upn(const char *u)
+{
+	const char *at = strrchr(u, '@'), *p;
+
+	if (at == NULL || at[1] == '\0' || strchr(u, '\\') != NULL)
+		return 0;
+	for (p = at + 1; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			return 1;
+	return 0;
+}
+
 static int
 acquire(rdms_gss *g, const rdms_gss_config *c, rdms_mech m)
 {
@@ -198,8 +196,12 @@ acquire(rdms_gss *g, const rdms_gss_config *c, rdms_mech m)
 			return rdms__error_oom();
 		g->client = user;
 		/* GSS_C_NT_USER_NAME suits both mechanisms (and SPNEGO's
-		 * union name); Kerberos parses it as a principal. */
-		rc = import_name(&name, user, GSS_C_NT_USER_NAME);
+		 * union name); Kerberos parses it as a principal. A UPN
+		 * (alice@corp.example: a lower-case suffix, not a realm)
+		 * goes as an enterprise name to the default realm's KDC,
+		 * which finds the account (RFC 6806 section 5, kinit -E). */
+		rc = import_name(&name, user, m == RDMS_MECH_KRB5 && is_upn(user)
+		                 ? (gss_OID)GSS_KRB5_NT_ENTERPRISE_NAME : GSS_C_NT_USER_NAME);
 		if (rc < 0)
 			return rc;
 	}
@@ -228,10 +230,19 @@ acquire(rdms_gss *g, const rdms_gss_config *c, rdms_mech m)
 		                       &g->cred, NULL, NULL);
 	}
 	if (GSS_ERROR(maj)) {
-		rc = gss_fail(g, "cannot get credentials", maj, min, mech_oid(m));
+		/* Asked only now: listing the mechanisms loads every plugin. */
+		if (m == RDMS_MECH_NTLM && !have_mech(&ntlm_oid))
+			rc = gss_fail(g, "cannot use NTLM", GSS_S_BAD_MECH, 0, GSS_C_NO_OID, NULL, 0);
+		else
+			rc = gss_fail(g, "cannot get credentials", maj, min, mech_oid(m), NULL, 0);
 		goto out;
 	}
-	if (g->client == NULL) {
+	if (g->client == NULL && m == RDMS_MECH_KRB5 && c->keytab == NULL && c->password == NULL) {
+		/* The ticket cache's principal, read from the cache: MIT's
+		 * gss_inquire_cred leaks the name when the tickets have expired,
+		 * which is when the name matters most to the message. */
+		g->client = ccache_principal();
+	} else if (g->client == NULL) {
 		gss_name_t n = GSS_C_NO_NAME;
 		gss_buffer_desc d = GSS_C_EMPTY_BUFFER;
 		OM_uint32 m2;
@@ -245,7 +256,7 @@ acquire(rdms_gss *g, const rdms_gss_config *c, rdms_mech m)
 	if (g->spnego) {
 		maj = gss_set_neg_mechs(&min, g->cred, &neg);
 		if (GSS_ERROR(maj))
-			rc = gss_fail(g, "cannot restrict SPNEGO", maj, min, &spnego_oid);
+			rc = gss_fail(g, "cannot restrict SPNEGO", maj, min, &spnego_oid, NULL, 0);
 	}
 out:
 	gss_release_name(&min, &name);
@@ -293,18 +304,22 @@ preflight(rdms_gss *g)
 /* SPNEGO reports a failed Kerberos leg as "cannot find mechanisms to
  * negotiate". Repeat it with the bare mechanism to learn the cause; its
  * error (wrong password, no ticket, unknown SPN) replaces SPNEGO's. */
-static void
-diagnose_krb5(const rdms_gss_config *c)
+static int
+diagnose_krb5(const rdms_gss_config *c, int spnego_rc)
 {
 	rdms_gss_config raw = *c;
 	rdms_gss *g = NULL;
+	int rc;
 
 	raw.auth = RDMS_AUTH_KERBEROS;
-	if (rdms__gss_new(&g, &raw) == 0) {
+	if ((rc = rdms__gss_new(&g, &raw)) == 0) {
 		rdms__gss_free(g);
-		/* Plain Kerberos works: keep SPNEGO's own error. */
-		return;
+		/* Plain Kerberos works: SPNEGO's own error still stands. */
+		return spnego_rc;
 	}
+	/* The error now recorded names the cause: return its code, so that
+	 * the message and the exit status belong together. */
+	return rc;
 }
 
 int
@@ -327,6 +342,14 @@ rdms__gss_new(rdms_gss **out, const rdms_gss_config *c)
 	if (rc < 0)
 		goto fail;
 	g->spnego = c->auth == RDMS_AUTH_NEGOTIATE;
+	g->has_password = c->password != NULL;
+	g->has_keytab = c->keytab != NULL;
+	g->spn_default = !c->target_is_principal && c->spn_given == 0;
+	if ((c->username && (g->typed = rdms__strdup(c->username)) == NULL) ||
+	    (c->host && (g->host = rdms__strdup(c->host)) == NULL)) {
+		rc = rdms__error_oom();
+		goto fail;
+	}
 	if (c->auth == RDMS_AUTH_NTLM ||
 	    (c->auth == RDMS_AUTH_NEGOTIATE && c->keytab == NULL && c->password != NULL &&
 	     c->username != NULL && strchr(c->username, '\\') != NULL)) {
@@ -341,11 +364,19 @@ rdms__gss_new(rdms_gss **out, const rdms_gss_config *c)
 	if (rc == 0)
 		rc = preflight(g);
 	if (rc < 0 && g->spnego)
-		diagnose_krb5(c);
+		rc = diagnose_krb5(c, rc);
 	if (rc < 0 && c->auth == RDMS_AUTH_NEGOTIATE && c->password != NULL &&
 	    c->username != NULL && krb5_fallback_ok()) {
+		/* Keep Kerberos's reason: when NTLM fails too, it is the one
+		 * that names what to fix (an unreachable KDC, an unknown SPN). */
+		g->krb5_code = rc;
+		if ((g->krb5_msg = rdms__strdup(rdms_error_last()->message)) == NULL) {
+			rc = rdms__error_oom();
+			goto fail;
+		}
 		release(g);
-		rc = acquire(g, c, RDMS_MECH_NTLM);
+		if ((rc = acquire(g, c, RDMS_MECH_NTLM)) < 0)
+			rc = rdms__error(g->krb5_code, "%s", g->krb5_msg);
 	}
 	if (rc < 0)
 		goto fail;
@@ -379,6 +410,9 @@ rdms__gss_free(rdms_gss *g)
 		gss_release_name(&min, &g->target);
 	free(g->client);
 	free(g->spn);
+	free(g->typed);
+	free(g->host);
+	free(g->krb5_msg);
 	free(g);
 }
 
@@ -414,7 +448,7 @@ rdms__gss_step(rdms_gss *g, const unsigned char *in, size_t inlen, const unsigne
 		else
 			snprintf(what, sizeof(what), "the server's %s reply did not verify (mutual "
 			         "authentication of %s failed)", rdms__gss_mech_name(g), g->spn);
-		rc = gss_fail(g, what, maj, min, mech_oid(g->mech));
+		rc = gss_fail(g, what, maj, min, mech_oid(g->mech), in, inlen);
 		goto out;
 	}
 	g->started = 1;
@@ -471,4 +505,30 @@ gss_ctx_id_t
 rdms__gss_context(const rdms_gss *g)
 {
 	return g != NULL && g->complete ? g->ctx : GSS_C_NO_CONTEXT;
+}
+
+char *
+rdms__gss_target(const rdms_gss *g)
+{
+	gss_name_t n = GSS_C_NO_NAME;
+	gss_buffer_desc d = GSS_C_EMPTY_BUFFER;
+	OM_uint32 min;
+	char *s = NULL;
+
+	if (g == NULL || g->ctx == GSS_C_NO_CONTEXT)
+		return NULL;
+	if (!GSS_ERROR(gss_inquire_context(&min, g->ctx, NULL, &n, NULL, NULL, NULL, NULL,
+	                                   NULL)) &&
+	    !GSS_ERROR(gss_display_name(&min, n, &d, NULL)))
+		s = rdms__strndup(d.value, d.length);
+	gss_release_buffer(&min, &d);
+	gss_release_name(&min, &n);
+	return s;
+}
+
+const char *
+rdms__gss_krb5_failure(const rdms_gss *g, int *code)
+{
+	*code = g->krb5_code;
+	return g->krb5_msg;
 }

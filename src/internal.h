@@ -43,6 +43,10 @@ rdms__read_timeout(unsigned int op)
 #define RDMS_PRINTF(a, b)
 #endif
 
+/* ---- codes.c: "ERROR_ACCESS_DENIED: access is denied" for "5", WBEM_E_*
+ * for 0x8004xxxx (decimal text), or NULL ---- */
+const char *rdms__code_meaning(const char *value);
+
 /* ---- error.c: the thread's last error ---- */
 
 /* Record code with a formatted message; returns code so callers can

@@ -73,6 +73,8 @@ struct rdms_transport {
 int rdms__transport_setup(rdms_transport *t, const rdms_options *o);
 int rdms__transport_perform(rdms_transport *t, const char *body, size_t len);
 void rdms__transport_trace(rdms_transport *t, const char *msg);
+/* transport-errors.c: the error for a failed curl_easy_perform. */
+int rdms__transport_curl_fail(rdms_transport *t, int code);
 /* Put the Basic header (or none) into the Authorization entry. */
 int rdms__transport_slot_plain(rdms_transport *t);
 

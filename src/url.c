@@ -51,6 +51,13 @@ rdms_endpoint_url(char **out, const char *in)
 		return rdms__error(RDMS_EUSAGE, "\"%s\": only http:// and https:// are supported", in);
 	}
 	path = rest + strcspn(rest, "/?#");
+	/* user:password@host: refused, and never echoed, since the text may
+	 * hold a password (it is already in argv and shell history). */
+	if (memchr(rest, '@', (size_t)(path - rest)) != NULL)
+		return rdms__error(RDMS_EUSAGE, "a host or URL with user:password@ (or user@) is "
+		    "not accepted: a password there is visible to other users (ps) and in shell "
+		    "history; give the user with -u and the password with --password-file FILE or "
+		    "RDMSCTL_PASSWORD, and change the password if it was a real one");
 	if (rest[0] == '[') {
 		const char *rb = memchr(rest, ']', (size_t)(path - rest));
 		if (rb == NULL)

@@ -275,6 +275,37 @@ START_TEST(redaction)
 }
 END_TEST
 
+/* RFC 4178 section 4.2.2 NegTokenResp: Apache's reject ("oQcwBaADCgEC"),
+ * an accept-completed, long-form lengths, and what is not a reject. */
+START_TEST(spnego_reject)
+{
+	static const unsigned char reject[] = { 0xa1, 0x07, 0x30, 0x05, 0xa0, 0x03, 0x0a, 0x01,
+	                                        0x02 };
+	static const unsigned char done[] = { 0xa1, 0x07, 0x30, 0x05, 0xa0, 0x03, 0x0a, 0x01,
+	                                      0x00 };
+	static const unsigned char longform[] = { 0xa1, 0x81, 0x07, 0x30, 0x05, 0xa0, 0x03, 0x0a,
+	                                          0x01, 0x02 };
+	static const unsigned char nostate[] = { 0xa1, 0x05, 0x30, 0x03, 0xa2, 0x01, 0x00 };
+	static const unsigned char overrun[] = { 0xa1, 0x7f, 0x30, 0x05, 0xa0, 0x03, 0x0a, 0x01,
+	                                         0x02 };
+	unsigned char *tok = NULL;
+	size_t len = 0;
+	size_t i;
+
+	ck_assert_int_eq(rdms__b64_decode(&tok, &len, "oQcwBaADCgEC", 12, 64), 0);
+	ck_assert_int_eq(rdms__spnego_rejected(tok, len), 1);
+	free(tok);
+	ck_assert_int_eq(rdms__spnego_rejected(reject, sizeof(reject)), 1);
+	ck_assert_int_eq(rdms__spnego_rejected(longform, sizeof(longform)), 1);
+	ck_assert_int_eq(rdms__spnego_rejected(done, sizeof(done)), 0);
+	ck_assert_int_eq(rdms__spnego_rejected(nostate, sizeof(nostate)), 0);
+	ck_assert_int_eq(rdms__spnego_rejected(overrun, sizeof(overrun)), 0);
+	ck_assert_int_eq(rdms__spnego_rejected(NULL, 0), 0);
+	for (i = 0; i < sizeof(reject); i++)
+		ck_assert_int_eq(rdms__spnego_rejected(reject, i), 0);
+}
+END_TEST
+
 START_TEST(basic_header)
 {
 	rdms_buf b = RDMS_BUF_INIT;
@@ -476,6 +507,7 @@ main(void)
 	tcase_add_test(tc, spn_names);
 	tcase_add_test(tc, redaction);
 	tcase_add_test(tc, basic_header);
+	tcase_add_test(tc, spnego_reject);
 	tcase_add_test(tc, tls_end_point);
 	tcase_add_test(tc, tls_end_point_garbage);
 	tcase_add_test(te, session_policy);

@@ -192,6 +192,22 @@ START_TEST(test_catalog)
 	ck_assert_str_eq(rdms_method_param_type(m, 2), "string[]");
 	ck_assert_str_eq(rdms_method_value_meaning(m, "JobType", "1"), "completed jobs");
 	ck_assert_str_eq(rdms_method_value_meaning(m, "ReturnValue", "0"), "success");
+	/* Win32 codes and WBEMSTATUS (0x80041001 + n) by name; unknown: NULL. */
+	ck_assert_str_eq(rdms_method_value_meaning(m, "ReturnValue", "5"),
+	    "ERROR_ACCESS_DENIED: access is denied");
+	ck_assert_str_eq(rdms_method_value_meaning(NULL, "ReturnValue", "1168"),
+	    "ERROR_NOT_FOUND: element not found");
+	ck_assert_str_eq(rdms_method_value_meaning(NULL, "ReturnValue", "2147749889"),
+	    "WBEM_E_FAILED: call failed");
+	ck_assert_str_eq(rdms_method_value_meaning(NULL, "ReturnValue", "2147749934"),
+	    "WBEM_E_INVALID_METHOD: invalid method");
+	ck_assert_str_eq(rdms_method_value_meaning(NULL, "ReturnValue", "2147749948"),
+	    "WBEM_E_BUFFER_TOO_SMALL: buffer too small");
+	ck_assert_ptr_null(rdms_method_value_meaning(NULL, "ReturnValue", "2147749949"));
+	ck_assert_ptr_null(rdms_method_value_meaning(NULL, "ReturnValue", "12345"));
+	ck_assert_ptr_null(rdms_method_value_meaning(NULL, "ReturnValue", "5x"));
+	ck_assert_ptr_null(rdms_method_value_meaning(NULL, "ReturnValue", "-5"));
+	ck_assert_ptr_null(rdms_method_value_meaning(NULL, "ReturnValue", "4294967301"));
 	m = rdms_class_method(c, "AddVirtualDesktop");
 	ck_assert_int_eq(rdms_method_is_static(m, NULL), 0);
 	c = rdms_catalog_class("Win32_RDMSDesktopAssignment");

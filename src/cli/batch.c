@@ -83,9 +83,8 @@ run_line(cli *c, char *text, unsigned long lineno)
 
 	argv[0] = "rdmsctl";
 	if ((argc = split(text, argv + 1, BATCH_ARGS_MAX)) < 0) {
-		cli_warn(c, "batch line %lu: unbalanced quotes or more than %d words",
-		    lineno, BATCH_ARGS_MAX);
-		return 2;
+		return cli_fail(c, RDMS_EUSAGE, "batch line %lu: unbalanced quotes or more than %d "
+		    "words", lineno, BATCH_ARGS_MAX);
 	}
 	argc++;
 	line.params = line.selectors = NULL;
@@ -103,22 +102,20 @@ run_line(cli *c, char *text, unsigned long lineno)
 		goto done;
 	}
 	if (!same_connection(c, &line)) {
-		cli_warn(c, "batch line %lu: connection options go on the batch command line", lineno);
-		status = 2;
+		status = cli_fail(c, RDMS_EUSAGE, "batch line %lu: connection options go on the "
+		    "batch command line", lineno);
 		goto done;
 	}
 	if (optind >= argc || (cmd = cli_find_command(argv[optind])) == NULL ||
 	    strcmp(cmd->name, "batch") == 0 || help) {
-		cli_warn(c, "batch line %lu: expected a command such as invoke, get, enumerate, "
-		    "job, collection", lineno);
-		status = 2;
+		status = cli_fail(c, RDMS_EUSAGE, "batch line %lu: expected a command such as "
+		    "invoke, get, enumerate, job, collection", lineno);
 		goto done;
 	}
 	line.args = argv + optind + 1;
 	line.nargs = argc - optind - 1;
 	if (line.nargs < cmd->min_args || (cmd->max_args >= 0 && line.nargs > cmd->max_args)) {
-		cli_warn(c, "batch line %lu: usage: %s", lineno, cmd->usage);
-		status = 2;
+		status = cli_fail(c, RDMS_EUSAGE, "batch line %lu: usage: %s", lineno, cmd->usage);
 		goto done;
 	}
 	status = cmd->run(&line);
@@ -146,16 +143,17 @@ cmd_batch(cli *c)
 	int first = 0, status;
 
 	if (f == NULL) {
-		out_warn("cannot open batch file %s: %s", path, strerror(errno));
-		return 1;
+		return cli_fail(c, RDMS_EIO, "cannot open batch file %s: %s", path,
+		    strerror(errno));
 	}
 	while ((n = getline(&buf, &cap, f)) >= 0) {
 		char *s = buf;
 
 		lineno++;
 		if (n > BATCH_LINE_MAX) {
-			cli_warn(c, "batch line %lu: longer than %d bytes", lineno, BATCH_LINE_MAX);
-			status = 2;
+			out_json_line(lineno);
+			status = cli_fail(c, RDMS_EUSAGE, "batch line %lu: longer than %d bytes",
+			    lineno, BATCH_LINE_MAX);
 		} else {
 			while (*s == ' ' || *s == '\t')
 				s++;
@@ -164,8 +162,11 @@ cmd_batch(cli *c)
 			if (c->output == OUT_TEXT)
 				fprintf(c->out, "# %lu: %s%s", lineno, s,
 				    s[strlen(s) - 1] == '\n' ? "" : "\n");
+			/* -o json: one object per line, which says its line. */
+			out_json_line(lineno);
 			status = run_line(c, s, lineno);
 		}
+		out_json_line(0);
 		fflush(c->out);
 		calls++;
 		if (status != 0) {

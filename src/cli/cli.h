@@ -91,6 +91,9 @@ extern const command cli_commands[];
 /* main.c */
 const command *cli_find_command(const char *name);
 int cli_parse_options(cli *c, int argc, char **argv, int *help);
+int cli_output_prescan(int argc, char **argv);
+/* help.c: the examples of a command's --help (nothing when it has none). */
+void cli_command_examples(FILE *f, const char *name);
 void cli_shortcuts_usage(FILE *f);
 int cli_needs_password(const cli *c);
 
@@ -106,11 +109,22 @@ int cmd_parse(cli *c);
  * status for it. */
 int out_result(cli *c, const rdms_result *r, int rc);
 int out_error(cli *c, int rc);
+/* A problem found by rdmsctl itself (usage, files, prompts): one JSON error
+ * object on c->out with -o json, else "label: message" on c->err. Returns
+ * the exit status of code. */
+int cli_fail(cli *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* An instance (or any item) as JSON / as "Name: value" lines. */
 json_t *out_item_json(const rdms_item *it);
 void out_item_text(FILE *f, const rdms_item *it, size_t index);
 /* Print a JSON value on one line and release it. */
 void out_json(FILE *f, json_t *v);
+/* report.c: an XML document held in a string (a job's JobReportXml) as
+ * "NAME.Element: value" lines / as a JSON object; -1 / NULL when it is
+ * not a plain XML document (then it is shown as it came). */
+int out_report_text(FILE *f, const char *name, const char *xml);
+json_t *out_report_json(const char *xml);
+/* From now on, add "line": N to every JSON object printed (batch). */
+void out_json_line(unsigned long line);
 int out_describe(cli *c, const rdms_class *k, const rdms_method *m);
 /* "rdmsctl: " + message on stderr. */
 void out_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -130,7 +144,10 @@ int cmd_collection(cli *c);
 int cmd_batch(cli *c);
 int cli_fanout(cli *c, const command *cmd);
 
-/* password.c */
+/* password.c: required is 0 (only RDMSCTL_PASSWORD or --password-file),
+ * 1 (also ask on the terminal; fail without one) or CLI_PASSWORD_IF_TTY
+ * (ask when there is a terminal, else go on without). 0 or an exit status. */
+#define CLI_PASSWORD_IF_TTY 2
 int cli_password(cli *c, int required);
 void cli_wipe(cli *c);
 

@@ -114,6 +114,22 @@ open_session(cli *c, rdms_session **s, char **url)
 		o.trace_ud = c;
 	}
 	rc = rdms_session_new(&c->session, *url, &o);
+	/* No ticket (or an expired one) and a user named: ask for the
+	 * password on a terminal, as kinit would, and get the ticket with it. */
+	if (rc == RDMS_ENOCRED && c->password == NULL && c->keytab == NULL && c->user != NULL &&
+	    (c->auth == RDMS_AUTH_NEGOTIATE || c->auth == RDMS_AUTH_KERBEROS)) {
+		int st = cli_password(c, CLI_PASSWORD_IF_TTY);
+
+		if (st != 0)
+			return st;
+		if (c->password != NULL) {
+			o.password = c->password;
+			rc = rdms_session_new(&c->session, *url, &o);
+		} else {
+			/* No terminal: the error stands as the library said it. */
+			rc = RDMS_ENOCRED;
+		}
+	}
 	/* The session keeps its own copy; ours is not needed any more. */
 	if (!c->keep_password)
 		cli_wipe(c);
@@ -301,8 +317,8 @@ cmd_enumerate(cli *c)
 		if (rdms_result_end_of_sequence(r) || next == NULL || *next == '\0')
 			break;
 		if (batches > 100000) {
-			out_warn("enumeration did not end after %d batches; giving up", batches);
-			status = 7;
+			status = cli_fail(c, RDMS_EPROTO, "enumeration did not end after %d batches; "
+			    "giving up", batches);
 			goto done;
 		}
 		free(ctx);
@@ -334,16 +350,16 @@ done:
 }
 
 static int
-read_all(const char *path, char **out, size_t *len)
+read_all(cli *c, const char *path, char **out, size_t *len)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	size_t cap = 65536, n = 0, got;
 	char *buf = NULL, *p;
+	int rc;
 
 	*out = NULL;
 	if (f == NULL) {
-		out_warn("cannot open %s: %s", path, strerror(errno));
-		return -1;
+		return cli_fail(c, RDMS_EIO, "cannot open %s: %s", path, strerror(errno));
 	}
 	for (;;) {
 		if (n == cap || buf == NULL) {
@@ -353,7 +369,7 @@ read_all(const char *path, char **out, size_t *len)
 				cap = cap * 2 > PARSE_READ_MAX ? PARSE_READ_MAX : cap * 2;
 			if ((p = realloc(buf, cap + 1)) == NULL) {
 				free(buf);
-				out_warn("out of memory reading %s", path);
+				rc = cli_fail(c, RDMS_ENOMEM, "out of memory reading %s", path);
 				goto fail;
 			}
 			buf = p;
@@ -364,7 +380,7 @@ read_all(const char *path, char **out, size_t *len)
 			break;
 	}
 	if (ferror(f)) {
-		out_warn("cannot read %s: %s", path, strerror(errno));
+		rc = cli_fail(c, RDMS_EIO, "cannot read %s: %s", path, strerror(errno));
 		free(buf);
 		goto fail;
 	}
@@ -377,7 +393,7 @@ read_all(const char *path, char **out, size_t *len)
 fail:
 	if (f != stdin)
 		fclose(f);
-	return -1;
+	return rc;
 }
 
 int
@@ -385,12 +401,12 @@ cmd_parse(cli *c)
 {
 	rdms_parse_options po = RDMS_PARSE_OPTIONS_INIT;
 	rdms_result *r = NULL;
-	char *body;
-	size_t len;
+	char *body = NULL;
+	size_t len = 0;
 	int rc, status;
 
-	if (read_all(c->args[0], &body, &len) < 0)
-		return 1;
+	if ((status = read_all(c, c->args[0], &body, &len)) != 0)
+		return status;
 	if (c->output == OUT_XML) {
 		fwrite(body, 1, len, stdout);
 		free(body);

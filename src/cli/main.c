@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
@@ -43,9 +44,10 @@ static const char options_help[] =
 "  -P, --profile NAME         use [profile NAME] of ~/.config/rdmsctl/config\n"
 "                             (or RDMSCTL_CONFIG); flags override it\n"
 "  -u, --user USER            DOMAIN\\user, user@REALM or user\n"
-"      --auth MODE            negotiate (default), kerberos, ntlm, basic\n"
-"      --password-file FILE   read the password from FILE (or env RDMSCTL_PASSWORD;\n"
-"                             otherwise prompted on a terminal when needed)\n"
+"      --auth MODE            negotiate (default), kerberos, ntlm, basic, none\n"
+"      --password-file FILE   read the password from FILE (- for standard input;\n"
+"                             or env RDMSCTL_PASSWORD; otherwise prompted on a\n"
+"                             terminal when needed)\n"
 "      --keytab FILE          Kerberos client keytab\n"
 "      --spn SPN              service principal (default HTTP/<host>)\n"
 "      --cacert FILE          trust the CA certificates in FILE\n"
@@ -83,8 +85,9 @@ usage(FILE *f, const command *cmd)
 	const command *k;
 
 	if (cmd) {
-		fprintf(f, "Usage: rdmsctl %s [OPTION]...\n%s.\n\n%s\n%s", cmd->usage,
-		    cmd->summary, options_help, exit_help);
+		fprintf(f, "Usage: rdmsctl %s [OPTION]...\n%s.\n\n", cmd->usage, cmd->summary);
+		cli_command_examples(f, cmd->name);
+		fprintf(f, "%s\n%s", options_help, exit_help);
 		return;
 	}
 	fprintf(f, "Usage: rdmsctl COMMAND [ARG]... [OPTION]...\n"
@@ -93,6 +96,7 @@ usage(FILE *f, const command *cmd)
 		fprintf(f, "  %-50s %s\n", k->usage, k->summary);
 	fprintf(f, "\nShortcuts:\n");
 	cli_shortcuts_usage(f);
+	fprintf(f, "\nrdmsctl help COMMAND (or COMMAND --help) shows its examples.\n");
 	fprintf(f, "\n%s\n%s", options_help, exit_help);
 }
 
@@ -121,14 +125,14 @@ out_warn(const char *fmt, ...)
 }
 
 static int
-parse_uint(const char *s, const char *opt, unsigned int max, unsigned int *out)
+parse_uint(cli *c, const char *s, const char *opt, unsigned int max, unsigned int *out)
 {
 	char *end;
 	unsigned long v;
 
 	v = strtoul(s, &end, 10);
 	if (*s == '\0' || *s == '-' || *end != '\0' || v > max) {
-		out_warn("%s: \"%s\" is not a number from 0 to %u", opt, s, max);
+		cli_fail(c, RDMS_EUSAGE, "%s: \"%s\" is not a number from 0 to %u", opt, s, max);
 		return -1;
 	}
 	*out = (unsigned int)v;
@@ -136,7 +140,7 @@ parse_uint(const char *s, const char *opt, unsigned int max, unsigned int *out)
 }
 
 static int
-parse_auth(const char *s, rdms_auth *out)
+parse_auth(cli *c, const char *s, rdms_auth *out)
 {
 	static const struct { const char *n; rdms_auth a; } t[] = {
 		{ "negotiate", RDMS_AUTH_NEGOTIATE }, { "kerberos", RDMS_AUTH_KERBEROS },
@@ -145,11 +149,12 @@ parse_auth(const char *s, rdms_auth *out)
 	size_t i;
 
 	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (strcmp(s, t[i].n) == 0) {
+		if (strcasecmp(s, t[i].n) == 0) {
 			*out = t[i].a;
 			return 0;
 		}
-	out_warn("--auth: \"%s\" is not negotiate, kerberos, ntlm, basic or none", s);
+	cli_fail(c, RDMS_EUSAGE, "--auth: \"%s\" is not negotiate, kerberos, ntlm, basic or "
+	    "none", s);
 	return -1;
 }
 
@@ -200,11 +205,11 @@ add_host(cli *c, const char *h)
 	const char **v;
 
 	if (c->hosts_owned) {
-		out_warn("-H and --hosts cannot be mixed");
+		cli_fail(c, RDMS_EUSAGE, "-H and --hosts cannot be mixed");
 		return -1;
 	}
 	if ((v = realloc(c->hosts, (c->nhosts + 1) * sizeof(*v))) == NULL) {
-		out_warn("out of memory");
+		cli_fail(c, RDMS_ENOMEM, "out of memory");
 		return -1;
 	}
 	c->hosts = v;
@@ -239,16 +244,16 @@ cli_parse_options(cli *c, int argc, char **argv, int *help)
 			break;
 		case OPT_HOSTS:
 			if (c->nhosts) {
-				out_warn("-H and --hosts cannot be mixed");
+				cli_fail(c, RDMS_EUSAGE, "-H and --hosts cannot be mixed");
 				return -1;
 			}
 			c->hosts_file = optarg;
 			break;
 		case OPT_PARALLEL:
-			if (parse_uint(optarg, "--parallel", 1024, &c->parallel) < 0)
+			if (parse_uint(c, optarg, "--parallel", 1024, &c->parallel) < 0)
 				return -1;
 			if (c->parallel == 0) {
-				out_warn("--parallel must be at least 1");
+				cli_fail(c, RDMS_EUSAGE, "--parallel must be at least 1");
 				return -1;
 			}
 			break;
@@ -257,14 +262,14 @@ cli_parse_options(cli *c, int argc, char **argv, int *help)
 		case OPT_TYPE: {
 			unsigned int t;
 
-			if (parse_uint(optarg, "--type", 1, &t) < 0)
+			if (parse_uint(c, optarg, "--type", 1, &t) < 0)
 				return -1;
 			c->job_type = optarg;
 			break;
 		}
 		case 'u': c->user = optarg; break;
 		case OPT_AUTH:
-			if (parse_auth(optarg, &c->auth) < 0)
+			if (parse_auth(c, optarg, &c->auth) < 0)
 				return -1;
 			c->auth_set = 1;
 			break;
@@ -275,15 +280,16 @@ cli_parse_options(cli *c, int argc, char **argv, int *help)
 		case OPT_PASSWORD_FILE: c->password_file = optarg; break;
 		case OPT_PASSWORD:
 			/* Refused on purpose: argv is visible to every user via ps. */
-			out_warn("--password is not accepted: a password on the command line is "
-			    "visible to other users; use --password-file FILE or RDMSCTL_PASSWORD");
+			cli_fail(c, RDMS_EUSAGE, "--password is not accepted: a password on the "
+			    "command line is visible to other users; use --password-file FILE (- for "
+			    "standard input) or RDMSCTL_PASSWORD");
 			return -1;
 		case OPT_TIMEOUT:
-			if (parse_uint(optarg, "--timeout", 86400, &c->timeout) < 0)
+			if (parse_uint(c, optarg, "--timeout", 86400, &c->timeout) < 0)
 				return -1;
 			break;
 		case OPT_CONNECT_TIMEOUT:
-			if (parse_uint(optarg, "--connect-timeout", 3600, &c->connect_timeout) < 0)
+			if (parse_uint(c, optarg, "--connect-timeout", 3600, &c->connect_timeout) < 0)
 				return -1;
 			break;
 		case OPT_ENCRYPT:
@@ -294,31 +300,32 @@ cli_parse_options(cli *c, int argc, char **argv, int *help)
 			else if (strcmp(optarg, "never") == 0)
 				c->encrypt = RDMS_ENCRYPT_NEVER;
 			else {
-				out_warn("--encrypt: \"%s\" is not auto, always or never", optarg);
+				cli_fail(c, RDMS_EUSAGE, "--encrypt: \"%s\" is not auto, always or never",
+				    optarg);
 				return -1;
 			}
 			break;
 		case OPT_ALLOW_UNENCRYPTED: c->allow_unencrypted = 1; break;
 		case 's':
 			if (rdms_params_add_arg(c->selectors, optarg) < 0) {
-				out_warn("-s: %s", rdms_error_last()->message);
+				cli_fail(c, RDMS_EUSAGE, "-s: %s", rdms_error_last()->message);
 				return -1;
 			}
 			break;
 		case OPT_NULL:
 			if (rdms_params_add_null(c->params, optarg) < 0) {
-				out_warn("--null: %s", rdms_error_last()->message);
+				cli_fail(c, RDMS_EUSAGE, "--null: %s", rdms_error_last()->message);
 				return -1;
 			}
 			break;
 		case OPT_RAW: c->raw = 1; break;
 		case OPT_RESOURCE_URI: c->resource_uri = optarg; break;
 		case OPT_MAX_ENVELOPE:
-			if (parse_uint(optarg, "--max-envelope", UINT_MAX, &c->max_envelope) < 0)
+			if (parse_uint(c, optarg, "--max-envelope", UINT_MAX, &c->max_envelope) < 0)
 				return -1;
 			break;
 		case OPT_MAX_ELEMENTS:
-			if (parse_uint(optarg, "--max-elements", 1000000, &c->max_elements) < 0)
+			if (parse_uint(c, optarg, "--max-elements", 1000000, &c->max_elements) < 0)
 				return -1;
 			break;
 		case OPT_LOCALE: c->locale = optarg; break;
@@ -331,7 +338,7 @@ cli_parse_options(cli *c, int argc, char **argv, int *help)
 			else if (strcmp(optarg, "xml") == 0)
 				c->output = OUT_XML;
 			else {
-				out_warn("-o: \"%s\" is not text, json or xml", optarg);
+				cli_fail(c, RDMS_EUSAGE, "-o: \"%s\" is not text, json or xml", optarg);
 				return -1;
 			}
 			break;
@@ -341,14 +348,40 @@ cli_parse_options(cli *c, int argc, char **argv, int *help)
 			printf("rdmsctl %s\n", rdms_version());
 			return 1;
 		case ':':
-			out_warn("option %s needs a value", argv[optind - 1]);
+			cli_fail(c, RDMS_EUSAGE, "option %s needs a value", argv[optind - 1]);
 			return -1;
 		default:
-			out_warn("unknown option %s (see rdmsctl --help)", argv[optind - 1]);
+			cli_fail(c, RDMS_EUSAGE, "unknown option %s (see rdmsctl --help)",
+			    argv[optind - 1]);
 			return -1;
 		}
 	}
 	return 0;
+}
+
+/* The output format asked for anywhere on the command line, looked at
+ * before the options are parsed, so that a usage error found on the way
+ * is printed in that format too. */
+int
+cli_output_prescan(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = NULL;
+
+		if (strcmp(a, "--") == 0)
+			break;
+		if ((strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) && i + 1 < argc)
+			v = argv[++i];
+		else if (strncmp(a, "--output=", 9) == 0)
+			v = a + 9;
+		else if (strncmp(a, "-o", 2) == 0 && a[2] != '\0')
+			v = a + 2;
+		if (v != NULL && strcmp(v, "json") == 0)
+			return OUT_JSON;
+	}
+	return OUT_TEXT;
 }
 
 /* Profile values fill in what no flag set. */
@@ -374,10 +407,10 @@ apply_profile(cli *c)
 	if (c->password_file == NULL)
 		c->password_file = c->profile_password_file;
 	if (!c->auth_set && (v = cli_profile_get(&c->profile, "auth")) != NULL &&
-	    parse_auth(v, &c->auth) < 0)
+	    parse_auth(c, v, &c->auth) < 0)
 		return 2;
 	if (c->timeout == 0 && (v = cli_profile_get(&c->profile, "timeout")) != NULL &&
-	    parse_uint(v, "timeout in the config file", 86400, &c->timeout) < 0)
+	    parse_uint(c, v, "timeout in the config file", 86400, &c->timeout) < 0)
 		return 2;
 	return 0;
 }
@@ -402,6 +435,8 @@ main(int argc, char **argv)
 		status = 1;
 		goto done;
 	}
+	/* -o json anywhere on the line: even a usage error is a JSON object. */
+	c.output = cli_output_prescan(argc, argv);
 	rc = cli_parse_options(&c, argc, argv, &help);
 	if (rc != 0) {
 		status = rc > 0 ? 0 : 2;
@@ -409,17 +444,30 @@ main(int argc, char **argv)
 	}
 	if (optind < argc) {
 		if ((cmd = cli_find_command(argv[optind])) == NULL) {
+			/* "rdmsctl help [CMD]" is "rdmsctl [CMD] --help". */
 			if (strcmp(argv[optind], "help") == 0) {
-				usage(stdout, NULL);
+				const command *k = optind + 1 < argc
+				    ? cli_find_command(argv[optind + 1]) : NULL;
+
+				if (optind + 1 < argc && k == NULL) {
+					status = cli_fail(&c, RDMS_EUSAGE, "unknown command \"%s\" (see "
+					    "rdmsctl help)", argv[optind + 1]);
+					goto done;
+				}
+				usage(stdout, k);
 				status = 0;
 				goto done;
 			}
-			out_warn("unknown command \"%s\" (see rdmsctl --help)", argv[optind]);
-			status = 2;
+			status = cli_fail(&c, RDMS_EUSAGE, "unknown command \"%s\" (see rdmsctl "
+			    "--help)", argv[optind]);
 			goto done;
 		}
 	}
 	if (help || cmd == NULL) {
+		if (!help && c.output == OUT_JSON) {
+			status = cli_fail(&c, RDMS_EUSAGE, "no command given (see rdmsctl --help)");
+			goto done;
+		}
 		usage(help ? stdout : stderr, cmd);
 		status = help ? 0 : 2;
 		goto done;
@@ -427,8 +475,7 @@ main(int argc, char **argv)
 	c.args = argv + optind + 1;
 	c.nargs = argc - optind - 1;
 	if (c.nargs < cmd->min_args || (cmd->max_args >= 0 && c.nargs > cmd->max_args)) {
-		out_warn("usage: rdmsctl %s", cmd->usage);
-		status = 2;
+		status = cli_fail(&c, RDMS_EUSAGE, "usage: rdmsctl %s", cmd->usage);
 		goto done;
 	}
 	if ((status = apply_profile(&c)) != 0)
@@ -437,8 +484,8 @@ main(int argc, char **argv)
 		c.host = getenv("RDMSCTL_HOST");
 	if (c.nhosts > 1 || c.hosts_file) {
 		if (c.dry_run || !cmd->network) {
-			out_warn("%s does not run on several hosts", cmd->name);
-			status = 2;
+			status = cli_fail(&c, RDMS_EUSAGE, "%s does not run on several hosts",
+			    cmd->name);
 			goto done;
 		}
 		status = cli_fanout(&c, cmd);

@@ -8,12 +8,22 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cli.h"
+
+/* batch -o json: the input line each object answers (0: none). */
+static unsigned long json_line;
+
+void
+out_json_line(unsigned long line)
+{
+	json_line = line;
+}
 
 void
 out_json(FILE *f, json_t *v)
@@ -24,6 +34,8 @@ out_json(FILE *f, json_t *v)
 		out_warn("out of memory");
 		return;
 	}
+	if (json_line != 0 && json_is_object(v))
+		json_object_set_new(v, "line", json_integer((json_int_t)json_line));
 	s = json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_PRESERVE_ORDER);
 	if (s) {
 		fputs(s, f);
@@ -282,6 +294,31 @@ out_fault(cli *c, const rdms_fault *f)
 	return rdms_exit_status(RDMS_EFAULT);
 }
 
+static void
+error_json(cli *c, int rc, const char *msg, long http_status)
+{
+	out_json(c->out, json_pack("{s:{s:s,s:i,s:s,s:o}}", "error",
+	    "code", rdms_err_name(rc), "exit_status", rdms_exit_status(rc),
+	    "message", msg,
+	    "http_status", http_status ? json_integer(http_status) : json_null()));
+}
+
+int
+cli_fail(cli *c, int code, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (c->output == OUT_JSON)
+		error_json(c, code, msg, 0);
+	else
+		cli_warn(c, "%s", msg);
+	return rdms_exit_status(code);
+}
+
 int
 out_error(cli *c, int rc)
 {
@@ -289,14 +326,54 @@ out_error(cli *c, int rc)
 	const char *msg = e->code == rc && e->message[0] ? e->message : rdms_strerror(rc);
 
 	if (c->output == OUT_JSON) {
-		out_json(c->out, json_pack("{s:{s:s,s:i,s:s,s:o}}", "error",
-		    "code", rdms_err_name(rc), "exit_status", rdms_exit_status(rc),
-		    "message", msg,
-		    "http_status", e->http_status ? json_integer(e->http_status) : json_null()));
+		error_json(c, rc, msg, e->http_status);
 	} else {
 		cli_warn(c, "%s", msg);
 	}
 	return rdms_exit_status(rc);
+}
+
+/* An out array that is empty is sent as no element at all (WS-Management
+ * serialises arrays as repeated elements, MS-WSMV 2.2.4.44): when the
+ * catalogue says a parameter is an array, its absence means []. */
+static int
+absent_out_array(const rdms_method *m, const rdms_result *r, size_t i)
+{
+	const char *type = rdms_method_param_type(m, i);
+
+	return (rdms_method_param_direction(m, i) & RDMS_DIR_OUT) && type != NULL &&
+	    strchr(type, '[') != NULL &&
+	    rdms_result_out_count(r, rdms_method_param_name(m, i)) == 0;
+}
+
+static void
+missing_arrays_json(const rdms_method *m, const rdms_result *r, json_t *out)
+{
+	size_t i;
+
+	for (i = 0; m && out && i < rdms_method_param_count(m); i++)
+		if (absent_out_array(m, r, i))
+			json_object_set_new(out, rdms_method_param_name(m, i), json_array());
+}
+
+static void
+missing_arrays_text(cli *c, const rdms_method *m, const rdms_result *r)
+{
+	size_t i;
+
+	for (i = 0; m && i < rdms_method_param_count(m); i++)
+		if (absent_out_array(m, r, i))
+			fprintf(c->out, "%s: []\n", rdms_method_param_name(m, i));
+}
+
+/* The XML report of ProvisioningJobGetReport, decoded (report.c). */
+static int
+is_report(const rdms_result *r, const char *name)
+{
+	const char *m = rdms_result_method(r);
+
+	return m != NULL && strcmp(m, "ProvisioningJobGetReport") == 0 &&
+	    strcmp(name, "JobReportXml") == 0;
 }
 
 static int
@@ -312,7 +389,7 @@ out_invoke(cli *c, const rdms_result *r)
 	snprintf(rvtext, sizeof(rvtext), "%" PRIu32, rv);
 	meaning = rvrc == 0 ? rdms_method_value_meaning(m, "ReturnValue", rvtext) : NULL;
 	if (c->output == OUT_JSON) {
-		json_t *out = json_object(), *o;
+		json_t *out = json_object(), *o, *rep;
 
 		for (i = 0; i < n; i++) {
 			const rdms_item *it = rdms_result_at(r, i);
@@ -328,15 +405,21 @@ out_invoke(cli *c, const rdms_result *r)
 					json_array_append_new(arr,
 					    item_json(rdms_result_out(r, name, j), ctype));
 				json_object_set_new(out, name, arr);
+			} else if (is_report(r, name) &&
+			    (rep = out_report_json(rdms_item_text(it))) != NULL) {
+				json_object_set_new(out, name, rep);
 			} else {
 				json_object_set_new(out, name, item_json(it, ctype));
 			}
 		}
+		missing_arrays_json(m, r, out);
 		o = json_pack("{s:o,s:s?,s:o}", "return_value",
 		    rvrc == 0 ? json_integer(rv) : json_null(), "method", rdms_result_method(r),
 		    "out", out);
-		if (meaning && o)
-			json_object_set_new(o, "return_meaning", json_string(meaning));
+		/* Always there, so a script can test it: null when unknown. */
+		if (o)
+			json_object_set_new(o, "return_meaning",
+			    meaning ? json_string(meaning) : json_null());
 		out_json(c->out, o);
 	} else {
 		if (rvrc == 0)
@@ -358,10 +441,12 @@ out_invoke(cli *c, const rdms_result *r)
 					snprintf(label, sizeof(label), "%s[%zu]", name, j);
 					item_text(c->out, label, rdms_result_out(r, name, j));
 				}
-			} else {
+			} else if (!is_report(r, name) ||
+			    out_report_text(c->out, name, rdms_item_text(it)) < 0) {
 				item_text(c->out, name, it);
 			}
 		}
+		missing_arrays_text(c, m, r);
 	}
 	if (rvrc < 0) {
 		if (c->output != OUT_JSON)

@@ -31,6 +31,33 @@ strip_eol(char *s)
 	s[strcspn(s, "\r\n")] = '\0';
 }
 
+/* --password-file -: one line from standard input, read a byte at a time
+ * so that what follows (batch - reads the same stream) stays unread. */
+static int
+from_stdin(cli *c)
+{
+	size_t n = 0;
+	ssize_t r;
+	char ch;
+
+	while (n + 1 < sizeof(pwbuf)) {
+		r = read(STDIN_FILENO, &ch, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return cli_fail(c, RDMS_EIO, "cannot read the password from standard input: %s",
+			    strerror(errno));
+		if (r == 0 || ch == '\n')
+			break;
+		pwbuf[n++] = ch;
+	}
+	pwbuf[n] = '\0';
+	strip_eol(pwbuf);
+	if (n == 0)
+		return cli_fail(c, RDMS_ENOCRED, "--password-file -: no password on standard input");
+	return 0;
+}
+
 static int
 from_file(cli *c)
 {
@@ -38,19 +65,19 @@ from_file(cli *c)
 	ssize_t n;
 	int fd;
 
-	if ((fd = open(c->password_file, O_RDONLY | O_CLOEXEC)) < 0) {
-		out_warn("cannot open password file %s: %s", c->password_file, strerror(errno));
-		return -1;
-	}
+	if (strcmp(c->password_file, "-") == 0)
+		return from_stdin(c);
+	if ((fd = open(c->password_file, O_RDONLY | O_CLOEXEC)) < 0)
+		return cli_fail(c, RDMS_EIO, "cannot open password file %s: %s", c->password_file,
+		    strerror(errno));
 	if (fstat(fd, &st) == 0 && (st.st_mode & 077))
 		out_warn("warning: password file %s is readable by other users; chmod 600 it",
 		    c->password_file);
 	n = read(fd, pwbuf, sizeof(pwbuf) - 1);
 	close(fd);
-	if (n < 0) {
-		out_warn("cannot read password file %s: %s", c->password_file, strerror(errno));
-		return -1;
-	}
+	if (n < 0)
+		return cli_fail(c, RDMS_EIO, "cannot read password file %s: %s", c->password_file,
+		    strerror(errno));
 	pwbuf[n] = '\0';
 	strip_eol(pwbuf);
 	return 0;
@@ -113,20 +140,19 @@ cli_password(cli *c, int required)
 		unsetenv("RDMSCTL_PASSWORD");
 		explicit_bzero(env - sizeof("RDMSCTL_PASSWORD"), n);
 	} else if (c->password_file) {
-		if (from_file(c) < 0)
-			return 1;
+		if ((rc = from_file(c)) != 0)
+			return rc;
 	} else if (required) {
 		rc = from_tty(c);
-		if (rc > 0) {
-			out_warn("%s needs a password: set RDMSCTL_PASSWORD, pass --password-file FILE, "
-			    "or run on a terminal to be asked",
-			    c->auth == RDMS_AUTH_BASIC ? "Basic authentication" : "NTLM");
-			return rdms_exit_status(RDMS_ENOCRED);
-		}
-		if (rc < 0) {
-			out_warn("no password read from the terminal");
-			return rdms_exit_status(RDMS_ENOCRED);
-		}
+		if (rc > 0 && required == CLI_PASSWORD_IF_TTY)
+			return 0;
+		if (rc > 0)
+			return cli_fail(c, RDMS_ENOCRED, "%s needs a password and there is no terminal "
+			    "to ask on: set RDMSCTL_PASSWORD or pass --password-file FILE (- for "
+			    "standard input)", c->auth == RDMS_AUTH_BASIC ? "Basic authentication"
+			    : c->auth == RDMS_AUTH_NTLM ? "NTLM" : "this call");
+		if (rc < 0)
+			return cli_fail(c, RDMS_ENOCRED, "no password read from the terminal");
 	} else {
 		return 0;
 	}

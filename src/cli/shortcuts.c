@@ -27,7 +27,7 @@ static const shortcut shortcuts[] = {
 	{ "job", "list", "job list [--collection ALIAS] [--type N]",
 	  "list provisioning job GUIDs (type 0 running, 1 completed)",
 	  SC_INVOKE, VDC, "ProvisioningEnumerateJobs", NULL, 1 },
-	{ "job", "report", "job report JOBGUID", "show a provisioning job's XML report",
+	{ "job", "report", "job report JOBGUID", "show a provisioning job's report (decoded)",
 	  SC_INVOKE, VDC, "ProvisioningJobGetReport", "JobGuid", 0 },
 	{ "job", "cancel", "job cancel JOBGUID", "cancel a provisioning job",
 	  SC_INVOKE, VDC, "ProvisioningJobCancel", "JobGuid", 0 },
@@ -59,21 +59,21 @@ run(cli *c, const char *group)
 		if (strcmp(s->group, group) == 0 && c->nargs > 0 && strcmp(s->verb, c->args[0]) == 0)
 			break;
 	if (s->group == NULL) {
-		out_warn("usage:");
+		char list[512];
+		size_t n = 0;
+
+		list[0] = '\0';
 		for (s = shortcuts; s->group; s++)
-			if (strcmp(s->group, group) == 0)
-				fprintf(stderr, "  rdmsctl %s\n", s->usage);
-		return 2;
+			if (strcmp(s->group, group) == 0 && n < sizeof(list))
+				n += (size_t)snprintf(list + n, sizeof(list) - n, "%s rdmsctl %s",
+				    n ? ";" : "", s->usage);
+		return cli_fail(c, RDMS_EUSAGE, "usage:%s", list);
 	}
 	need = s->arg ? 2 : 1;
-	if (c->nargs != need) {
-		out_warn("usage: rdmsctl %s", s->usage);
-		return 2;
-	}
-	if (!s->uses_list_options && (c->collection || c->job_type)) {
-		out_warn("--collection and --type go with job list");
-		return 2;
-	}
+	if (c->nargs != need)
+		return cli_fail(c, RDMS_EUSAGE, "usage: rdmsctl %s", s->usage);
+	if (!s->uses_list_options && (c->collection || c->job_type))
+		return cli_fail(c, RDMS_EUSAGE, "--collection and --type go with job list");
 	argv[0] = (char *)s->cls;
 	argv[1] = (char *)s->method;
 	if (s->kind == SC_INVOKE) {

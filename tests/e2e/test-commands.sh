@@ -18,7 +18,7 @@ for mode in K N; do
 	run "$RDMSCTL" job list --collection Pool2 "${A[@]}" -o json
 	json_check "$mode job list shows it" "'$guid' in j['out']['JobGuids']"
 	run "$RDMSCTL" job report "$guid" "${A[@]}"
-	expect "$mode job report" 0 "JobReportXml: "
+	expect "$mode job report, decoded" 0 "^JobReportXml.ProvisioningJobReport.CollectionAlias: Pool2$"
 	run "$RDMSCTL" job cancel "$guid" "${A[@]}"
 	expect "$mode job cancel" 0 "^ReturnValue: 0 \(success\)$"
 	run "$RDMSCTL" job cancel "$guid" "${A[@]}" -o json

@@ -45,6 +45,18 @@ is_t68_run(const char *s, size_t n)
 	return n > 0;
 }
 
+/* A reject is a NegTokenResp ([1] ... ENUMERATED 2): at least its 9 bytes,
+ * ending in the state, all inside the token (ASan checks the reads). */
+static void
+check_spnego(const unsigned char *d, size_t len)
+{
+	int r = rdms__spnego_rejected(d, len);
+
+	FUZZ_ABORT_IF(r != 0 && r != 1);
+	if (r)
+		FUZZ_ABORT_IF(len < 9 || d[0] != 0xa1);
+}
+
 static void
 check_token(const rdms_challenge *c)
 {
@@ -58,6 +70,7 @@ check_token(const rdms_challenge *c)
 		FUZZ_ABORT_IF(d != NULL);
 		return;
 	}
+	check_spnego(d, dlen);
 	FUZZ_ABORT_IF(rdms__b64_encode(&again, d, dlen) < 0);
 	FUZZ_ABORT_IF(again.len != c->token_len || memcmp(again.ptr, c->token, again.len) != 0);
 	rdms__buf_free(&again);
@@ -109,6 +122,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > RDMS_AUTH_MAX_HEADER + 1024)
 		return 0;
+	check_spnego(data, size);
 	if ((text = malloc(size + 1)) == NULL)
 		return 0;
 	memcpy(text, data, size);
