@@ -5,6 +5,12 @@
 #   make fuzz                           every harness, FUZZ_SECONDS (60) each
 #   make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS="auth args"
 #   make fuzz FUZZ_SECONDS=0            build only
+#   make fuzz FUZZ_TIMEOUT=5 FUZZ_MAX_LEN=16777216
+#
+# Every run has a per-input time limit (-timeout=FUZZ_TIMEOUT seconds,
+# default 5) and may grow inputs up to FUZZ_MAX_LEN bytes (default 16 MiB,
+# the default response cap RDMS_DEFAULT_MAX_RESPONSE), so an input that
+# makes a stage slow is a finding (a "timeout-" artifact), as a crash is.
 #
 # Each harness starts from a copy of its seed corpus (tests/fuzz/corpus/
 # NAME) in fuzz/NAME.corpus, so the committed seeds stay small; new inputs
@@ -13,13 +19,16 @@
 # line (execs/s, cov, ft) of each run. The log is fuzz/NAME.log.
 #
 # Environment (set by the make rule): top_srcdir, FUZZ_CC, FUZZ_CPPFLAGS,
-# FUZZ_LIBS, FUZZ_SECONDS, FUZZ_TARGETS, FUZZ_OPTIONS (extra libFuzzer flags).
+# FUZZ_LIBS, FUZZ_SECONDS, FUZZ_TIMEOUT, FUZZ_MAX_LEN, FUZZ_TARGETS,
+# FUZZ_OPTIONS (extra libFuzzer flags).
 set -euo pipefail
 
 src=${top_srcdir:?}
 cc=${FUZZ_CC:-clang}
 secs=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-response auth args config crypt}
+timeout=${FUZZ_TIMEOUT:-5}
+max_len=${FUZZ_MAX_LEN:-16777216}
+targets=${FUZZ_TARGETS:-response output auth args config crypt}
 flags="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
  -fno-sanitize-recover=undefined"
 out=fuzz
@@ -30,11 +39,14 @@ command -v "$cc" >/dev/null || { echo "fuzz.sh: $cc not found (Debian: clang)" >
 # The library files each harness needs (nothing that does I/O).
 sources() {
 	case $1 in
-	response) echo tests/fuzz/fuzz_response.c src/xml.c src/item.c src/response.c \
-		src/fault.c src/error.c src/buf.c ;;
+	response) echo tests/fuzz/fuzz_response.c src/xml.c src/xml-limits.c src/item.c \
+		src/response.c src/fault.c src/error.c src/buf.c src/catalog.c src/value.c ;;
 	auth) echo tests/fuzz/fuzz_auth.c src/auth.c src/error.c src/buf.c ;;
 	args) echo tests/fuzz/fuzz_args.c src/value.c src/params.c src/url.c src/envelope.c \
-		src/catalog.c src/xml.c src/error.c src/buf.c ;;
+		src/catalog.c src/xml.c src/xml-limits.c src/error.c src/buf.c ;;
+	output) echo tests/fuzz/fuzz_output.c src/cli/output.c src/xml.c src/xml-limits.c \
+		src/item.c src/response.c src/fault.c src/error.c src/buf.c src/catalog.c \
+		src/value.c ;;
 	config) echo tests/fuzz/fuzz_config.c src/cli/config.c ;;
 	crypt) echo tests/fuzz/fuzz_crypt.c src/crypt.c src/error.c src/buf.c ;;
 	*) echo "fuzz.sh: unknown harness $1" >&2; return 1 ;;
@@ -52,9 +64,11 @@ for t in $targets; do
 		continue
 	fi
 	[ "$t" = args ] && files+=(src/templates.gen.c)
+	libs=${FUZZ_LIBS:-}
+	[ "$t" = output ] && libs="$libs ${FUZZ_JSON_LIBS:--ljansson}"
 	echo "fuzz.sh: building fuzz/fuzz_$t"
 	# shellcheck disable=SC2086
-	"$cc" $flags ${FUZZ_CPPFLAGS:-} "${files[@]}" ${FUZZ_LIBS:-} -o "$out/fuzz_$t"
+	"$cc" $flags ${FUZZ_CPPFLAGS:-} "${files[@]}" $libs -o "$out/fuzz_$t"
 	[ "$secs" -gt 0 ] || continue
 	rm -rf "$out/$t.corpus"
 	mkdir -p "$out/$t.corpus"
@@ -63,8 +77,8 @@ for t in $targets; do
 	rc=0
 	# shellcheck disable=SC2086
 	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-		"$out/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-		-max_len=65536 -print_final_stats=1 -artifact_prefix="$out/$t-" \
+		"$out/fuzz_$t" -max_total_time="$secs" -timeout="$timeout" -rss_limit_mb=2048 \
+		-max_len="$max_len" -print_final_stats=1 -artifact_prefix="$out/$t-" \
 		${FUZZ_OPTIONS:-} "$out/$t.corpus" > "$out/$t.log" 2>&1 || rc=$?
 	grep -E '^#[0-9]+' "$out/$t.log" | tail -n 1 | sed "s/^/fuzz_$t: /"
 	grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' \
