@@ -131,6 +131,8 @@ int cmd_batch(cli *c);
 int cli_fanout(cli *c, const command *cmd);
 
 /* password.c */
+/* Non-dumpable process (before any secret is read; first thing in main). */
+void cli_harden(void);
 int cli_password(cli *c, int required);
 void cli_wipe(cli *c);
 
