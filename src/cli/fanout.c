@@ -203,8 +203,7 @@ bad_line(cli *c, const char *file, size_t line, const char *why)
 }
 
 /* Read --hosts FILE: one host (or URL) per line, # comments. Lines that
- * are not a host are reported (bad_line) and counted in *bad; the rest
- * run. */
+ * are not a host are reported (bad_line) and counted in *bad. */
 static int
 read_hosts(cli *c, size_t *bad)
 {
@@ -277,6 +276,15 @@ cli_fanout(cli *c, const command *cmd)
 
 	if (c->hosts_file && read_hosts(c, &bad) < 0)
 		return 1;
+	/* A file with lines that are not hosts may not be a host list at all
+	 * (a password file): none of its lines is contacted, or it would be
+	 * shown as a label and sent to DNS. */
+	if (bad > 0) {
+		out_warn("hosts file %s: %zu line%s not a host; nothing was run",
+		    rdms_url_redact(name, sizeof(name), c->hosts_file), bad, bad > 1 ? "s are" :
+		    " is");
+		return rdms_exit_status(RDMS_EUSAGE);
+	}
 	if (c->nhosts == 0) {
 		out_warn("no usable hosts in %s", c->hosts_file ?
 		    rdms_url_redact(name, sizeof(name), c->hosts_file) : "the command line");
@@ -289,9 +297,6 @@ cli_fanout(cli *c, const command *cmd)
 	memset(&f, 0, sizeof(f));
 	f.base = c;
 	f.cmd = cmd;
-	/* Lines refused by read_hosts count as failed hosts (usage, exit 2). */
-	f.failed = bad;
-	f.first_status = bad ? rdms_exit_status(RDMS_EUSAGE) : 0;
 	f.progress = isatty(STDERR_FILENO);
 	pthread_mutex_init(&f.mu, NULL);
 	n = c->parallel ? c->parallel : 16;
@@ -314,8 +319,7 @@ cli_fanout(cli *c, const command *cmd)
 	if (f.progress)
 		fputs("\r\033[K", stderr);
 	if (f.failed)
-		fprintf(c->err, "%s: %zu of %zu hosts failed\n", c->label, f.failed,
-		    c->nhosts + bad);
+		fprintf(c->err, "%s: %zu of %zu hosts failed\n", c->label, f.failed, c->nhosts);
 	cli_wipe(c);
 	return f.first_status;
 }

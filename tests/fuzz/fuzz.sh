@@ -8,9 +8,14 @@
 #   make fuzz FUZZ_TIMEOUT=5 FUZZ_MAX_LEN=16777216
 #
 # Every run has a per-input time limit (-timeout=FUZZ_TIMEOUT seconds,
-# default 5) and may grow inputs up to FUZZ_MAX_LEN bytes (default 16 MiB,
+# default 10) and may grow inputs up to FUZZ_MAX_LEN bytes (default 16 MiB,
 # the default response cap RDMS_DEFAULT_MAX_RESPONSE), so an input that
 # makes a stage slow is a finding (a "timeout-" artifact), as a crash is.
+# The reply harnesses (response, output) also start from a few large
+# generated replies (big_seeds: arrays, instances, attribute and element
+# floods, deep nesting, 0.5-2 MB), so libFuzzer's length limit starts at
+# their size instead of growing from the small committed seeds. (Bigger
+# seeds leave a 2-core machine at a few executions a second.)
 #
 # Each harness starts from a copy of its seed corpus (tests/fuzz/corpus/
 # NAME) in fuzz/NAME.corpus, so the committed seeds stay small; new inputs
@@ -26,7 +31,7 @@ set -euo pipefail
 src=${top_srcdir:?}
 cc=${FUZZ_CC:-clang}
 secs=${FUZZ_SECONDS:-60}
-timeout=${FUZZ_TIMEOUT:-5}
+timeout=${FUZZ_TIMEOUT:-10}
 max_len=${FUZZ_MAX_LEN:-16777216}
 targets=${FUZZ_TARGETS:-response output auth args config crypt}
 flags="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
@@ -53,6 +58,40 @@ sources() {
 	esac
 }
 
+# Large replies for the reply harnesses, written to DIR; the first byte of
+# each is the harness's flag byte (0: plain; 1: JSON output).
+big_seeds() { # DIR
+	python3 - "$1" <<'PY' || echo "fuzz.sh: no large seeds (python3 failed)"
+import os, sys
+d = sys.argv[1]
+B = "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/"
+C = B + "Win32_RDMSVirtualDesktopCollection"
+def env(body):
+    return ('<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:w="http://'
+            'schemas.dmtf.org/wbem/wsman/1/wsman.xsd" xmlns:n="http://schemas.xmlsoap.org/ws/'
+            '2004/09/enumeration"><s:Body>%s</s:Body></s:Envelope>' % body)
+def out(inner):
+    return env('<p:ProvisioningJobCancel_OUTPUT xmlns:p="%s">%s<p:ReturnValue>0'
+               '</p:ReturnValue></p:ProvisioningJobCancel_OUTPUT>' % (C, inner))
+inst = "".join('<p:Win32_RDMSVirtualDesktop xmlns:p="%sWin32_RDMSVirtualDesktop"><p:Name>v%d'
+               '</p:Name><p:VMState>2</p:VMState><p:Tags>a</p:Tags><p:Tags>b</p:Tags>'
+               '</p:Win32_RDMSVirtualDesktop>' % (B, i) for i in range(2500))
+seeds = {
+    "big-array": out("".join("<p:JobGuids>%d</p:JobGuids>" % i for i in range(20000))),
+    "big-instances": env("<n:EnumerateResponse><w:Items>%s</w:Items></n:EnumerateResponse>"
+                         % inst),
+    "big-attributes": out("<p:X%s/>" % "".join(' a%d="v"' % i for i in range(100000))),
+    "big-elements": out("<x/>" * 510000),
+    "big-depth": out("<a>" * 300 + "</a>" * 300),
+    "big-text": out("<p:T>%s</p:T>" % ("x" * 1000000)),
+}
+for name, body in seeds.items():
+    for flag in (0, 1):
+        with open(os.path.join(d, "%s-%d" % (name, flag)), "wb") as f:
+            f.write(bytes([flag]) + body.encode())
+PY
+}
+
 status=0
 for t in $targets; do
 	files=()
@@ -73,6 +112,7 @@ for t in $targets; do
 	rm -rf "$out/$t.corpus"
 	mkdir -p "$out/$t.corpus"
 	cp "$src/tests/fuzz/corpus/$t/"* "$out/$t.corpus/"
+	case $t in response|output) big_seeds "$out/$t.corpus" ;; esac
 	echo "fuzz.sh: running fuzz_$t for ${secs}s"
 	rc=0
 	# shellcheck disable=SC2086
