@@ -282,6 +282,12 @@ RDMS_EXTERN const rdms_item *rdms_result_at(const rdms_result *r, size_t i);
 /* Number of items named name, and the j-th of them (NULL when none). */
 RDMS_EXTERN size_t rdms_result_out_count(const rdms_result *r, const char *name);
 RDMS_EXTERN const rdms_item *rdms_result_out(const rdms_result *r, const char *name, size_t j);
+/* Each reply has one CPU-time budget (thread CPU time, 5 s) for parsing,
+ * decoding and whatever the caller does to print it: 0 while some is
+ * left, else RDMS_ECPU. A caller walking a large result calls it now and
+ * then. rdms_result_out is O(n) per call: iterate with rdms_result_at to
+ * visit every item. */
+RDMS_EXTERN int rdms_result_check_budget(const rdms_result *r);
 
 /* Get / Enumerate: the instances (for Get exactly one), as items whose
  * children are the properties. */
@@ -345,6 +351,11 @@ typedef struct rdms_session rdms_session;
  * /wsman, and a URL without a port gets 5985 (http) or 5986 (https).
  * *out is malloc'd. RDMS_EUSAGE for anything else. */
 RDMS_EXTERN int rdms_endpoint_url(char **out, const char *host_or_url);
+/* in (a -H value, a URL) as it may appear in a message or in JSON: the
+ * userinfo of a URL ("user:password@", RFC 3986 §3.2.1) becomes "***@",
+ * and every byte outside printable ASCII becomes '?'. Writes at most
+ * cap - 1 bytes and a NUL; returns dst. */
+RDMS_EXTERN char *rdms_url_redact(char *dst, size_t cap, const char *in);
 
 /* url: as accepted by rdms_endpoint_url. Nothing is sent until the first
  * call. */

@@ -23,7 +23,8 @@ rdms__item_clear(rdms_item *it)
 	}
 	free(it->attr);
 	free(it->name);
-	free(it->ns);
+	if (!it->ns_shared)
+		free(it->ns);
 	free(it->text);
 	memset(it, 0, sizeof(*it));
 }
@@ -56,8 +57,44 @@ item_attrs(rdms_item *it, const xmlNode *n)
 	return 0;
 }
 
+/* The namespace URI of an item: the same string as a neighbour's (the
+ * parent, or the previous sibling) when equal, so that 100,000 properties
+ * of one class do not each hold a copy of its 80-byte URI. Items are only
+ * ever freed all together (rdms_result_free), and freeing an item never
+ * reads a shared ns, so the order does not matter. */
 static int
-item_fill(rdms_item *it, const xmlNode *n, int depth)
+item_ns(rdms_item *it, const xmlNode *n, const rdms_item *parent, const rdms_item *prev)
+{
+	const char *ns = rdms__xml_ns(n);
+
+	if (ns == NULL)
+		return 0;
+	if (prev != NULL && prev->ns != NULL && strcmp(prev->ns, ns) == 0) {
+		it->ns = prev->ns;
+		it->ns_shared = 1;
+	} else if (parent != NULL && parent->ns != NULL && strcmp(parent->ns, ns) == 0) {
+		it->ns = parent->ns;
+		it->ns_shared = 1;
+	} else if ((it->ns = rdms__strdup(ns)) == NULL) {
+		return rdms__error_oom();
+	}
+	return 0;
+}
+
+/* Own text: the common case (one text child) copied once. */
+static char *
+item_text_of(const xmlNode *n)
+{
+	const xmlNode *c = n->children;
+
+	if (c != NULL && c->next == NULL && c->type == XML_TEXT_NODE && c->content != NULL)
+		return rdms__trim_dup((const char *)c->content, strlen((const char *)c->content));
+	return rdms__xml_text(n);
+}
+
+static int
+item_fill(rdms_item *it, const xmlNode *n, int depth, const rdms_item *parent,
+          const rdms_item *prev)
 {
 	const xmlNode *c;
 	size_t count;
@@ -68,8 +105,8 @@ item_fill(rdms_item *it, const xmlNode *n, int depth)
 		return rdms__error(RDMS_EPARSE, "response XML nested too deeply");
 	if ((it->name = rdms__strdup((const char *)n->name)) == NULL)
 		return rdms__error_oom();
-	if (rdms__xml_ns(n) != NULL && (it->ns = rdms__strdup(rdms__xml_ns(n))) == NULL)
-		return rdms__error_oom();
+	if ((rc = item_ns(it, n, parent, prev)) < 0)
+		return rc;
 	if (item_attrs(it, n) < 0)
 		return rdms__error_oom();
 	it->nil = rdms__xml_is_nil(n);
@@ -81,31 +118,54 @@ item_fill(rdms_item *it, const xmlNode *n, int depth)
 		for (c = n->children; c != NULL; c = c->next) {
 			if (c->type != XML_ELEMENT_NODE)
 				continue;
-			if ((rc = item_fill(&it->child[it->nchild++], c, depth + 1)) < 0)
+			rdms_item *ch = &it->child[it->nchild++];
+
+			if ((rc = item_fill(ch, c, depth + 1, it,
+			    it->nchild > 1 ? ch - 1 : NULL)) < 0)
 				return rc;
 		}
-	} else if (!it->nil && (it->text = rdms__xml_text(n)) == NULL) {
+	} else if (!it->nil && (it->text = item_text_of(n)) == NULL) {
 		return rdms__error_oom();
 	}
 	return 0;
 }
 
+static int
+item_grow(rdms_item *parent, size_t cap)
+{
+	rdms_item *grown;
+
+	if (cap <= parent->cap)
+		return 0;
+	if (cap > SIZE_MAX / sizeof(*grown) ||
+	    (grown = realloc(parent->child, cap * sizeof(*grown))) == NULL)
+		return rdms__error_oom();
+	memset(grown + parent->cap, 0, (cap - parent->cap) * sizeof(*grown));
+	/* Shared ns pointers point at strings, not at items: moving the
+	 * array is safe. */
+	parent->child = grown;
+	parent->cap = cap;
+	return 0;
+}
+
+int
+rdms__item_reserve(rdms_item *parent, size_t n)
+{
+	if (n > SIZE_MAX - parent->nchild)
+		return rdms__error_oom();
+	return item_grow(parent, parent->nchild + n);
+}
+
 int
 rdms__item_append(rdms_item *parent, const xmlNode *n)
 {
-	rdms_item *grown;
 	int rc;
 
-	if (parent->nchild == parent->cap) {
-		size_t cap = parent->cap ? parent->cap * 2 : 8;
-		if (cap > SIZE_MAX / sizeof(*grown) ||
-		    (grown = realloc(parent->child, cap * sizeof(*grown))) == NULL)
-			return rdms__error_oom();
-		memset(grown + parent->cap, 0, (cap - parent->cap) * sizeof(*grown));
-		parent->child = grown;
-		parent->cap = cap;
-	}
-	rc = item_fill(&parent->child[parent->nchild], n, 0);
+	if (parent->nchild == parent->cap &&
+	    (rc = item_grow(parent, parent->cap ? parent->cap * 2 : 8)) < 0)
+		return rc;
+	rc = item_fill(&parent->child[parent->nchild], n, 0, parent,
+	    parent->nchild > 0 ? &parent->child[parent->nchild - 1] : NULL);
 	parent->nchild++;   /* counted even when partial, so it is freed */
 	return rc < 0 ? rc : 0;
 }

@@ -136,6 +136,12 @@ rdms_result_out(const rdms_result *r, const char *name, size_t j)
 	return NULL;
 }
 
+int
+rdms_result_check_budget(const rdms_result *r)
+{
+	return r != NULL ? rdms__budget_check(&r->budget, "printing it") : 0;
+}
+
 size_t
 rdms_result_instance_count(const rdms_result *r)
 {
@@ -180,9 +186,43 @@ append_children(rdms_item *dst, const xmlNode *parent)
 	const xmlNode *c;
 	int rc;
 
+	if ((rc = rdms__item_reserve(dst, rdms__xml_child_count(parent))) < 0)
+		return rc;
 	for (c = parent->children; c != NULL; c = c->next)
 		if (c->type == XML_ELEMENT_NODE && (rc = rdms__item_append(dst, c)) < 0)
 			return rc;
+	return 0;
+}
+
+/* Out parameters the catalogue types as scalars (numbers, strings,
+ * booleans, dates; one value or an array of them) are text-only
+ * elements; one with child elements is not what the method returns, and
+ * reading its own text would silently drop the children. */
+static int
+check_scalars(const rdms_result *r, const xmlNode *out)
+{
+	size_t n = strlen(RDMS_RESOURCE_URI_BASE), i;
+	const rdms_method *m = NULL;
+	const xmlNode *c;
+	const char *type;
+
+	if (r->ns != NULL && strncmp(r->ns, RDMS_RESOURCE_URI_BASE, n) == 0)
+		m = rdms_class_method(rdms_catalog_class(r->ns + n), r->method);
+	for (c = out->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || rdms__xml_child(c, NULL, NULL) == NULL)
+			continue;
+		type = NULL;
+		for (i = 0; m != NULL && i < rdms_method_param_count(m) && type == NULL; i++)
+			if ((rdms_method_param_direction(m, i) & RDMS_DIR_OUT) &&
+			    strcmp(rdms_method_param_name(m, i), (const char *)c->name) == 0)
+				type = rdms_method_param_type(m, i);
+		if (strcmp((const char *)c->name, "ReturnValue") == 0)
+			type = "uint32";
+		if (type != NULL && rdms_type_from_name(type) != RDMS_TYPE_UNKNOWN)
+			return rdms__error(RDMS_EPROTO, "out parameter %.*s of %.*s holds child "
+			    "elements; its type is %.*s, a plain value", SHOW, (const char *)c->name,
+			    SHOW, r->method, SHOW, type);
+	}
 	return 0;
 }
 
@@ -202,7 +242,7 @@ decode_invoke(rdms_result *r, const xmlNode *out)
 	if (len == 0)
 		return rdms__error(RDMS_EPROTO, "response Body holds <%s> with no method name",
 		    (const char *)out->name);
-	if ((rc = append_children(&r->items, out)) < 0)
+	if ((rc = check_scalars(r, out)) < 0 || (rc = append_children(&r->items, out)) < 0)
 		return rc;
 	/* Out params are in the class namespace; an unqualified ReturnValue is
 	 * accepted too. Position varies (first in OMI, last on Windows). */
@@ -246,6 +286,8 @@ decode_enumerate(rdms_result *r, const xmlNode *resp)
 	items = rdms__xml_child(resp, RDMS_NS_WSMAN, "Items");
 	if (items == NULL)
 		items = rdms__xml_child(resp, RDMS_NS_WSEN, "Items");
+	if ((rc = rdms__item_reserve(&r->items, rdms__xml_child_count(items))) < 0)
+		return rc;
 	for (c = items ? items->children : NULL; c != NULL; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
@@ -371,6 +413,18 @@ decode_doc(rdms_result *r, const xmlDoc *doc, const rdms_parse_options *opts)
 	body = rdms__xml_child(root, RDMS_NS_SOAP, "Body");
 	if (body == NULL)
 		return rdms__error(RDMS_EPROTO, "the SOAP envelope of the response has no Body");
+	/* SOAP 1.2 Part 1 §5: at most one Header, then exactly one Body. A
+	 * second one would let a reply say one thing to us and another to
+	 * anything that reads the last Body. */
+	if (rdms__xml_next(body->next, RDMS_NS_SOAP, "Body") != NULL)
+		return rdms__error(RDMS_EPROTO, "refused the response: its SOAP envelope has more "
+		    "than one Body");
+	if (rdms__xml_next(body->next, RDMS_NS_SOAP, "Header") != NULL)
+		return rdms__error(RDMS_EPROTO, "refused the response: its SOAP Header comes after "
+		    "the Body");
+	if (header != NULL && rdms__xml_next(header->next, RDMS_NS_SOAP, "Header") != NULL)
+		return rdms__error(RDMS_EPROTO, "refused the response: its SOAP envelope has more "
+		    "than one Header");
 	if (header != NULL) {
 		if ((rc = text_of(&r->action, rdms__xml_child(header, RDMS_NS_WSA, "Action"))) < 0 ||
 		    (rc = text_of(&r->relates_to,
@@ -516,16 +570,21 @@ rdms_response_parse(rdms_result **out, const char *body, size_t len,
 		rc = html_error(body, len, is_html_type(ct) ? ct : NULL);
 		goto fail;
 	}
-	if ((rc = rdms__xml_parse(&doc, body, len, max, ct)) < 0)
-		goto fail;
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
 		rc = rdms__error_oom();
 		goto fail;
 	}
+	/* One CPU budget for the whole reply: parse, decode, and the
+	 * caller's output (rdms_result_check_budget). */
+	rdms__budget_start(&r->budget);
+	if ((rc = rdms__xml_parse_budget(&doc, body, len, max, ct, &r->budget)) < 0)
+		goto fail;
 	rc = decode_doc(r, doc, opts);
 	xmlFreeDoc(doc);
 	doc = NULL;
 	if (rc < 0 && rc != RDMS_EFAULT)
+		goto fail;
+	if ((rc = rdms__budget_check(&r->budget, "decoding it")) < 0)
 		goto fail;
 	if (opts != NULL && opts->request != NULL && (rc = check_request(r, opts->request)) < 0)
 		goto fail;

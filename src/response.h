@@ -35,6 +35,39 @@ int rdms__xml_is_nil(const xmlNode *n);
 /* Unsigned decimal that fits 32 bits: 0, else -1. */
 int rdms__parse_u32(const char *s, uint32_t *out);
 
+/* ---- xml-limits.c: bounded work on one reply ---- */
+
+/* Structure limits, checked on the raw body before libxml2 builds a tree.
+ * The largest real replies (see the captures) have 11 attributes on an
+ * element, a depth under 20 and a few thousand elements per 100 KB; a
+ * Windows server sends at most MaxEnvelopeSizekb (500 KB by default) per
+ * reply. 500,000 elements is a 16 MiB reply of 33-byte elements; each
+ * element costs a few hundred bytes of memory (tree and items). */
+#define RDMS_XML_ATTRS_MAX     64        /* attributes (xmlns included) per element */
+#define RDMS_XML_ELEMENTS_MAX  500000    /* elements in one body */
+#define RDMS_XML_DEPTH_MAX     256       /* libxml2's own limit without XML_PARSE_HUGE */
+#define RDMS_XML_NSDECL_MAX    256       /* namespace declarations in scope at once */
+/* CPU time one reply may cost across parse, decode and output. A reply of
+ * the maximum size takes well under a second (make bench). */
+#define RDMS_CPU_BUDGET_MS     5000
+
+typedef struct rdms__budget {
+	long long start_ns, limit_ns;
+} rdms__budget;
+
+/* Start the clock (thread CPU time) with the default budget. */
+void rdms__budget_start(rdms__budget *b);
+/* 0 while within budget; else RDMS_ECPU with a message naming stage. */
+int rdms__budget_check(const rdms__budget *b, const char *stage);
+/* Tests: the budget later rdms__budget_start calls use (ns; -1 default). */
+void rdms__budget_set_default(long long ns);
+/* Refuse a body over the structure limits, or with a NUL character;
+ * enc is the decoder xml.c chose (UTF-16 is scanned by code unit). */
+int rdms__xml_prescan(const char *buf, size_t len, const char *enc);
+/* rdms__xml_parse, charging the parse to budget b (may be NULL). */
+int rdms__xml_parse_budget(xmlDoc **out, const char *buf, size_t len, size_t max,
+                           const char *content_type, const rdms__budget *b);
+
 /* ---- response.c: decoded data ---- */
 
 typedef struct item_attr {
@@ -46,6 +79,7 @@ struct rdms_item {
 	char *ns;
 	char *text;           /* NULL for nil or when there are child elements */
 	int nil;
+	int ns_shared;        /* ns belongs to the parent or an earlier sibling */
 	size_t nchild, cap;
 	struct rdms_item *child;
 	size_t nattr;
@@ -55,6 +89,8 @@ struct rdms_item {
 /* item.c: copy element n (and its subtree) as the last child of parent;
  * free what an item owns (the item itself is not freed). */
 int rdms__item_append(rdms_item *parent, const xmlNode *n);
+/* Make room for n more children at once (one allocation, not doublings). */
+int rdms__item_reserve(rdms_item *parent, size_t n);
 void rdms__item_clear(rdms_item *it);
 
 enum { FAULT_STR_MAX = 12 };
@@ -71,6 +107,7 @@ struct rdms_result {
 	rdms_fault fault;
 	char *fstr[FAULT_STR_MAX];     /* the strings fault points to */
 	size_t nfstr;
+	rdms__budget budget;           /* CPU time of this reply, all stages */
 };
 
 /* ---- fault.c ---- */

@@ -29,9 +29,44 @@ valid_host(const char *h, size_t n)
 	return 1;
 }
 
+char *
+rdms_url_redact(char *dst, size_t cap, const char *in)
+{
+	const char *auth, *end, *at = NULL, *p;
+	size_t n = 0;
+
+	if (dst == NULL || cap == 0)
+		return dst;
+	if (in == NULL)
+		in = "";
+	/* The authority runs from after "scheme://" (or the start) to the
+	 * first '/', '?' or '#'; its last '@' ends the userinfo. */
+	auth = strstr(in, "://");
+	auth = auth != NULL && (size_t)(auth - in) < strcspn(in, "/?#") ? auth + 3 : in;
+	end = auth + strcspn(auth, "/?#");
+	for (p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	for (p = in; *p != '\0' && n + 1 < cap; p++) {
+		if (at != NULL && p == auth) {
+			const char *mask = "***";
+
+			while (*mask != '\0' && n + 1 < cap)
+				dst[n++] = *mask++;
+			p = at - 1;   /* the '@' comes next */
+			continue;
+		}
+		dst[n++] = (unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f ? '?' : *p;
+	}
+	dst[n] = '\0';
+	return dst;
+}
+
 int
 rdms_endpoint_url(char **out, const char *in)
 {
+	char shown[256];
+
 	const char *scheme = NULL, *rest = in, *hostend, *path, *port = NULL;
 	size_t hostlen, portlen = 0;
 	rdms_buf b = RDMS_BUF_INIT;
@@ -48,7 +83,8 @@ rdms_endpoint_url(char **out, const char *in)
 		scheme = "http";
 		rest = in + 7;
 	} else if (strstr(in, "://") != NULL) {
-		return rdms__error(RDMS_EUSAGE, "\"%s\": only http:// and https:// are supported", in);
+		return rdms__error(RDMS_EUSAGE, "\"%s\": only http:// and https:// are supported",
+		    rdms_url_redact(shown, sizeof(shown), in));
 	}
 	path = rest + strcspn(rest, "/?#");
 	/* user:password@host: refused, and never echoed, since the text may
@@ -97,5 +133,6 @@ rdms_endpoint_url(char **out, const char *in)
 bad:
 	return rdms__error(RDMS_EUSAGE,
 	    "\"%s\" is not a host, host:port or http(s) URL (e.g. broker.corp, "
-	    "broker.corp:5986, https://broker.corp:5986/wsman)", in);
+	    "broker.corp:5986, https://broker.corp:5986/wsman)",
+	    rdms_url_redact(shown, sizeof(shown), in));
 }

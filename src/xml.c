@@ -19,6 +19,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
@@ -28,6 +29,9 @@
 
 struct parse_state {
 	const char *hostile;          /* what was refused, or NULL */
+	const rdms__budget *budget;   /* CPU budget of this reply, or NULL */
+	unsigned long elements;
+	int budget_rc;                /* RDMS_ECPU once the budget ran out */
 	int have_error;
 	int line, col;
 	char msg[XML_ERRTEXT_MAX + 1];
@@ -80,6 +84,24 @@ hook_resolve_entity(void *ctx, const xmlChar *pub, const xmlChar *sys)
 {
 	refuse(ctx, "an external entity reference");
 	return NULL;
+}
+
+/* The tree builder's own start-element callback, with a look at the
+ * reply's CPU budget every 1024 elements (a clock read is a system call). */
+static void
+hook_start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                   const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+                   int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_state *st = ctxt->_private;
+
+	xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces,
+	    nb_attributes, nb_defaulted, attributes);
+	if (st != NULL && st->budget != NULL && (++st->elements & 1023) == 0 &&
+	    st->budget_rc == 0 && (st->budget_rc = rdms__budget_check(st->budget,
+	    "parsing its XML")) < 0)
+		xmlStopParser(ctxt);
 }
 
 /* The first error of at least XML_ERR_ERROR, with its position. */
@@ -328,6 +350,8 @@ install_hooks(xmlParserCtxtPtr ctxt, struct parse_state *st)
 	sax->entityDecl = hook_entity_decl;
 	sax->unparsedEntityDecl = hook_unparsed_entity_decl;
 	sax->resolveEntity = hook_resolve_entity;
+	if (sax->startElementNs == xmlSAX2StartElementNs)
+		sax->startElementNs = hook_start_element;
 	sax->serror = capture_error;
 	sax->error = NULL;
 	sax->warning = NULL;
@@ -336,6 +360,13 @@ install_hooks(xmlParserCtxtPtr ctxt, struct parse_state *st)
 
 int
 rdms__xml_parse(xmlDoc **out, const char *buf, size_t len, size_t max, const char *content_type)
+{
+	return rdms__xml_parse_budget(out, buf, len, max, content_type, NULL);
+}
+
+int
+rdms__xml_parse_budget(xmlDoc **out, const char *buf, size_t len, size_t max,
+                       const char *content_type, const rdms__budget *budget)
 {
 	const unsigned char *b = (const unsigned char *)buf;
 	char charset[CHARSET_MAX];
@@ -385,10 +416,15 @@ rdms__xml_parse(xmlDoc **out, const char *buf, size_t len, size_t max, const cha
 		if (enc == NULL)
 			enc = "UTF-8";   /* XML 1.0 §4.3.3 default */
 	}
+	/* Limits first: libxml2 has quadratic paths (attributes of one
+	 * element) that no callback can interrupt. */
+	if ((rc = rdms__xml_prescan((const char *)b, len, enc)) < 0)
+		return rc;
 	if ((handler = xmlFindCharEncodingHandler(enc)) == NULL)
 		return rdms__error(RDMS_EPARSE, "cannot decode the response as %s", enc);
 
 	memset(&st, 0, sizeof(st));
+	st.budget = budget;
 	old_fn = xmlGenericError;
 	old_ctx = xmlGenericErrorContext;
 	xmlSetGenericErrorFunc(NULL, silent_error);
@@ -421,6 +457,12 @@ rdms__xml_parse(xmlDoc **out, const char *buf, size_t len, size_t max, const cha
 	doc = ctxt->myDoc;
 	ctxt->myDoc = NULL;
 
+	if (st.budget_rc < 0) {
+		rc = st.budget_rc;
+		goto cleanup;
+	}
+	if (budget != NULL && (rc = rdms__budget_check(budget, "parsing its XML")) < 0)
+		goto cleanup;
 	if (st.hostile != NULL) {
 		rc = rdms__error(RDMS_EHOSTILE, "refused the response: it contains %s; DTDs and "
 		    "entities are never processed (a WinRM server does not send them)", st.hostile);

@@ -115,7 +115,7 @@ START_TEST(deep_nesting)
 		memcpy(buf + n, "<a>", 3);
 	for (i = 0; i < depth; i++, n += 4)
 		memcpy(buf + n, "</a>", 4);
-	expect_fail(buf, n, NULL, RDMS_EPARSE, "depth");
+	expect_fail(buf, n, NULL, RDMS_ELIMIT, "nested more than 256 deep");
 	free(buf);
 }
 END_TEST

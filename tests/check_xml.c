@@ -248,8 +248,8 @@ START_TEST(deep_nesting)
 		memcpy(buf + n, "</a>", 4);
 		n += 4;
 	}
-	ck_assert_int_eq(parse(&doc, buf, n, NULL), RDMS_EPARSE);
-	assert_msg_has("depth");
+	ck_assert_int_eq(parse(&doc, buf, n, NULL), RDMS_ELIMIT);
+	assert_msg_has("nested more than 256 deep");
 	free(buf);
 }
 END_TEST

@@ -144,7 +144,10 @@ int cmd_collection(cli *c);
 int cmd_batch(cli *c);
 int cli_fanout(cli *c, const command *cmd);
 
-/* password.c: required is 0 (only RDMSCTL_PASSWORD or --password-file),
+/* password.c */
+/* Non-dumpable process (before any secret is read; first thing in main). */
+void cli_harden(void);
+/* required is 0 (only RDMSCTL_PASSWORD or --password-file),
  * 1 (also ask on the terminal; fail without one) or CLI_PASSWORD_IF_TTY
  * (ask when there is a terminal, else go on without). 0 or an exit status. */
 #define CLI_PASSWORD_IF_TTY 2

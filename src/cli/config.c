@@ -201,7 +201,10 @@ cli_config_load(cli *c, const char *profile)
 
 	if (path == NULL)
 		return profile ? (out_warn("no config file: HOME is not set"), 2) : 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	/* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+	 * writer for ever (open(2)); a device could do anything. Only a
+	 * regular file is read, and for one O_NONBLOCK changes nothing. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) < 0) {
 		if (errno == ENOENT && profile == NULL) {
 			rc = 0;
 			goto done;
@@ -209,8 +212,15 @@ cli_config_load(cli *c, const char *profile)
 		out_warn("cannot open config file %s: %s", path, strerror(errno));
 		goto done;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		out_warn("config file %s is not a regular file", path);
+	if (fstat(fd, &st) < 0) {
+		out_warn("cannot read config file %s: %s", path, strerror(errno));
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		out_warn("config file %s is not a regular file (%s); point RDMSCTL_CONFIG at one",
+		    path, S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISCHR(st.st_mode) ||
+		    S_ISBLK(st.st_mode) ? "a device" : S_ISDIR(st.st_mode) ? "a directory" :
+		    S_ISSOCK(st.st_mode) ? "a socket" : "not a file");
 		goto done;
 	}
 	if ((text = malloc(CONFIG_MAX + 1)) == NULL) {

@@ -77,6 +77,7 @@ worker(void *arg)
 
 	for (;;) {
 		cli w;
+		char label[256];
 		char *obuf = NULL, *ebuf = NULL;
 		size_t olen = 0, elen = 0, i;
 		int status;
@@ -91,7 +92,9 @@ worker(void *arg)
 		w.session = NULL;
 		w.session_url = NULL;
 		w.last_body = NULL;
-		w.label = w.host;
+		/* The host as shown: never the userinfo of a URL, never a
+		 * control character (rdms_url_redact). */
+		w.label = rdms_url_redact(label, sizeof(label), w.host);
 		w.params = w.selectors = NULL;
 		w.out = open_memstream(&obuf, &olen);
 		w.err = open_memstream(&ebuf, &elen);
@@ -99,7 +102,7 @@ worker(void *arg)
 		    copy_params(&w.selectors, f->base->selectors) < 0) {
 			status = 1;
 			if (w.err)
-				fprintf(w.err, "%s: out of memory\n", w.host);
+				fprintf(w.err, "%s: out of memory\n", w.label);
 		} else {
 			status = f->cmd->run(&w);
 		}
@@ -117,7 +120,7 @@ worker(void *arg)
 		if (f->progress)
 			fputs("\r\033[K", stderr);
 		if (obuf)
-			emit(f->base, w.host, obuf, f->base->out, f->base->output == OUT_JSON);
+			emit(f->base, w.label, obuf, f->base->out, f->base->output == OUT_JSON);
 		if (ebuf)
 			fputs(ebuf, f->base->err);
 		fflush(f->base->out);
@@ -137,20 +140,86 @@ worker(void *arg)
 	return NULL;
 }
 
-/* Read --hosts FILE: one host (or URL) per line, # comments. */
+/* A line is printable ASCII or valid UTF-8 (RFC 3629 §4), with no
+ * control character: anything else is refused before it can reach a
+ * terminal, a message or a JSON string. */
 static int
-read_hosts(cli *c)
+clean_line(const unsigned char *s)
+{
+	size_t i, k, n;
+
+	for (i = 0; s[i] != '\0'; i += n) {
+		unsigned char c = s[i];
+		unsigned int u;
+
+		if (c < 0x20 || c == 0x7f)
+			return 0;
+		if (c < 0x80) {
+			n = 1;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 2;
+			u = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 3;
+			u = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 4;
+			u = c & 0x07;
+		} else {
+			return 0;
+		}
+		for (k = 1; k < n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			u = u << 6 | (s[i + k] & 0x3f);
+		}
+		/* overlong, surrogate or beyond U+10FFFF; C1 controls */
+		if ((n == 3 && u < 0x800) || (n == 4 && (u < 0x10000 || u > 0x10ffff)) ||
+		    (u >= 0xd800 && u <= 0xdfff) || (u >= 0x80 && u <= 0x9f))
+			return 0;
+	}
+	return 1;
+}
+
+/* A line of the hosts file that is not a host: reported by its number
+ * only. The file may not be a host list at all (a password file given by
+ * mistake), so its text is never shown. */
+static void
+bad_line(cli *c, const char *file, size_t line, const char *why)
+{
+	char name[256], msg[512];
+
+	snprintf(msg, sizeof(msg), "hosts file %s, line %zu: %s (the line is not shown); "
+	    "the file holds one host, host:port or URL per line",
+	    rdms_url_redact(name, sizeof(name), file), line, why);
+	if (c->output == OUT_JSON)
+		out_json(c->out, json_pack("{s:n,s:I,s:{s:s,s:i,s:s}}", "host", "line",
+		    (json_int_t)line, "error", "code", rdms_err_name(RDMS_EUSAGE),
+		    "exit_status", rdms_exit_status(RDMS_EUSAGE), "message", msg));
+	else
+		fprintf(c->err, "%s: %s\n", c->label, msg);
+}
+
+/* Read --hosts FILE: one host (or URL) per line, # comments. Lines that
+ * are not a host are reported (bad_line) and counted in *bad. */
+static int
+read_hosts(cli *c, size_t *bad)
 {
 	FILE *f = strcmp(c->hosts_file, "-") == 0 ? stdin : fopen(c->hosts_file, "r");
-	char *buf = NULL, *s, *e;
-	size_t cap = 0;
+	char *buf = NULL, *s, *e, *url, name[256];
+	size_t cap = 0, line = 0;
 	const char **v;
 
+	*bad = 0;
 	if (f == NULL) {
-		out_warn("cannot open hosts file %s: %s", c->hosts_file, strerror(errno));
+		out_warn("cannot open hosts file %s: %s",
+		    rdms_url_redact(name, sizeof(name), c->hosts_file), strerror(errno));
 		return -1;
 	}
 	while (getline(&buf, &cap, f) >= 0) {
+		line++;
 		for (s = buf; *s == ' ' || *s == '\t'; s++)
 			;
 		for (e = s + strlen(s); e > s && strchr(" \t\r\n", e[-1]); e--)
@@ -158,14 +227,28 @@ read_hosts(cli *c)
 		*e = '\0';
 		if (*s == '\0' || *s == '#')
 			continue;
+		if (!clean_line((const unsigned char *)s)) {
+			bad_line(c, c->hosts_file, line, "control characters or invalid UTF-8");
+			(*bad)++;
+			continue;
+		}
+		if (rdms_endpoint_url(&url, s) < 0) {
+			if (rdms_error_last()->code == RDMS_ENOMEM)
+				goto oom;
+			bad_line(c, c->hosts_file, line, "not a host, host:port or http(s) URL");
+			(*bad)++;
+			continue;
+		}
+		free(url);
 		if (c->nhosts >= HOSTS_MAX ||
 		    (v = realloc(c->hosts, (c->nhosts + 1) * sizeof(*v))) == NULL) {
-			out_warn("too many hosts in %s", c->hosts_file);
+			out_warn("too many hosts in %s",
+			    rdms_url_redact(name, sizeof(name), c->hosts_file));
 			goto fail;
 		}
 		c->hosts = v;
 		if ((c->hosts[c->nhosts] = strdup(s)) == NULL)
-			goto fail;
+			goto oom;
 		c->nhosts++;
 		c->hosts_owned = 1;
 	}
@@ -173,6 +256,8 @@ read_hosts(cli *c)
 	if (f != stdin)
 		fclose(f);
 	return 0;
+oom:
+	out_warn("out of memory");
 fail:
 	free(buf);
 	if (f != stdin)
@@ -185,13 +270,24 @@ cli_fanout(cli *c, const command *cmd)
 {
 	fan f;
 	pthread_t *tids;
-	size_t i, n;
+	size_t i, n, bad = 0;
 	int rc;
+	char name[256];
 
-	if (c->hosts_file && read_hosts(c) < 0)
+	if (c->hosts_file && read_hosts(c, &bad) < 0)
 		return 1;
+	/* A file with lines that are not hosts may not be a host list at all
+	 * (a password file): none of its lines is contacted, or it would be
+	 * shown as a label and sent to DNS. */
+	if (bad > 0) {
+		out_warn("hosts file %s: %zu line%s not a host; nothing was run",
+		    rdms_url_redact(name, sizeof(name), c->hosts_file), bad, bad > 1 ? "s are" :
+		    " is");
+		return rdms_exit_status(RDMS_EUSAGE);
+	}
 	if (c->nhosts == 0) {
-		out_warn("no hosts in %s", c->hosts_file);
+		out_warn("no usable hosts in %s", c->hosts_file ?
+		    rdms_url_redact(name, sizeof(name), c->hosts_file) : "the command line");
 		return 2;
 	}
 	/* One password for every host, read once before the workers start. */

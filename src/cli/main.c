@@ -422,6 +422,7 @@ main(int argc, char **argv)
 	const command *cmd = NULL;
 	int rc, help = 0, status;
 
+	cli_harden();
 	memset(&c, 0, sizeof(c));
 	c.out = stdout;
 	c.err = stderr;

@@ -9,12 +9,99 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cli.h"
+
+/* The CPU budget of the reply being printed (rdms_result_check_budget):
+ * looked at every 1024 printed items, per thread (fan-out prints from
+ * several). Once spent, printing stops and out_result reports it. */
+static _Thread_local const rdms_result *budget_of;
+static _Thread_local unsigned long budget_ticks;
+static _Thread_local int budget_rc;
+
+static int
+over_budget(void)
+{
+	if (budget_rc < 0)
+		return 1;
+	if (budget_of != NULL && (++budget_ticks & 1023) == 0)
+		budget_rc = rdms_result_check_budget(budget_of);
+	return budget_rc < 0;
+}
+
+/* o[name] = v, or, when name is already there (a repeated element) or
+ * force_array, v appended to the array o[name]. One hash lookup per
+ * member, so an object of n members is built in O(n). item_json never
+ * returns an array, so an array value is always one made here. */
+static void
+add_member(json_t *o, const char *name, json_t *v, int force_array)
+{
+	json_t *prev = json_object_get(o, name), *arr;
+
+	if (prev != NULL && json_is_array(prev)) {
+		json_array_append_new(prev, v);
+		return;
+	}
+	if (prev == NULL && !force_array) {
+		json_object_set_new(o, name, v);
+		return;
+	}
+	arr = json_array();
+	if (prev != NULL)
+		json_array_append(arr, prev);
+	json_array_append_new(arr, v);
+	json_object_set_new(o, name, arr);
+}
+
+/* For items[0..n) of one parent: next[i], the index of the next item with
+ * the same name (SIZE_MAX: none); first, a map name -> index of its first
+ * item. Linear (jansson's hash is seeded, so a server cannot pick
+ * colliding names). */
+typedef const rdms_item *(*item_at_fn)(const void *parent, size_t i);
+
+static int
+same_name_links(const void *parent, size_t n, item_at_fn at, size_t **next, json_t **first)
+{
+	size_t i;
+
+	*next = NULL;
+	if ((*first = json_object()) == NULL ||
+	    (n > 0 && (*next = malloc(n * sizeof(**next))) == NULL)) {
+		json_decref(*first);
+		*first = NULL;
+		return -1;
+	}
+	for (i = n; i-- > 0;) {
+		const char *name = rdms_item_name(at(parent, i));
+		json_t *v = json_object_get(*first, name);
+
+		(*next)[i] = v ? (size_t)json_integer_value(v) : SIZE_MAX;
+		if (v != NULL)
+			json_integer_set(v, (json_int_t)i);
+		else if (json_object_set_new(*first, name, json_integer((json_int_t)i)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static size_t
+first_of(json_t *first, const char *name)
+{
+	json_t *v = json_object_get(first, name);
+
+	return v ? (size_t)json_integer_value(v) : SIZE_MAX;
+}
+
+static const rdms_item *
+result_item_at(const void *r, size_t i)
+{
+	return rdms_result_at(r, i);
+}
 
 /* batch -o json: the input line each object answers (0: none). */
 static unsigned long json_line;
@@ -101,7 +188,7 @@ static json_t *
 item_json(const rdms_item *it, const char *ctype)
 {
 	json_t *o;
-	size_t i, j, n;
+	size_t i, n;
 
 	if (rdms_item_is_nil(it))
 		return json_null();
@@ -110,34 +197,17 @@ item_json(const rdms_item *it, const char *ctype)
 		return typed_json(rdms_item_text(it) ? rdms_item_text(it) : "", ctype);
 	if ((o = json_object()) == NULL)
 		return NULL;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !over_budget(); i++) {
 		const rdms_item *ch = rdms_item_child(it, i);
 		const char *name = rdms_item_name(ch);
-		json_t *prev, *arr;
-		size_t seen = 0;
 
 		/* An EPR's SelectorSet: {"InstanceID": "...", ...} by Name. */
 		if (strcmp(name, "Selector") == 0 && rdms_item_attr(ch, "Name")) {
 			json_object_set_new(o, rdms_item_attr(ch, "Name"), item_json(ch, NULL));
 			continue;
 		}
-		prev = json_object_get(o, name);
-
 		/* Repeated children are an array, in document order. */
-		for (j = 0; j < n; j++)
-			if (strcmp(rdms_item_name(rdms_item_child(it, j)), name) == 0)
-				seen++;
-		if (seen > 1) {
-			if (prev == NULL) {
-				arr = json_array();
-				json_object_set_new(o, name, arr);
-			} else {
-				arr = prev;
-			}
-			json_array_append_new(arr, item_json(ch, NULL));
-		} else {
-			json_object_set_new(o, name, item_json(ch, NULL));
-		}
+		add_member(o, name, item_json(ch, NULL), 0);
 	}
 	return o;
 }
@@ -160,7 +230,7 @@ json_t *
 out_item_json(const rdms_item *it)
 {
 	const char *ns = rdms_item_ns(it);
-	size_t n = strlen(RDMS_RESOURCE_URI_BASE), i, j, count;
+	size_t n = strlen(RDMS_RESOURCE_URI_BASE), i;
 	const rdms_class *k = NULL;
 	json_t *o;
 
@@ -170,25 +240,18 @@ out_item_json(const rdms_item *it)
 		return item_json(it, NULL);
 	if ((o = json_object()) == NULL)
 		return NULL;
-	for (i = 0; i < rdms_item_child_count(it); i++) {
+	for (i = 0; i < rdms_item_child_count(it) && !over_budget(); i++) {
 		const rdms_item *ch = rdms_item_child(it, i);
 		const char *name = rdms_item_name(ch), *ctype = property_type(k, name);
+		json_t *prev = json_object_get(o, name);
+		int arr = ctype && strchr(ctype, '[');
 
-		if (json_object_get(o, name))
-			continue;
-		for (count = 0, j = i; j < rdms_item_child_count(it); j++)
-			if (strcmp(rdms_item_name(rdms_item_child(it, j)), name) == 0)
-				count++;
-		if (count > 1 || (ctype && strchr(ctype, '[') && !rdms_item_is_nil(ch))) {
-			json_t *arr = json_array();
-
-			for (j = i; j < rdms_item_child_count(it); j++)
-				if (strcmp(rdms_item_name(rdms_item_child(it, j)), name) == 0)
-					json_array_append_new(arr, item_json(rdms_item_child(it, j), ctype));
-			json_object_set_new(o, name, arr);
-		} else {
+		/* A nil array property stays null; a repeated name, or an
+		 * array type, is an array in document order. */
+		if (prev == NULL && arr && rdms_item_is_nil(ch))
 			json_object_set_new(o, name, item_json(ch, ctype));
-		}
+		else
+			add_member(o, name, item_json(ch, ctype), arr);
 	}
 	return o;
 }
@@ -207,7 +270,7 @@ item_text(FILE *f, const char *prefix, const rdms_item *it)
 		fprintf(f, "%s: %s\n", prefix, rdms_item_text(it) ? rdms_item_text(it) : "");
 		return;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !over_budget(); i++) {
 		const rdms_item *ch = rdms_item_child(it, i);
 
 		/* A selector is known by its Name (an EPR's SelectorSet). */
@@ -228,7 +291,7 @@ out_item_text(FILE *f, const rdms_item *it, size_t index)
 	if (index > 0)
 		fputc('\n', f);
 	fprintf(f, "# %s\n", rdms_item_name(it));
-	for (i = 0; i < rdms_item_child_count(it); i++)
+	for (i = 0; i < rdms_item_child_count(it) && !over_budget(); i++)
 		item_text(f, rdms_item_name(rdms_item_child(it, i)), rdms_item_child(it, i));
 }
 
@@ -382,7 +445,8 @@ out_invoke(cli *c, const rdms_result *r)
 	const rdms_method *m = result_method(r);
 	uint32_t rv = 0;
 	int rvrc = rdms_result_return_value(r, &rv);
-	size_t i, j, n = rdms_result_count(r);
+	size_t i, j, k, n = rdms_result_count(r), *next = NULL;
+	json_t *first = NULL;
 	char rvtext[16];
 	const char *meaning;
 
@@ -391,26 +455,21 @@ out_invoke(cli *c, const rdms_result *r)
 	if (c->output == OUT_JSON) {
 		json_t *out = json_object(), *o, *rep;
 
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < n && !over_budget(); i++) {
 			const rdms_item *it = rdms_result_at(r, i);
 			const char *name = rdms_item_name(it), *ctype = param_type(m, name);
-			size_t count = rdms_result_out_count(r, name);
 
-			if (strcmp(name, "ReturnValue") == 0 || json_object_get(out, name))
+			if (strcmp(name, "ReturnValue") == 0)
 				continue;
-			if (count > 1 || (ctype && strchr(ctype, '['))) {
-				json_t *arr = json_array();
-
-				for (j = 0; j < count; j++)
-					json_array_append_new(arr,
-					    item_json(rdms_result_out(r, name, j), ctype));
-				json_object_set_new(out, name, arr);
-			} else if (is_report(r, name) &&
-			    (rep = out_report_json(rdms_item_text(it))) != NULL) {
-				json_object_set_new(out, name, rep);
-			} else {
-				json_object_set_new(out, name, item_json(it, ctype));
-			}
+			if (is_report(r, name) &&
+			    (rep = out_report_json(rdms_item_text(it))) != NULL)
+				add_member(out, name, rep, 0);
+			else
+				add_member(out, name, item_json(it, ctype), ctype && strchr(ctype, '['));
+		}
+		if (budget_rc < 0) {
+			json_decref(out);
+			return out_error(c, budget_rc);
 		}
 		missing_arrays_json(m, r, out);
 		o = json_pack("{s:o,s:s?,s:o}", "return_value",
@@ -422,24 +481,32 @@ out_invoke(cli *c, const rdms_result *r)
 			    meaning ? json_string(meaning) : json_null());
 		out_json(c->out, o);
 	} else {
+		/* Items of one name in one pass: next[i] links each to the
+		 * next of its name, so an array prints at its first element in
+		 * O(n) (the rdms_result_out(r, name, j) loop was O(n^2)). */
+		if (same_name_links(r, n, result_item_at, &next, &first) < 0) {
+			free(next);
+			json_decref(first);
+			return out_error(c, RDMS_ENOMEM);
+		}
 		if (rvrc == 0)
 			fprintf(c->out, "ReturnValue: %s%s%s%s\n", rvtext, meaning ? " (" : "",
 			    meaning ? meaning : "", meaning ? ")" : "");
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < n && !over_budget(); i++) {
 			const rdms_item *it = rdms_result_at(r, i);
 			const char *name = rdms_item_name(it), *ctype = param_type(m, name);
-			size_t count = rdms_result_out_count(r, name);
+			size_t head = first_of(first, name);
 			char label[300];
 
 			if (strcmp(name, "ReturnValue") == 0)
 				continue;
-			if (count > 1 || (ctype && strchr(ctype, '['))) {
+			if (next[head] != SIZE_MAX || (ctype && strchr(ctype, '['))) {
 				/* Print an array once, at its first element. */
-				if (rdms_result_out(r, name, 0) != it)
+				if (head != i)
 					continue;
-				for (j = 0; j < count; j++) {
+				for (j = 0, k = i; k != SIZE_MAX && !over_budget(); j++, k = next[k]) {
 					snprintf(label, sizeof(label), "%s[%zu]", name, j);
-					item_text(c->out, label, rdms_result_out(r, name, j));
+					item_text(c->out, label, rdms_result_at(r, k));
 				}
 			} else if (!is_report(r, name) ||
 			    out_report_text(c->out, name, rdms_item_text(it)) < 0) {
@@ -447,6 +514,10 @@ out_invoke(cli *c, const rdms_result *r)
 			}
 		}
 		missing_arrays_text(c, m, r);
+		free(next);
+		json_decref(first);
+		if (budget_rc < 0)
+			return out_error(c, budget_rc);
 	}
 	if (rvrc < 0) {
 		if (c->output != OUT_JSON)
@@ -467,7 +538,7 @@ out_children_text(cli *c, const rdms_result *r)
 {
 	size_t i;
 
-	for (i = 0; i < rdms_result_count(r); i++)
+	for (i = 0; i < rdms_result_count(r) && !over_budget(); i++)
 		item_text(c->out, rdms_item_name(rdms_result_at(r, i)), rdms_result_at(r, i));
 }
 
@@ -477,14 +548,33 @@ children_json(const rdms_result *r)
 	json_t *o = json_object();
 	size_t i;
 
-	for (i = 0; i < rdms_result_count(r); i++)
+	for (i = 0; i < rdms_result_count(r) && !over_budget(); i++)
 		json_object_set_new(o, rdms_item_name(rdms_result_at(r, i)),
 		    item_json(rdms_result_at(r, i), NULL));
 	return o;
 }
 
+static int out_result_body(cli *c, const rdms_result *r, int rc);
+
 int
 out_result(cli *c, const rdms_result *r, int rc)
+{
+	int status;
+
+	budget_of = r;
+	budget_ticks = 0;
+	budget_rc = 0;
+	status = out_result_body(c, r, rc);
+	if (budget_rc == 0 && r != NULL && status == 0)
+		budget_rc = rdms_result_check_budget(r);
+	if (budget_rc < 0 && status != rdms_exit_status(budget_rc))
+		status = out_error(c, budget_rc);
+	budget_of = NULL;
+	return status;
+}
+
+static int
+out_result_body(cli *c, const rdms_result *r, int rc)
 {
 	size_t i;
 
@@ -512,8 +602,12 @@ out_result(cli *c, const rdms_result *r, int rc)
 		if (c->output == OUT_JSON) {
 			json_t *arr = json_array();
 
-			for (i = 0; i < rdms_result_instance_count(r); i++)
+			for (i = 0; i < rdms_result_instance_count(r) && !over_budget(); i++)
 				json_array_append_new(arr, out_item_json(rdms_result_instance(r, i)));
+			if (budget_rc < 0) {
+				json_decref(arr);
+				return out_error(c, budget_rc);
+			}
 			if (rdms_result_kind_of(r) == RDMS_RESULT_GET)
 				out_json(c->out, json_pack("{s:o}", "instance",
 				    json_array_size(arr) ? json_incref(json_array_get(arr, 0)) :
@@ -522,7 +616,7 @@ out_result(cli *c, const rdms_result *r, int rc)
 				out_json(c->out, json_pack("{s:o}", "instances", json_incref(arr)));
 			json_decref(arr);
 		} else {
-			for (i = 0; i < rdms_result_instance_count(r); i++)
+			for (i = 0; i < rdms_result_instance_count(r) && !over_budget(); i++)
 				out_item_text(c->out, rdms_result_instance(r, i), i);
 		}
 		return 0;

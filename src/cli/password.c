@@ -3,8 +3,9 @@
  * file, or a prompt on the terminal. Never argv (visible in ps).
  *
  * The password lives in one locked buffer that is wiped as soon as the
- * session has copied it, and the process is made non-dumpable while it
- * holds one, so it does not end up in a core file.
+ * session has copied it, and the process is non-dumpable from the start
+ * (cli_harden), so neither the password nor the environment it came from
+ * ends up in a core file.
  */
 #include "config.h"
 
@@ -22,6 +23,9 @@
 #include "cli.h"
 
 #define PW_MAX 1024
+#define PW_ENV "RDMSCTL_PASSWORD"
+
+extern char **environ;
 
 static char pwbuf[PW_MAX];
 
@@ -67,10 +71,16 @@ from_file(cli *c)
 
 	if (strcmp(c->password_file, "-") == 0)
 		return from_stdin(c);
-	if ((fd = open(c->password_file, O_RDONLY | O_CLOEXEC)) < 0)
+	/* Non-blocking: a FIFO would otherwise hold the open for ever. */
+	if ((fd = open(c->password_file, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) < 0)
 		return cli_fail(c, RDMS_EIO, "cannot open password file %s: %s", c->password_file,
 		    strerror(errno));
-	if (fstat(fd, &st) == 0 && (st.st_mode & 077))
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return cli_fail(c, RDMS_EIO, "password file %s is not a regular file",
+		    c->password_file);
+	}
+	if (st.st_mode & 077)
 		out_warn("warning: password file %s is readable by other users; chmod 600 it",
 		    c->password_file);
 	n = read(fd, pwbuf, sizeof(pwbuf) - 1);
@@ -120,25 +130,52 @@ from_tty(cli *c)
 	return 0;
 }
 
+void
+cli_harden(void)
+{
+	/* No core file and no ptrace by the same user (prctl(2)): the
+	 * environment may hold RDMSCTL_PASSWORD from the first instruction,
+	 * and a password is read later. Done first thing in main(). */
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/* Wipe every RDMSCTL_PASSWORD=... of the environment and drop it from
+ * environ. execve(2) accepts the same name more than once; getenv and
+ * unsetenv see the first only or drop the pointers only, while
+ * /proc/PID/environ shows the bytes where they were, so each copy is
+ * zeroed in place. Children do not inherit any of them. */
+static void
+wipe_env(void)
+{
+	size_t n = strlen(PW_ENV);
+	char **r, **w;
+
+	if (environ == NULL)
+		return;
+	for (r = w = environ; *r != NULL; r++) {
+		if (strncmp(*r, PW_ENV, n) == 0 && (*r)[n] == '=') {
+			explicit_bzero(*r, strlen(*r));
+			continue;
+		}
+		*w++ = *r;
+	}
+	*w = NULL;
+}
+
 int
 cli_password(cli *c, int required)
 {
-	char *env = getenv("RDMSCTL_PASSWORD");
+	char *env = getenv(PW_ENV);
 	int rc;
 
 	if (c->password)
 		return 0;
+	cli_harden();
 	/* Lock the page so the password is never swapped out. */
 	(void)mlock(pwbuf, sizeof(pwbuf));
 	if (env != NULL) {
 		snprintf(pwbuf, sizeof(pwbuf), "%s", env);
-		/* Children must not inherit it, and /proc/self/environ must not keep it
-		 * (nor show that there was one): getenv points into "NAME=value",
-		 * which is wiped whole once unsetenv has dropped the entry. */
-		size_t n = strlen(env) + sizeof("RDMSCTL_PASSWORD");
-
-		unsetenv("RDMSCTL_PASSWORD");
-		explicit_bzero(env - sizeof("RDMSCTL_PASSWORD"), n);
+		wipe_env();
 	} else if (c->password_file) {
 		if ((rc = from_file(c)) != 0)
 			return rc;
@@ -156,7 +193,6 @@ cli_password(cli *c, int required)
 	} else {
 		return 0;
 	}
-	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	c->password = pwbuf;
 	return 0;
 }

@@ -4,7 +4,8 @@
  * Not built by default. With clang, from a configured build directory:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -DRDMS_BUILDING -D_GNU_SOURCE \
  *     -I. -I../include -I../src $(xml2-config --cflags) ../tests/fuzz/fuzz_response.c \
- *     ../src/xml.c ../src/item.c ../src/response.c ../src/fault.c ../src/error.c ../src/buf.c \
+ *     ../src/xml.c ../src/xml-limits.c ../src/item.c ../src/response.c ../src/fault.c \
+ *     ../src/error.c ../src/buf.c ../src/catalog.c ../src/value.c \
  *     $(xml2-config --libs) -o fuzz_response
  *   ./fuzz_response ../tests/fuzz/corpus/response
  * The seed corpus also replays in make check (check_response_hostile).
@@ -46,7 +47,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		req.kind = (data[0] >> 4) % 6;
 		o.request = &req;
 	}
-	o.max_size = 1 << 20;
+	o.max_size = 0;   /* the default cap: 16 MiB, as rdmsctl uses */
 	(void)rdms_response_parse(&r, (const char *)data + 1, size - 1, &o);
 	if (r != NULL) {
 		(void)rdms_result_return_value(r, &rv);

@@ -224,6 +224,34 @@ def case(name, sock, mid, body, nth=1):
     elif name == "deep-nesting":
         reply(sock, "200 OK", env(mid, output("<a>" * 100000 + "</a>" * 100000 +
                                               "<p:ReturnValue>0</p:ReturnValue>")))
+    elif name == "second-body-fault":
+        # ReturnValue 0, then a second Body with a Fault: one of the two
+        # is a lie; the reply is refused, not read as success.
+        reply(sock, "200 OK", ok_env(mid).replace("</s:Body>", "</s:Body><s:Body>" + FAULT +
+                                                  "</s:Body>"))
+    elif name == "second-header":
+        reply(sock, "200 OK", ok_env(mid).replace("<s:Body>", "<s:Header><a:Action>x</a:Action>"
+                                                  "</s:Header><s:Body>"))
+    elif name == "nul-in-text":
+        reply(sock, "200 OK", ok_env(mid, "0\0<p:Hidden>1</p:Hidden>"))
+    elif name == "rv-children":
+        reply(sock, "200 OK", ok_env(mid, "0<p:x>5</p:x>"))
+    elif name == "many-attributes":
+        attrs = "".join(' a%d="x"' % i for i in range(100000))
+        reply(sock, "200 OK", env(mid, output("<p:ReturnValue%s>0</p:ReturnValue>" % attrs)))
+    elif name == "many-elements":
+        reply(sock, "200 OK", env(mid, output("<x/>" * 500001 + "<p:ReturnValue>0</p:ReturnValue>")))
+    elif name == "ns-flood":
+        decl = "".join(' xmlns:n%d="urn:%d"' % (i, i) for i in range(32))
+        reply(sock, "200 OK", env(mid, output(("<d%s>" % decl) * 10 + "</d>" * 10 +
+                                              "<p:ReturnValue>0</p:ReturnValue>")))
+    elif name == "big-array":
+        # 100,000 out values (3.6 MB): printing was quadratic (40,000
+        # took 16 s); it must finish well inside the guard.
+        items = "".join("<p:JobGuids>%08X-E06A-4A8B-BDFC-B44203149D55</p:JobGuids>" % i
+                        for i in range(99999))
+        reply(sock, "200 OK", env(mid, output(items + "<p:JobGuids>LAST-ELEMENT</p:JobGuids>"
+                                              "<p:ReturnValue>0</p:ReturnValue>")))
     elif name == "gzip-garbage":
         reply(sock, "200 OK", b"\x1f\x8b\x08\x00" + os.urandom(512), extra=("Content-Encoding: gzip",))
     elif name == "401-negotiate":
