@@ -18,14 +18,6 @@
 #define VDC CLASS_URI "Win32_RDMSVirtualDesktopCollection"
 
 static void
-assert_msg_has(const char *needle)
-{
-	const char *m = rdms_error_last()->message;
-
-	ck_assert_msg(strstr(m, needle) != NULL, "message \"%s\" lacks \"%s\"", m, needle);
-}
-
-static void
 expect_fail(const char *buf, size_t len, int code, const char *needle)
 {
 	rdms_result *r = (rdms_result *)&r;

@@ -49,7 +49,7 @@ sources() {
 	auth) echo tests/fuzz/fuzz_auth.c src/auth.c src/error.c src/buf.c ;;
 	args) echo tests/fuzz/fuzz_args.c src/value.c src/params.c src/url.c src/envelope.c \
 		src/catalog.c src/xml.c src/xml-limits.c src/error.c src/buf.c ;;
-	output) echo tests/fuzz/fuzz_output.c src/cli/output.c src/xml.c src/xml-limits.c \
+	output) echo tests/fuzz/fuzz_output.c src/cli/output.c src/cli/report.c src/xml.c src/xml-limits.c \
 		src/item.c src/response.c src/fault.c src/error.c src/buf.c src/catalog.c \
 		src/value.c ;;
 	config) echo tests/fuzz/fuzz_config.c src/cli/config.c ;;
