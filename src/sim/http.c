@@ -364,7 +364,9 @@ handler(void *cls, struct MHD_Connection *c, const char *url, const char *method
 		sim_inject_take(&inj);
 		sim_wsman(c, sc, r->body.ptr ? r->body.ptr : "", r->body.len, &inj, &o);
 		/* --reply-delay: each call waits in its own connection thread,
-		 * outside sim_lock, so a slow call never holds up another. */
+		 * outside sim_lock, so a slow call never holds up another. The
+		 * two stamps sit right around the wait: farm.test checks that
+		 * two calls' intervals overlap. */
 		if (sim_cfg.reply_delay_ms && o.action) {
 			sim_log_now(o.delay_from, sizeof(o.delay_from));
 			sleep_ms(sim_cfg.reply_delay_ms);
