@@ -197,7 +197,7 @@ parse_args(int argc, char **argv, struct sim_inject *inj)
 		case O_LOG: sim_cfg.log_file = optarg; break;
 		case O_BASIC: sim_cfg.basic_users = optarg; break;
 		case O_UNENC: sim_cfg.allow_unencrypted = 1; break;
-		case O_MACHINE: sim_cfg.machine = optarg; break;
+		case O_MACHINE: sim_cfg.machine = optarg; sim_cfg.machine_given = 1; break;
 		case O_STACK: sim_cfg.stack = optarg; break;
 		case O_CBT:
 			if (strcmp(optarg, "strict") == 0)

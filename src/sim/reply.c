@@ -136,7 +136,7 @@ put_filter_fault(rdms_buf *b, const struct sim_fault *f)
 {
 	rdms__buf_printf(b, "<f:WSManFault xmlns:f=\"" RDMS_NS_FAULT "\" Code=\"%lu\" Machine=\"",
 	                 (unsigned long)f->wsman_code);
-	sim_xml_escape(b, sim_cfg.machine);
+	sim_xml_escape(b, f->machine ? f->machine : sim_cfg.machine);
 	rdms__buf_puts(b, "\"><f:Message><f:ProviderFault provider=\"WMI Provider\""
 	               " path=\"%systemroot%\\system32\\WsmWmiPl.dll\">");
 	rdms__buf_printf(b, "<f:WSManFault xmlns:f=\"" RDMS_NS_FAULT "\" Code=\"%lu\" Machine=\"",
@@ -204,7 +204,7 @@ sim_reply_fault(rdms_buf *out, const struct sim_fault *f, const char *relates_to
 		else if (f->wsman_code) {
 			rdms__buf_printf(out, "<f:WSManFault xmlns:f=\"" RDMS_NS_FAULT "\" Code=\"%lu\""
 			                 " Machine=\"", (unsigned long)f->wsman_code);
-			sim_xml_escape(out, sim_cfg.machine);
+			sim_xml_escape(out, f->machine ? f->machine : sim_cfg.machine);
 			rdms__buf_puts(out, "\"><f:Message>");
 			sim_xml_escape(out, f->message[0] ? f->message : f->reason);
 			rdms__buf_puts(out, "</f:Message></f:WSManFault>");

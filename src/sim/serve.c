@@ -129,6 +129,11 @@ run(const struct sim_conn *sc, const char *body, size_t len, const struct sim_in
 	}
 	goto out;
 fault:
+	/* In a farm, Machine= names the address the client called, as the
+	 * outer WSManFault of R-030 names the host ("localhost") it was sent
+	 * to; --machine overrides it. */
+	if (sim_cfg.farm && !sim_cfg.machine_given && sim_farm_machine(sc->machine))
+		f.machine = sim_farm_machine(sc->machine)->addr;
 	fault_reply(env, &f, relates);
 	status = f.http_status ? f.http_status : 500;
 	o->note = f.subcode ? f.subcode : f.code;

@@ -45,6 +45,7 @@ struct sim_config {
 	unsigned int jobs;              /* extra running jobs to create */
 	size_t max_envelope;            /* service limit on a request */
 	const char *machine;            /* Machine= in faults */
+	int machine_given;              /* --machine was given (else per listener) */
 	const char *stack;              /* Identify ProductVersion stack */
 	int verbose;
 	int farm;                       /* listen on every machine address of the seed */
@@ -258,6 +259,7 @@ struct sim_fault {
 	/* CannotProcessFilter as WinRM sends it for WQL (R-030): the WMI
 	 * plugin's ProviderFault with the inner message and ExtendedError. */
 	int wql;
+	const char *machine;            /* outer Machine=; NULL: sim_cfg.machine */
 	char inner_machine[128];
 	char query[512];
 };

@@ -41,8 +41,12 @@ struct node {
 	int neg;                        /* NOT LIKE, IS NOT NULL */
 };
 
+#define MAX_SELECT 32
+
 struct sim_wql {
 	char cls[128];
+	char select[MAX_SELECT][128];   /* the property list; none for "*" */
+	size_t nselect;
 	struct node *n;
 	size_t nn, cap;
 	int root;                       /* -1: no WHERE */
@@ -315,8 +319,9 @@ sim_wql_parse(const char *text, struct sim_wql **out)
 		/* A property list selects all properties here; the names are
 		 * checked against the class with the WHERE clause's. */
 		for (;;) {
-			if (q->t != T_IDENT || is_keyword(q->text))
+			if (q->t != T_IDENT || is_keyword(q->text) || q->nselect == MAX_SELECT)
 				goto bad;
+			snprintf(q->select[q->nselect++], sizeof(q->select[0]), "%.127s", q->text);
 			next(q);
 			if (q->t != T_COMMA)
 				break;
@@ -357,6 +362,9 @@ sim_wql_check(const struct sim_wql *q, const struct sim_view *v)
 
 	for (i = 0; i < q->nn; i++)
 		if (q->n[i].kind >= N_CMP && sim_view_prop(v, q->n[i].prop) == NULL)
+			return -1;
+	for (i = 0; i < q->nselect; i++)
+		if (sim_view_prop(v, q->select[i]) == NULL)
 			return -1;
 	return 0;
 }

@@ -93,6 +93,9 @@ def wql_cases():
           "WQL booleans")
     check(names("HostServer='rdsh03.rdms.test' AND SessionID=3") == ["grace"],
           "WQL on HostServer and SessionID")
+    items, _, _ = farm.enumerate(BROKER, "root/cimv2", SESS, max_elements=20,
+                                 wql="SELECT UserName, HostServer FROM %s WHERE SessionID=5" % SESS)
+    check([i["UserName"] for i in items] == ["o'brien"], "WQL with a property list")
     items, _, _ = farm.enumerate(BROKER, "root/cimv2", "*",
                                  wql="SELECT * FROM Win32_SessionDirectorySessionEx "
                                      "WHERE UserName='dave'")
@@ -123,6 +126,10 @@ def filter_faults():
             "provider_path": r"%systemroot%\system32\WsmWmiPl.dll",
             "inner_message": "The specified class does not exist in the given namespace."}
     check(all(got[k] == v for k, v in want.items()), "unknown class: code, subcode, codes, provider, message")
+    outer = f.root.find(".//{http://schemas.microsoft.com/wbem/wsman/1/wsmanfault}WSManFault")
+    inner = outer.find(".//{http://schemas.microsoft.com/wbem/wsman/1/wsmanfault}WSManFault")
+    check(outer.get("Machine") == SH1 and inner.get("Machine") == "rdsh01.rdms.test",
+          "Machine=: the address called outside, the computer name inside (as in 030)")
     check(got["extended"].get("Operation") == "ExecQuery" and
           got["extended"].get("ParameterInfo") == "SELECT * FROM Win32_NoSuchClass WHERE Name='x'"
           and got["extended"].get("ProviderName") == "WinMgmt",
@@ -152,7 +159,9 @@ def filter_faults():
                     ("SELECT * FROM Win32_SessionDirectorySessionEx WHERE (UserName='a'",
                      "an unclosed parenthesis"),
                     ("SELECT * FROM Win32_SessionDirectorySessionEx WHERE UserName LIKE 3",
-                     "LIKE with a number")):
+                     "LIKE with a number"),
+                    ("SELECT UserName, Nope FROM Win32_SessionDirectorySessionEx",
+                     "an unknown property in the SELECT list")):
         f = bad(q)
         s = fault_summary(f.root) if f else {}
         check(f is not None and s["subcode"] == "n:CannotProcessFilter" and
