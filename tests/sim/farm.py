@@ -183,9 +183,9 @@ def get_put_drain():
           "Get Win32_TerminalServiceSetting on rdsh02: SessionBrokerDrainMode 0")
     st, _, _ = farm.get(SH2, "root/cimv2/TerminalServices", TSS, [("ServerName", "rdsh01.rdms.test")])
     check(st == 500, "rdsh02 has no setting instance of rdsh01 (per-machine instances)")
-    check(drain("rdsh02.rdms.test") == "2" and drain("rdsh03.rdms.test") == "1",
-          "broker DrainMode: rdsh02 2 (No), rdsh03 1 (NotUntilReboot, seeded)")
-    for host_value, broker_value in (("2", "0"), ("1", "1"), ("0", "2")):
+    check(drain("rdsh02.rdms.test") == "0" and drain("rdsh03.rdms.test") == "1",
+          "broker DrainMode: rdsh02 0 (new connections allowed), rdsh03 1 (NotUntilReboot, seeded)")
+    for host_value, broker_value in (("2", "2"), ("1", "1"), ("0", "0")):
         st, _, ts = farm.put(SH2, "root/cimv2/TerminalServices", TSS,
                              [("ServerName", "rdsh02.rdms.test")],
                              [("SessionBrokerDrainMode", host_value)])
