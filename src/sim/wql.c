@@ -50,6 +50,7 @@ struct sim_wql {
 	struct node *n;
 	size_t nn, cap;
 	int root;                       /* -1: no WHERE */
+	int depth;                      /* nesting of NOT and parentheses */
 	/* scanner */
 	const char *p;
 	enum tok t;
@@ -181,8 +182,26 @@ flip(const char *op)
 
 static int expr(struct sim_wql *q);
 
+/* Deeper nesting than this is refused as an invalid query, so a hostile
+ * filter cannot exhaust the connection thread's stack. */
+#define MAX_DEPTH 64
+
+static int primary_(struct sim_wql *q);
+
 static int
 primary(struct sim_wql *q)
+{
+	int i;
+
+	if (++q->depth > MAX_DEPTH)
+		return -1;
+	i = primary_(q);
+	q->depth--;
+	return i;
+}
+
+static int
+primary_(struct sim_wql *q)
 {
 	int i;
 
@@ -369,51 +388,63 @@ sim_wql_check(const struct sim_wql *q, const struct sim_view *v)
 	return 0;
 }
 
-/* LIKE as WQL has it, without regard to case. */
+/* One pattern element at p against c: 1 match, 0 no; *len is its length
+ * in the pattern ([set] or one character). */
+static int
+like_one(const char *p, int c, size_t *len)
+{
+	const char *e;
+	int neg, hit = 0;
+
+	c = tolower(c);
+	if (*p == '[' && (e = strchr(p + 1, ']')) != NULL) {
+		const char *x;
+
+		neg = p[1] == '^';
+		for (x = p + 1 + neg; x < e; x++) {
+			if (x + 2 < e && x[1] == '-') {
+				hit |= c >= tolower((unsigned char)x[0]) && c <= tolower((unsigned char)x[2]);
+				x += 2;
+			} else
+				hit |= c == tolower((unsigned char)*x);
+		}
+		*len = (size_t)(e - p) + 1;
+		return hit != neg;
+	}
+	*len = 1;
+	return *p == '_' || tolower((unsigned char)*p) == c;
+}
+
+/* LIKE as WQL has it, without regard to case: % any run, _ one character,
+ * [set]. Iterative with one backtrack point (the last %), so a hostile
+ * pattern costs at most length(s) x length(p) steps. */
 static int
 like(const char *s, const char *p)
 {
-	for (; *p; p++, s++) {
-		if (*p == '%') {
-			while (p[1] == '%')
-				p++;
-			if (p[1] == '\0')
-				return 1;
-			for (; *s; s++)
-				if (like(s, p + 1))
-					return 1;
-			return 0;
-		}
-		if (*s == '\0')
-			return 0;
-		if (*p == '[') {
-			const char *e = strchr(p + 1, ']');
-			int neg = p[1] == '^', hit = 0;
-			const char *c;
-			int ch = tolower((unsigned char)*s);
+	const char *star_p = NULL, *star_s = NULL;
+	size_t len;
 
-			if (e == NULL) {
-				if (tolower((unsigned char)*p) != ch)
-					return 0;
-				continue;
-			}
-			for (c = p + 1 + neg; c < e; c++) {
-				if (c + 2 < e && c[1] == '-') {
-					hit |= ch >= tolower((unsigned char)c[0]) &&
-					       ch <= tolower((unsigned char)c[2]);
-					c += 2;
-				} else
-					hit |= ch == tolower((unsigned char)*c);
-			}
-			if (hit == neg)
-				return 0;
-			p = e;
+	while (*s) {
+		if (*p == '%') {
+			while (*p == '%')
+				p++;
+			star_p = p;
+			star_s = s;
 			continue;
 		}
-		if (*p != '_' && tolower((unsigned char)*p) != tolower((unsigned char)*s))
+		if (*p && like_one(p, (unsigned char)*s, &len)) {
+			p += len;
+			s++;
+			continue;
+		}
+		if (star_p == NULL)
 			return 0;
+		p = star_p;
+		s = ++star_s;
 	}
-	return *s == '\0';
+	while (*p == '%')
+		p++;
+	return *p == '\0';
 }
 
 static int

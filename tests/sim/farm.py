@@ -167,6 +167,12 @@ def filter_faults():
         check(f is not None and s["subcode"] == "n:CannotProcessFilter" and
               s["outer_code"] == "2150858778" and s["inner_message"] == "Invalid query" and
               s["extended"].get("ParameterInfo") == q, "bad query (%s): Invalid query" % what)
+    deep = "SELECT * FROM %s WHERE %sUserName='a'%s" % (SESS, "(" * 5000, ")" * 5000)
+    f = bad(deep)
+    check(f is not None and fault_summary(f.root)["inner_message"] == "Invalid query",
+          "5000 nested parentheses: Invalid query (bounded depth), the sim still answers")
+    check(names("UserName LIKE '%%a%%a%%a%%a%%a%%a%%a%%a%%a%%a%%a%%a%%a%%a%%a%%a%%a%%a%%a%%z'") == [],
+          "a LIKE pattern with many % is answered (no backtracking blow-up)")
     f = fault_of(lambda: farm.enumerate(BROKER, "root/cimv2", "*"))
     check(f is not None and f.subcode() == "n:CannotProcessFilter",
           "namespace URI without a filter: CannotProcessFilter")
