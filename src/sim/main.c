@@ -39,8 +39,11 @@ sim_unlock(void)
 
 static const char usage_text[] =
 "Usage: rdms-sim [OPTION]...\n"
-"A WinRM (WS-Management) server in front of a simulated RDMS WMI provider\n"
-"(root/cimv2/rdms), for tests, demos and benchmarks. Listens on 127.0.0.1.\n"
+"A WinRM (WS-Management) server in front of a simulated RDS farm: the RDMS\n"
+"provider (root/cimv2/rdms), session hosts (root/cimv2/TerminalServices) and\n"
+"user sessions and processes (root/cimv2), with WQL and selector filters, for\n"
+"tests, demos and benchmarks. Listens on 127.0.0.1 (--farm: every machine of\n"
+"the seed on its own 127.x address). See tests/sim/README.md.\n"
 "\n"
 "Listeners:\n"
 "  --https-port N        HTTPS listener on port N (0 = any free port)\n"
