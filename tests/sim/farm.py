@@ -8,6 +8,7 @@ main:  WQL operators, precedence, LIKE, case, quotes, the CannotProcessFilter
 batch: Pull over many batches, OptimizeEnumeration off, Release, the
        result set fixed at Enumerate (run with --sessions 40).
 delay: two calls on two connections wait at the same time (--reply-delay).
+sealed: pywinrm (Kerberos, message encryption) on a host's HTTP listener.
 """
 import json
 import os
@@ -355,6 +356,35 @@ def delay():
     check(len({l["conn"] for l in lines}) == 2, "on two connections")
 
 
+def sealed():
+    """A session host's HTTP listener with MS-WSMV message encryption:
+    pywinrm seals Kerberos on http:// (SPN HTTP/127.0.0.14)."""
+    try:
+        from winrm.protocol import Protocol
+    except ImportError:
+        print("ok - # SKIP python3-winrm missing")
+        return
+    with open(os.environ["RDMS_TEST_PASSWORD_FILE"]) as fp:
+        password = fp.read().strip()
+    url = "http://127.0.0.14:%s/wsman" % os.environ["RDMS_SIM_HTTP_PORT"]
+    p = Protocol(url, transport="ntlm", username=os.environ["RDMS_TEST_NTLM_USER"],
+                 password=password, message_encryption="always")
+    uri = wp.WMI + "root/cimv2/TerminalServices/" + TSS
+    text = p.send_message(wp.ws_envelope(url, uri, wp.TRANSFER + "/Get", "",
+                                         [("ServerName", "rdsh04.rdms.test")])[1])
+    ts = [wp.instance(e) for e in ET.fromstring(text).iter() if wp.local(e.tag) == TSS]
+    check(ts and ts[0]["ServerName"] == "rdsh04.rdms.test", "sealed Get on rdsh04's HTTP listener")
+    uri = wp.WMI + "root/cimv2/Win32_Process"
+    body = '<p:Create_INPUT xmlns:p="%s"><p:CommandLine>logoff.exe 3</p:CommandLine></p:Create_INPUT>' % uri
+    text = p.send_message(wp.ws_envelope(url, uri, uri + "/Create", body)[1])
+    rv = [e.text for e in ET.fromstring(text).iter() if wp.local(e.tag) == "ReturnValue"]
+    line = [l for l in log_lines() if l.get("effect", "").startswith("logoff")]
+    check(rv == ["0"] and line and line[-1]["effect"] == "logoff rdsh04.rdms.test session 3" and
+          line[-1].get("crypt") == "sealed" and line[-1]["listener"] == "http" and
+          users("HostServer='rdsh04.rdms.test'") == ["heidi@rdsh04.rdms.test"],
+          "sealed Win32_Process.Create logoff.exe 3 on rdsh04: logged sealed, session 3 gone")
+
+
 if mode == "main":
     wql_cases()
     filter_faults()
@@ -362,5 +392,7 @@ if mode == "main":
     processes()
 elif mode == "batch":
     batches()
+elif mode == "sealed":
+    sealed()
 else:
     delay()
