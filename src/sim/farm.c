@@ -305,7 +305,7 @@ grow_sessions(unsigned int n)
 		json_t *row;
 
 		snprintf(user, sizeof(user), "user%04zu", i);
-		row = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:i, s:i, s:i, s:i, s:s, s:i,"
+		row = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:i, s:i, s:I, s:i, s:s, s:i,"
 		                " s:s, s:i}",
 		                "UserName", user, "DomainName", "RDMS", "HostServer", host ? host : "",
 		                "ServerName", host ? host : "", "SessionID", (json_int_t)id,
@@ -356,9 +356,9 @@ sim_farm_load(json_t *seed, unsigned int extra_sessions)
 		json_t *ts = ts_setting(farm.m[i].name,
 		                        json_object_get(json_array_get(machines, i), "settings"));
 
-		if ((farm.m[i].instances = json_object()) == NULL || ts == NULL ||
-		    json_object_set_new(farm.m[i].instances, "Win32_TerminalServiceSetting",
-		                        json_pack("[o]", ts)) < 0)
+		/* json_pack "o" takes ts over, also when it fails. */
+		if (ts == NULL || (farm.m[i].instances = json_pack("{s:[o]}",
+		                   "Win32_TerminalServiceSetting", ts)) == NULL)
 			return -1;
 	}
 	snprintf(farm.active, sizeof(farm.active), "%s", active ? active : farm.m[0].name);
