@@ -9,8 +9,10 @@
  * names and string comparisons ignore case, as WMI does.
  *
  * String literals are quoted with ' or "; inside them a backslash takes the
- * next character as it is (\' \" \\). A doubled quote is not an escape in
- * WQL: 'O''Brien' is two literals in a row and a syntax error.
+ * next character as it is (\' \" \\: "WHERE Clause (WMI)" in the WMI SDK,
+ * KB 242507). A doubled quote is not an escape in WQL: 'O''Brien' is two
+ * literals in a row and a syntax error. IS takes only NULL, and a property
+ * is compared with a constant, never with another property (same page).
  *
  * Numbers compare as numbers against integer properties, TRUE/FALSE against
  * booleans; a property with no value (NULL) matches only IS NULL.
