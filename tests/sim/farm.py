@@ -306,6 +306,9 @@ def batches():
     check(st == 200 and len(rel) == before + 1 and
           rel[-1].get("effect") == "release %s: 42 items unread" % ctx,
           "Release after 2 batches: logged with 42 items unread")
+    stats = json.loads(farm.session(BROKER).get("https://%s:%s/_sim/stats" % (BROKER, port),
+                                                verify=ca).text)
+    check(stats["releases"] == 1, "/_sim/stats counts the release")
     st, root = farm.pull(BROKER, uri, ctx, 5)
     check(st == 500 and any((e.text or "").strip() == "n:InvalidEnumerationContext"
                             for e in root.iter()), "Pull after Release: InvalidEnumerationContext")
