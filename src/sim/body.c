@@ -158,6 +158,11 @@ sim_check_action(struct sim_msg *m, struct sim_fault *f)
 {
 	size_t ul = strlen(m->resource_uri);
 
+	if (m->unknown_class && strcmp(m->action, SIM_ACTION_ENUMERATE) != 0 &&
+	    strcmp(m->action, SIM_ACTION_PULL) != 0 && strcmp(m->action, SIM_ACTION_RELEASE) != 0) {
+		sim_fault_wmi(f, SIM_WMI_INVALID_CLASS, 5, "Invalid class %.128s ", m->class_name);
+		return -1;
+	}
 	if (strcmp(m->action, SIM_ACTION_GET) == 0)
 		m->op = SIM_OP_GET;
 	else if (strcmp(m->action, SIM_ACTION_ENUMERATE) == 0)

@@ -219,6 +219,7 @@ struct sim_msg {
 	const char *class_name;         /* tail of the ResourceURI ("*" for a namespace) */
 	struct sim_view view;           /* the ResourceURI's class (not for "*") */
 	int has_view;
+	int unknown_class;              /* the URI names a class not served */
 	const char *ns;
 	size_t machine;                 /* which farm machine the request went to */
 	char *effect;                   /* what the request changed, for the log */

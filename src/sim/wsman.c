@@ -400,8 +400,11 @@ resolve_uri(struct sim_msg *m, struct sim_fault *f)
 	if (strcmp(tail, "*") == 0)
 		return 0;
 	if (sim_view_find(m->ns, tail, &m->view) < 0) {
-		sim_fault_wmi(f, SIM_WMI_INVALID_CLASS, 5, "Invalid class %.128s ", m->class_name);
-		return -1;
+		/* A WQL Enumerate names its class in FROM; the URI's does not
+		 * count then. Every other request fails here (after the Action
+		 * is known). */
+		m->unknown_class = 1;
+		return 0;
 	}
 	m->has_view = 1;
 	m->cls = m->view.cat;
@@ -454,9 +457,14 @@ sim_msg_parse(struct sim_msg *m, const char *body, size_t len, struct sim_fault 
 	}
 	if (resolve_uri(m, f) < 0)
 		return -1;
-	if (sim_check_action(m, f) < 0)
+	if (sim_check_action(m, f) < 0 || sim_parse_body(m, bdy, f) < 0)
 		return -1;
-	return sim_parse_body(m, bdy, f);
+	if (m->unknown_class && !(m->op == SIM_OP_ENUMERATE && m->filter == SIM_FILTER_WQL) &&
+	    m->op != SIM_OP_PULL && m->op != SIM_OP_RELEASE) {
+		sim_fault_wmi(f, SIM_WMI_INVALID_CLASS, 5, "Invalid class %.128s ", m->class_name);
+		return -1;
+	}
+	return 0;
 badxml:
 	sim_fault_set(f, "s:Sender", "w:SchemaValidationError", NULL, SIM_WSMAN_INVALID_XML,
 	              "The WS-Management service cannot process the request because the XML is "

@@ -168,6 +168,20 @@ def filter_faults():
         check(f is not None and s["subcode"] == "n:CannotProcessFilter" and
               s["outer_code"] == "2150858778" and s["inner_message"] == "Invalid query" and
               s["extended"].get("ParameterInfo") == q, "bad query (%s): Invalid query" % what)
+    # The query of capture 030, sent as WinRM clients do, to the class it names.
+    q030 = 'Select * from Win32_Processa where name="sshd.exe"'
+    f = fault_of(lambda: farm.enumerate(SH1, "root/cimv2", "Win32_Processa", wql=q030))
+    s = fault_summary(f.root) if f else {}
+    check(f is not None and s["subcode"] == "n:CannotProcessFilter" and
+          s["inner_message"] == "The specified class does not exist in the given namespace." and
+          s["extended"]["ParameterInfo"] == q030,
+          "030's query on a ResourceURI naming the unknown class: the same fault")
+    items, _, _ = farm.enumerate(BROKER, "root/cimv2", "Win32_Nope", max_elements=20,
+                                 wql="SELECT * FROM %s WHERE UserName='dave'" % SESS)
+    check(len(items) == 1, "a WQL Enumerate: the FROM class counts, not the URI's")
+    f = fault_of(lambda: farm.enumerate(BROKER, "root/cimv2", "Win32_Nope"))
+    code = [e.text for e in f.root.iter() if wp.local(e.tag) == "error_Code"] if f else []
+    check(code == ["2147749904"], "Enumerate of an unknown class without a filter: WMI 0x80041010")
     deep = "SELECT * FROM %s WHERE %sUserName='a'%s" % (SESS, "(" * 5000, ")" * 5000)
     f = bad(deep)
     check(f is not None and fault_summary(f.root)["inner_message"] == "Invalid query",
