@@ -180,15 +180,33 @@ sim_do_enumerate(const struct sim_msg *m, rdms_buf *body, int pull, struct sim_f
 	n = json_array_size(e->items);
 	/* Without OptimizeEnumeration the items come only with Pull (DSP0226 8.2.3). */
 	if (pull || m->optimize) {
-		int done = e->pos + m->max_elements >= n;
+		size_t budget = (m->max_envelope ? m->max_envelope : SIM_DEFAULT_MAX_ENVELOPE);
+		rdms_buf items = RDMS_BUF_INIT, one = RDMS_BUF_INIT;
 		const char *pfx = pull ? "n" : "w";
+		int done;
 
+		/* Up to MaxElements items, but only as many as fit the reply's
+		 * MaxEnvelopeSize (always at least one), as WinRM does: the
+		 * rest comes with the next Pull. 2 KiB is kept for the
+		 * envelope around the items. */
+		budget = budget > 4096 ? budget - 2048 : 2048;
+		for (k = 0; k < m->max_elements && e->pos < n; k++, e->pos++) {
+			one.len = 0;
+			sim_put_instance(&one, &e->view, json_array_get(e->items, e->pos));
+			if (k > 0 && items.len + one.len > budget)
+				break;
+			rdms__buf_put(&items, one.ptr ? one.ptr : "", one.len);
+		}
+		done = e->pos >= n;
 		if (!done)
 			rdms__buf_printf(body, "<n:EnumerationContext>%s</n:EnumerationContext>", e->id);
 		rdms__buf_printf(body, "<%s:Items>", pfx);
-		for (k = 0; k < m->max_elements && e->pos < n; k++, e->pos++)
-			sim_put_instance(body, &e->view, json_array_get(e->items, e->pos));
+		rdms__buf_put(body, items.ptr ? items.ptr : "", items.len);
 		rdms__buf_printf(body, "</%s:Items>", pfx);
+		if (items.failed || one.failed)
+			body->failed = 1;
+		rdms__buf_free(&items);
+		rdms__buf_free(&one);
 		if (done) {
 			rdms__buf_puts(body, pull ? "<n:EndOfSequence/>" : "<w:EndOfSequence/>");
 			ctx_free(e);

@@ -112,7 +112,9 @@ run(const struct sim_conn *sc, const char *body, size_t len, const struct sim_in
 	sim_lock();
 	rc = sim_rdms_dispatch(&m, &inner, &ract, inj->kind, &f);
 	sim_unlock();
-	if (rc < 0)
+	if (rc == 0 && inner.failed)
+		sim_fault_oom(&f);
+	if (rc < 0 || inner.failed)
 		goto fault;
 	if (ract == NULL) {
 		snprintf(action, sizeof(action), "%sResponse", m.action);

@@ -307,6 +307,12 @@ def batches():
     ids = {(i["HostServer"], i["SessionID"]) for i in items}
     check(len(items) == 52 and len(ids) == 52 and replies == 11,
           "52 sessions (--sessions 40) in 11 replies of at most 5, none twice")
+    small = Farm(port, ca)
+    small.max_envelope = 8192
+    items, replies, _ = small.enumerate(BROKER, "root/cimv2", SESS, max_elements=1000)
+    check(len(items) == 52 and replies > 52 * 900 // 8192 and max(small.sizes) <= 8192,
+          "MaxElements 1000 with MaxEnvelopeSize 8192: %d replies, each within the limit "
+          "(largest %d bytes), all 52 items" % (replies, max(small.sizes)))
     q = "SELECT * FROM Win32_SessionDirectorySessionEx WHERE UserName LIKE 'user%'"
     items, replies, _ = farm.enumerate(BROKER, "root/cimv2", SESS, wql=q, max_elements=7,
                                        optimize=False)

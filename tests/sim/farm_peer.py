@@ -19,6 +19,8 @@ class Farm:
         self.port = port
         self.ca = ca
         self.sessions = {}
+        self.max_envelope = 512000      # MaxEnvelopeSize of every request
+        self.sizes = []                 # byte size of every reply
 
     def url(self, addr):
         return "https://%s:%s/wsman" % (addr, self.port)
@@ -33,9 +35,10 @@ class Farm:
 
     def post(self, addr, uri, action, body, selectors=()):
         """(HTTP status, parsed envelope) of one call to the machine at addr."""
-        _, text = wp.ws_envelope(self.url(addr), uri, action, body, selectors)
+        _, text = wp.ws_envelope(self.url(addr), uri, action, body, selectors, self.max_envelope)
         r = self.session(addr).post(self.url(addr), data=text.encode(), headers={
             "Content-Type": "application/soap+xml;charset=UTF-8"}, timeout=60, verify=self.ca)
+        self.sizes.append(len(r.content))
         return r.status_code, ET.fromstring(r.content)
 
     def get(self, addr, ns, cls, selectors):

@@ -65,7 +65,7 @@ def esc(text):
             .replace(">", "&gt;").replace('"', "&quot;"))
 
 
-def ws_envelope(url, uri, action, body, selectors=()):
+def ws_envelope(url, uri, action, body, selectors=(), max_envelope=512000):
     """(MessageID, envelope) for any WS-Man action on resource uri, with
     (name, value) selectors and body as the inner text of s:Body."""
     mid = "uuid:%s" % str(uuid.uuid4()).upper()
@@ -83,11 +83,11 @@ def ws_envelope(url, uri, action, body, selectors=()):
         "http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous"
         "</a:Address></a:ReplyTo>"
         '<a:Action s:mustUnderstand="true">%s</a:Action>'
-        '<w:MaxEnvelopeSize s:mustUnderstand="true">512000</w:MaxEnvelopeSize>'
+        '<w:MaxEnvelopeSize s:mustUnderstand="true">%d</w:MaxEnvelopeSize>'
         "<a:MessageID>%s</a:MessageID>"
         "<w:OperationTimeout>PT60S</w:OperationTimeout>%s</s:Header>"
-        "<s:Body>%s</s:Body></s:Envelope>") % (WSEN, esc(url), esc(uri), esc(action), mid,
-                                                sel, body)
+        "<s:Body>%s</s:Body></s:Envelope>") % (WSEN, esc(url), esc(uri), esc(action),
+                                                max_envelope, mid, sel, body)
     return mid, text
 
 
