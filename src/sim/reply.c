@@ -134,6 +134,20 @@ put_wmi_error(rdms_buf *b, const struct sim_fault *f)
 static void
 put_filter_fault(rdms_buf *b, const struct sim_fault *f)
 {
+	/* WinRM 1.x (--stack 1.x) names the WMIv1 plugin, leaves Machine
+	 * empty and has no ExtendedError (R-029). */
+	if (strncmp(sim_cfg.stack, "1.", 2) == 0) {
+		rdms__buf_printf(b, "<f:WSManFault xmlns:f=\"" RDMS_NS_FAULT "\" Code=\"%lu\""
+		                 " Machine=\"\"><f:Message><f:ProviderFault provider=\"WMIv1 plugin for"
+		                 " Windows Remote Management \" path=\"%%systemroot%%\\system32\\"
+		                 "WsmWmiPl.dll\"><f:WSManFault xmlns:f=\"" RDMS_NS_FAULT "\" Code=\"%lu\""
+		                 " Machine=\"\" xml:lang=\"en-US\"><f:Message>",
+		                 (unsigned long)f->wsman_code, (unsigned long)f->wsman_code);
+		sim_xml_escape(b, f->message);
+		rdms__buf_puts(b, "</f:Message></f:WSManFault></f:ProviderFault></f:Message>"
+		               "</f:WSManFault>");
+		return;
+	}
 	rdms__buf_printf(b, "<f:WSManFault xmlns:f=\"" RDMS_NS_FAULT "\" Code=\"%lu\" Machine=\"",
 	                 (unsigned long)f->wsman_code);
 	sim_xml_escape(b, f->machine ? f->machine : sim_cfg.machine);

@@ -302,7 +302,29 @@ def processes():
           "VDI Logoff: the session is gone from both classes")
 
 
+def wmiv1_fault():
+    """--stack 1.1: the WinRM 1.x shape of capture 029."""
+    q = "SELECT * FROM Win32_NoSuchClass"
+    f = fault_of(lambda: farm.enumerate(SH1, "root/cimv2", SESS, wql=q))
+    got = fault_summary(f.root)
+    outer = f.root.find(".//{http://schemas.microsoft.com/wbem/wsman/1/wsmanfault}WSManFault")
+    pf = outer.find(".//{http://schemas.microsoft.com/wbem/wsman/1/wsmanfault}ProviderFault")
+    path = os.path.join(captures, "responses",
+                        "029-fault-cannotprocessfilter-2150858778-wmiv1-plugin.xml")
+    if os.path.exists(path):
+        cap = ET.parse(path).getroot()
+        cpf = cap.find(".//{http://schemas.microsoft.com/wbem/wsman/1/wsmanfault}ProviderFault")
+        want = fault_summary(cap)
+        check(pf.get("provider") == cpf.get("provider") and outer.get("Machine") == "" and
+              all(got[k] == want[k] for k in want), "--stack 1.1: the fault of capture 029")
+    check(pf.get("provider") == "WMIv1 plugin for Windows Remote Management " and
+          got["extended"] == {} and got["inner_message"] ==
+          "The specified class does not exist in the given namespace.",
+          "--stack 1.1: WMIv1 plugin, no ExtendedError")
+
+
 def batches():
+    wmiv1_fault()
     items, replies, _ = farm.enumerate(BROKER, "root/cimv2", SESS, max_elements=5)
     ids = {(i["HostServer"], i["SessionID"]) for i in items}
     check(len(items) == 52 and len(ids) == 52 and replies == 11,
