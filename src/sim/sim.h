@@ -1,13 +1,16 @@
 /*
- * sim.h - rdms-sim: a WinRM look-alike in front of a fake RDMS WMI provider.
+ * sim.h - rdms-sim: a WinRM look-alike in front of a fake RDS farm (the RDMS
+ * provider, session hosts, user sessions; one listener per farm machine).
  *
  * The simulator has its own request parser and its own response writer on
  * purpose: it shares nothing with the client's envelope/response/xml code,
  * so a mistake there cannot be mirrored here. It uses only the catalogue
- * (rdms.h) and the growable buffer (internal.h).
+ * (rdms.h) and the growable buffer (internal.h); the classes outside the
+ * catalogue are in its own table (farm.c).
  *
  * Threads: libmicrohttpd runs one thread per connection. Everything global
- * (state, counters, injection, log) is guarded by sim_lock()/sim_unlock().
+ * (state, counters, injection, log) is guarded by sim_lock()/sim_unlock();
+ * --reply-delay waits outside it.
  */
 #ifndef RDMS_SIM_H
 #define RDMS_SIM_H
