@@ -1,7 +1,7 @@
 /*
  * admin.c - request counters and the test endpoints under /_sim/, which
  * need no authentication and answer only loopback peers:
- *   GET  /_sim/stats                      JSON counters
+ *   GET  /_sim/stats                      JSON counters (requests, releases)
  *   POST /_sim/reset                      reload the seed, zero the counters
  *   POST /_sim/inject?kind=K&arg=N&count=N  set the injected fault
  */
@@ -71,6 +71,8 @@ stats(struct sim_http_out *o)
 	}
 	sim_lock();
 	json_object_set_new(root, "total", json_integer((json_int_t)total));
+	/* Enumerations a client released before their end (enum.c). */
+	json_object_set_new(root, "releases", json_integer((json_int_t)sim_enum_released()));
 	n = next_slot < MAX_SLOTS ? next_slot : MAX_SLOTS;
 	for (i = 0; i < n; i++) {
 		const struct slot *s = &slots[i];

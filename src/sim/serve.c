@@ -71,8 +71,8 @@ fault_reply(rdms_buf *env, const struct sim_fault *f, const char *relates)
 /* Parse, check and run; the whole envelope goes to env. Returns the HTTP
  * status. */
 static unsigned int
-run(const char *body, size_t len, const struct sim_inject *inj, rdms_buf *env,
-    struct sim_http_out *o)
+run(const struct sim_conn *sc, const char *body, size_t len, const struct sim_inject *inj,
+    rdms_buf *env, struct sim_http_out *o)
 {
 	struct sim_msg m;
 	struct sim_fault f;
@@ -88,6 +88,9 @@ run(const char *body, size_t len, const struct sim_inject *inj, rdms_buf *env,
 		goto fault;
 	}
 	relates = inj->kind == SIM_INJ_RELATESTO ? WRONG_RELATES_TO : m.message_id;
+	m.machine = sc->machine;
+	m.effect = o->effect;
+	m.effect_size = sizeof(o->effect);
 	if (m.action)
 		snprintf(o->action_buf, sizeof(o->action_buf), "%s", m.action);
 	o->action = m.action ? o->action_buf : "Identify";
@@ -109,7 +112,9 @@ run(const char *body, size_t len, const struct sim_inject *inj, rdms_buf *env,
 	sim_lock();
 	rc = sim_rdms_dispatch(&m, &inner, &ract, inj->kind, &f);
 	sim_unlock();
-	if (rc < 0)
+	if (rc == 0 && inner.failed)
+		sim_fault_oom(&f);
+	if (rc < 0 || inner.failed)
 		goto fault;
 	if (ract == NULL) {
 		snprintf(action, sizeof(action), "%sResponse", m.action);
@@ -126,6 +131,11 @@ run(const char *body, size_t len, const struct sim_inject *inj, rdms_buf *env,
 	}
 	goto out;
 fault:
+	/* In a farm, Machine= names the address the client called, as the
+	 * outer WSManFault of R-030 names the host ("localhost") it was sent
+	 * to; --machine overrides it. */
+	if (sim_cfg.farm && !sim_cfg.machine_given && sim_farm_machine(sc->machine))
+		f.machine = sim_farm_machine(sc->machine)->addr;
 	fault_reply(env, &f, relates);
 	status = f.http_status ? f.http_status : 500;
 	o->note = f.subcode ? f.subcode : f.code;
@@ -249,7 +259,7 @@ sim_wsman(struct MHD_Connection *c, struct sim_conn *sc, const char *body, size_
 		o->note = "empty body";
 		goto done;
 	}
-	status = run(body, len, inj, &env, o);
+	status = run(sc, body, len, inj, &env, o);
 	sim_out_take(o, status, SIM_CT_SOAP, &env);
 	mangle(inj, o);
 	/* The answer to a sealed request is sealed with the same context. */
