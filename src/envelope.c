@@ -414,6 +414,8 @@ rdms_request_invoke(rdms_request **out, const char *cls, const char *method,
 			    "unknown RDMS class \"%s\" (rdmsctl describe lists them; "
 			    "--raw calls a class outside the catalogue)", cls);
 		}
+		if (rdms_class_abstract(c))
+			return rdms__abstract_error(c, "invoke a method on");
 		if ((m = rdms_class_method(c, method)) == NULL) {
 			const rdms_method *near = rdms__closest_method(c, method);
 
@@ -550,7 +552,10 @@ rdms_request_enumerate(rdms_request **out, const char *cls, unsigned int max_ele
 	int rc;
 
 	*out = NULL;
-	if ((rc = class_uri(&uri, cls, opts, &c)) == 0)
+	if ((rc = class_uri(&uri, cls, opts, &c)) == 0 && c && rdms_class_abstract(c) &&
+	    !(opts && opts->raw))
+		rc = rdms__abstract_error(c, "enumerate");
+	if (rc == 0)
 		rc = build(out, rdms__tpl_enumerate, RDMS_RESULT_ENUMERATE, uri.ptr,
 		    ACTION_ENUMERATE, NULL, NULL, NULL, NULL, max_elements, opts);
 	rdms__buf_free(&uri);

@@ -23,7 +23,7 @@ expect "bad --timeout" 2 "not a number"
 
 # describe
 run "$RDMSCTL" describe;                 expect "describe" 0 "Win32_RDMSVirtualDesktopCollection +14 methods +keys: Alias"
-[ "$(printf '%s\n' "$out" | wc -l)" -eq 10 ] && ok "describe lists 10 classes" || bad "describe lists $(printf '%s\n' "$out" | wc -l) classes"
+[ "$(printf '%s\n' "$out" | wc -l)" -eq 96 ] && ok "describe lists 96 classes" || bad "describe lists $(printf '%s\n' "$out" | wc -l) classes"
 run "$RDMSCTL" describe $VDC ProvisioningEnumerateJobs
 expect "describe method" 0 "1 = completed jobs"
 run "$RDMSCTL" describe $VDC -o json
