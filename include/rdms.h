@@ -132,6 +132,9 @@ RDMS_EXTERN size_t rdms_catalog_class_count(void);
 RDMS_EXTERN const rdms_class *rdms_catalog_class_at(size_t i);
 /* Exact, case-sensitive lookup; NULL when unknown. */
 RDMS_EXTERN const rdms_class *rdms_catalog_class(const char *name);
+/* The class nearest to a misspelt name (other case, typo, a part of it),
+ * or NULL; for "did you mean" messages. */
+RDMS_EXTERN const rdms_class *rdms_catalog_class_nearest(const char *name);
 /* The class a ResourceURI names (any of the three namespaces), or NULL. */
 RDMS_EXTERN const rdms_class *rdms_catalog_class_by_uri(const char *resource_uri);
 RDMS_EXTERN const char *rdms_class_name(const rdms_class *c);
@@ -186,6 +189,8 @@ RDMS_EXTERN int rdms_class_value_encode(const char **out, const rdms_class *c,
 RDMS_EXTERN size_t rdms_class_method_count(const rdms_class *c);
 RDMS_EXTERN const rdms_method *rdms_class_method_at(const rdms_class *c, size_t i);
 RDMS_EXTERN const rdms_method *rdms_class_method(const rdms_class *c, const char *name);
+/* The method nearest to a misspelt name, or NULL. */
+RDMS_EXTERN const rdms_method *rdms_class_method_nearest(const rdms_class *c, const char *name);
 
 RDMS_EXTERN const char *rdms_method_name(const rdms_method *m);
 /* 1 static, 0 instance. *observed (may be NULL) says whether the docs or

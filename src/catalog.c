@@ -157,7 +157,12 @@ rdms__closest_class(const char *name)
 	const rdms_class *best = NULL;
 	size_t i, d, bestd = SIZE_MAX;
 
+	if (name == NULL)
+		return NULL;
 	for (i = 0; i < NCLASSES; i++) {
+		/* The case alone wrong: WMI names are case-insensitive. */
+		if (strcasecmp(name, rdms__classes[i].name) == 0)
+			return &rdms__classes[i];
 		d = rdms__edit_distance(name, rdms__classes[i].name);
 		/* "VirtualDesktopCollection" for "Win32_RDMSVirtualDesktopCollection" */
 		if (d > 3 && strlen(name) >= 6 && strstr(rdms__classes[i].name, name) != NULL)
@@ -309,7 +314,11 @@ rdms__closest_method(const rdms_class *c, const char *name)
 	const rdms_method *best = NULL;
 	size_t i, d, bestd = SIZE_MAX;
 
+	if (c == NULL || name == NULL)
+		return NULL;
 	for (i = 0; i < c->nmethods; i++) {
+		if (strcasecmp(name, c->methods[i].name) == 0)
+			return &c->methods[i];
 		d = rdms__edit_distance(name, c->methods[i].name);
 		if (d < bestd) {
 			bestd = d;
@@ -317,6 +326,18 @@ rdms__closest_method(const rdms_class *c, const char *name)
 		}
 	}
 	return bestd <= 4 ? best : NULL;
+}
+
+const rdms_class *
+rdms_catalog_class_nearest(const char *name)
+{
+	return rdms__closest_class(name);
+}
+
+const rdms_method *
+rdms_class_method_nearest(const rdms_class *c, const char *name)
+{
+	return rdms__closest_method(c, name);
 }
 
 const char *rdms_method_name(const rdms_method *m) { return m->name; }
@@ -476,6 +497,9 @@ encode(const char **out, const rdms__meaning *tab, size_t n, const char *type,
 			return 0;
 		}
 	if (t == RDMS_TYPE_STRING || t == RDMS_TYPE_UNKNOWN)
+		return 0;
+	/* Something numeric is for the type check to judge ("-1" is not a uint32). */
+	if (strchr("+-0123456789", text[0]) != NULL && text[0] != '\0')
 		return 0;
 	if (rdms_value_normalize(&norm, t, text) == 0) {
 		free(norm);
