@@ -11,24 +11,32 @@
  */
 #include "internal.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+/*
+ * The generated tables hold no pointers: a string is an offset into the
+ * pool rdms__str (0 for none), a run of rows (a class's properties, a
+ * method's parameters, a value map) is the index of its first row in one
+ * flat array and a count. The dynamic linker then has nothing to relocate
+ * and the pages are never written: start-up cost and private memory do not
+ * grow with the catalogue.
+ */
 typedef struct {
-	const char *value;
-	const char *meaning;     /* label; "" where the docs give none */
-	const char *alias;       /* short input name, or NULL */
+	uint32_t value;
+	uint32_t meaning;        /* label; "" where the docs give none */
+	uint32_t alias;          /* short input name, or 0 */
 } rdms__meaning;
 
 typedef struct {
-	const char *name;
-	const char *type;        /* "string", "uint32", "string[]", "object", ... */
-	rdms_direction dir;
-	const char *embedded_class;
-	const rdms__meaning *meanings;
-	size_t nmeanings;
+	uint32_t name;
+	uint32_t type;           /* "string", "uint32", "string[]", "object", ... */
+	uint32_t embedded_class;
+	uint16_t meanings, nmeanings;
+	uint8_t dir;             /* rdms_direction */
 } rdms__param;
 
 #define RDMS__P_KEY          0x1
@@ -37,26 +45,20 @@ typedef struct {
 #define RDMS__P_TYPE_GUESSED 0x8
 
 typedef struct {
-	const char *name;
-	const char *type;
-	unsigned int flags;
-	const rdms__meaning *meanings;
-	size_t nmeanings;
+	uint32_t name;
+	uint32_t type;
+	uint16_t meanings, nmeanings;
+	uint8_t flags;
 } rdms__property;
 
 struct rdms_method {
-	const char *name;
-	int is_static;
-	rdms_basis static_basis;
-	int return_documented;
-	const char *returns;
-	const char *min_server;
-	const rdms__param *params;
-	size_t nparams;
-	const rdms__meaning *returns_map;
-	size_t nreturns;
-	const char *const *observed_keys;
-	size_t nobserved_keys;
+	uint32_t name, returns, min_server;
+	uint16_t params, nparams;
+	uint16_t returns_map, nreturns;
+	uint16_t observed_keys, nobserved_keys;   /* in rdms__names */
+	uint8_t is_static;
+	uint8_t static_basis;                     /* rdms_basis */
+	uint8_t return_documented;
 };
 
 #define RDMS__C_DOCUMENTED  0x1
@@ -66,20 +68,11 @@ struct rdms_method {
 #define RDMS__C_ASSOCIATION 0x10
 
 struct rdms_class {
-	const char *name;
-	const char *ns;
-	const char *resource_uri;
-	const char *area;
-	const char *superclass;
-	const char *min_server;
-	unsigned int flags;
-	const char *const *keys;  /* documented ones first */
-	size_t nkeys;
-	size_t ndockeys;
-	const rdms__property *props;
-	size_t nprops;
-	const struct rdms_method *methods;
-	size_t nmethods;
+	uint32_t name, ns, resource_uri, area, superclass, min_server;
+	uint16_t keys, nkeys, ndockeys;   /* in rdms__names; documented ones first */
+	uint16_t props, nprops;
+	uint16_t methods, nmethods;
+	uint8_t flags;
 };
 
 #include "catalog.gen.h"
@@ -87,22 +80,45 @@ struct rdms_class {
 #define NCLASSES (sizeof(rdms__classes) / sizeof(rdms__classes[0]))
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
+/* A pooled string, NULL for offset 0. */
+static const char *
+S(uint32_t off)
+{
+	return off ? rdms__str + off : NULL;
+}
+
+/* A value map: a run of rdms__meanings. */
+typedef struct {
+	const rdms__meaning *tab;
+	size_t n;
+} vmap;
+
+static vmap
+vmap_of(uint16_t first, uint16_t n)
+{
+	vmap v = { rdms__meanings + first, n };
+
+	return v;
+}
+
 /* Common results of any method, before the provider's codes in
  * rdms__wmi_codes (WbemErrorEnum values, MS-WMI 2.2.11). */
-static const rdms__meaning common_codes[] = {
-	{ "0", "success", NULL },
-	{ "4096", "job started", NULL },
-	{ "2147749889", "WBEM_E_FAILED: call failed", NULL },
-	{ "2147749890", "WBEM_E_NOT_FOUND: object not found", NULL },
-	{ "2147749891", "WBEM_E_ACCESS_DENIED: access denied", NULL },
-	{ "2147749892", "WBEM_E_PROVIDER_FAILURE: provider failure", NULL },
-	{ "2147749893", "WBEM_E_TYPE_MISMATCH: type mismatch", NULL },
-	{ "2147749896", "WBEM_E_INVALID_PARAMETER: invalid parameter", NULL },
-	{ "2147749900", "WBEM_E_NOT_SUPPORTED: not supported", NULL },
-	{ "2147749902", "WBEM_E_INVALID_NAMESPACE: invalid namespace", NULL },
-	{ "2147749904", "WBEM_E_INVALID_CLASS: invalid class", NULL },
-	{ "2147749934", "WBEM_E_INVALID_METHOD: invalid method", NULL },
-	{ "2147749935", "WBEM_E_INVALID_METHOD_PARAMETERS: invalid method parameters", NULL },
+static const struct {
+	const char *value, *meaning;
+} common_codes[] = {
+	{ "0", "success" },
+	{ "4096", "job started" },
+	{ "2147749889", "WBEM_E_FAILED: call failed" },
+	{ "2147749890", "WBEM_E_NOT_FOUND: object not found" },
+	{ "2147749891", "WBEM_E_ACCESS_DENIED: access denied" },
+	{ "2147749892", "WBEM_E_PROVIDER_FAILURE: provider failure" },
+	{ "2147749893", "WBEM_E_TYPE_MISMATCH: type mismatch" },
+	{ "2147749896", "WBEM_E_INVALID_PARAMETER: invalid parameter" },
+	{ "2147749900", "WBEM_E_NOT_SUPPORTED: not supported" },
+	{ "2147749902", "WBEM_E_INVALID_NAMESPACE: invalid namespace" },
+	{ "2147749904", "WBEM_E_INVALID_CLASS: invalid class" },
+	{ "2147749934", "WBEM_E_INVALID_METHOD: invalid method" },
+	{ "2147749935", "WBEM_E_INVALID_METHOD_PARAMETERS: invalid method parameters" },
 };
 
 size_t
@@ -120,7 +136,7 @@ rdms_catalog_class_at(size_t i)
 static int
 cmp_class(const void *key, const void *elem)
 {
-	return strcmp(key, ((const rdms_class *)elem)->name);
+	return strcmp(key, S(((const rdms_class *)elem)->name));
 }
 
 const rdms_class *
@@ -136,7 +152,7 @@ const rdms_class *
 rdms_catalog_class_by_uri(const char *uri)
 {
 	const rdms_class *c;
-	const char *slash;
+	const char *slash, *ns;
 	size_t nb = strlen(RDMS_WMI_URI_BASE);
 
 	if (uri == NULL || strncmp(uri, RDMS_WMI_URI_BASE, nb) != 0 ||
@@ -145,8 +161,8 @@ rdms_catalog_class_by_uri(const char *uri)
 	if ((c = rdms_catalog_class(slash + 1)) == NULL)
 		return NULL;
 	/* WMI namespaces are case-insensitive (root/cimv2/terminalservices). */
-	if (strlen(c->ns) != (size_t)(slash - uri - nb) ||
-	    strncasecmp(c->ns, uri + nb, strlen(c->ns)) != 0)
+	ns = S(c->ns);
+	if (strlen(ns) != (size_t)(slash - uri - nb) || strncasecmp(ns, uri + nb, strlen(ns)) != 0)
 		return NULL;
 	return c;
 }
@@ -160,12 +176,14 @@ rdms__closest_class(const char *name)
 	if (name == NULL)
 		return NULL;
 	for (i = 0; i < NCLASSES; i++) {
+		const char *cn = S(rdms__classes[i].name);
+
 		/* The case alone wrong: WMI names are case-insensitive. */
-		if (strcasecmp(name, rdms__classes[i].name) == 0)
+		if (strcasecmp(name, cn) == 0)
 			return &rdms__classes[i];
-		d = rdms__edit_distance(name, rdms__classes[i].name);
+		d = rdms__edit_distance(name, cn);
 		/* "VirtualDesktopCollection" for "Win32_RDMSVirtualDesktopCollection" */
-		if (d > 3 && strlen(name) >= 6 && strstr(rdms__classes[i].name, name) != NULL)
+		if (d > 3 && strlen(name) >= 6 && strstr(cn, name) != NULL)
 			d = 3;
 		if (d < bestd) {
 			bestd = d;
@@ -173,6 +191,12 @@ rdms__closest_class(const char *name)
 		}
 	}
 	return bestd <= 4 ? best : NULL;
+}
+
+const rdms_class *
+rdms_catalog_class_nearest(const char *name)
+{
+	return rdms__closest_class(name);
 }
 
 int
@@ -183,21 +207,20 @@ rdms__abstract_error(const rdms_class *c, const char *what)
 
 	subs[0] = '\0';
 	for (i = 0; i < NCLASSES && used < sizeof(subs); i++)
-		if (rdms__classes[i].superclass && strcmp(rdms__classes[i].superclass, c->name) == 0)
+		if (rdms__classes[i].superclass == c->name)   /* pooled: same offset */
 			used += (size_t)snprintf(subs + used, sizeof(subs) - used, "%s%s",
-			    used ? ", " : "", rdms__classes[i].name);
+			    used ? ", " : "", S(rdms__classes[i].name));
 	return rdms__error(RDMS_EUSAGE, "%s is an abstract class: it has no instances, so "
-	    "there is nothing to %s; %s%s", c->name, what,
-	    subs[0] ? "use a subclass: " : "see rdmsctl describe for the classes",
-	    subs);
+	    "there is nothing to %s; %s%s", S(c->name), what,
+	    subs[0] ? "use a subclass: " : "see rdmsctl describe for the classes", subs);
 }
 
-const char *rdms_class_name(const rdms_class *c) { return c->name; }
-const char *rdms_class_namespace(const rdms_class *c) { return c->ns; }
-const char *rdms_class_resource_uri(const rdms_class *c) { return c->resource_uri; }
-const char *rdms_class_area(const rdms_class *c) { return c->area; }
-const char *rdms_class_superclass(const rdms_class *c) { return c->superclass; }
-const char *rdms_class_min_server(const rdms_class *c) { return c->min_server; }
+const char *rdms_class_name(const rdms_class *c) { return S(c->name); }
+const char *rdms_class_namespace(const rdms_class *c) { return S(c->ns); }
+const char *rdms_class_resource_uri(const rdms_class *c) { return S(c->resource_uri); }
+const char *rdms_class_area(const rdms_class *c) { return S(c->area); }
+const char *rdms_class_superclass(const rdms_class *c) { return S(c->superclass); }
+const char *rdms_class_min_server(const rdms_class *c) { return S(c->min_server); }
 int rdms_class_documented(const rdms_class *c) { return !!(c->flags & RDMS__C_DOCUMENTED); }
 int rdms_class_abstract(const rdms_class *c) { return !!(c->flags & RDMS__C_ABSTRACT); }
 int rdms_class_singleton(const rdms_class *c) { return !!(c->flags & RDMS__C_SINGLETON); }
@@ -208,7 +231,7 @@ size_t rdms_class_method_count(const rdms_class *c) { return c->nmethods; }
 const char *
 rdms_class_key(const rdms_class *c, size_t i)
 {
-	return i < c->nkeys ? c->keys[i] : NULL;
+	return i < c->nkeys ? S(rdms__names[c->keys + i]) : NULL;
 }
 
 int
@@ -217,13 +240,20 @@ rdms_class_key_documented(const rdms_class *c, size_t i)
 	return i < c->ndockeys;
 }
 
+/* Property i of c, or NULL. */
+static const rdms__property *
+prop(const rdms_class *c, size_t i)
+{
+	return c && i < c->nprops ? &rdms__props[c->props + i] : NULL;
+}
+
 int
 rdms_class_property_index(const rdms_class *c, const char *name)
 {
 	size_t i;
 
 	for (i = 0; c && name && i < c->nprops; i++)
-		if (strcmp(c->props[i].name, name) == 0)
+		if (strcmp(S(prop(c, i)->name), name) == 0)
 			return (int)i;
 	return -1;
 }
@@ -231,19 +261,19 @@ rdms_class_property_index(const rdms_class *c, const char *name)
 const char *
 rdms_class_property_name(const rdms_class *c, size_t i)
 {
-	return i < c->nprops ? c->props[i].name : NULL;
+	return prop(c, i) ? S(prop(c, i)->name) : NULL;
 }
 
 const char *
 rdms_class_property_type(const rdms_class *c, size_t i)
 {
-	return i < c->nprops ? c->props[i].type : NULL;
+	return prop(c, i) ? S(prop(c, i)->type) : NULL;
 }
 
 static unsigned int
 prop_flags(const rdms_class *c, size_t i)
 {
-	return i < c->nprops ? c->props[i].flags : 0;
+	return prop(c, i) ? prop(c, i)->flags : 0;
 }
 
 int
@@ -261,38 +291,44 @@ rdms_class_property_key(const rdms_class *c, size_t i)
 int
 rdms_class_property_documented(const rdms_class *c, size_t i)
 {
-	return i < c->nprops && !(c->props[i].flags & (RDMS__P_OBSERVED | RDMS__P_TYPE_GUESSED));
+	return prop(c, i) && !(prop_flags(c, i) & (RDMS__P_OBSERVED | RDMS__P_TYPE_GUESSED));
+}
+
+static vmap
+prop_map(const rdms_class *c, size_t i)
+{
+	const rdms__property *p = prop(c, i);
+
+	return p ? vmap_of(p->meanings, p->nmeanings) : vmap_of(0, 0);
 }
 
 static const char *
-meaning_at(const rdms__meaning *tab, size_t n, size_t j, const char **label, const char **alias)
+meaning_at(vmap v, size_t j, const char **label, const char **alias)
 {
 	if (label)
-		*label = j < n ? tab[j].meaning : NULL;
+		*label = j < v.n ? S(v.tab[j].meaning) : NULL;
 	if (alias)
-		*alias = j < n ? tab[j].alias : NULL;
-	return j < n ? tab[j].value : NULL;
+		*alias = j < v.n ? S(v.tab[j].alias) : NULL;
+	return j < v.n ? S(v.tab[j].value) : NULL;
 }
 
 size_t
 rdms_class_property_value_count(const rdms_class *c, size_t i)
 {
-	return i < c->nprops ? c->props[i].nmeanings : 0;
+	return prop_map(c, i).n;
 }
 
 const char *
 rdms_class_property_value_at(const rdms_class *c, size_t i, size_t j, const char **label,
                              const char **alias)
 {
-	if (i >= c->nprops)
-		return meaning_at(NULL, 0, 0, label, alias);
-	return meaning_at(c->props[i].meanings, c->props[i].nmeanings, j, label, alias);
+	return meaning_at(prop_map(c, i), j, label, alias);
 }
 
 const rdms_method *
 rdms_class_method_at(const rdms_class *c, size_t i)
 {
-	return i < c->nmethods ? &c->methods[i] : NULL;
+	return i < c->nmethods ? &rdms__methods[c->methods + i] : NULL;
 }
 
 const rdms_method *
@@ -303,8 +339,8 @@ rdms_class_method(const rdms_class *c, const char *name)
 	if (c == NULL || name == NULL)
 		return NULL;
 	for (i = 0; i < c->nmethods; i++)
-		if (strcmp(c->methods[i].name, name) == 0)
-			return &c->methods[i];
+		if (strcmp(S(rdms__methods[c->methods + i].name), name) == 0)
+			return &rdms__methods[c->methods + i];
 	return NULL;
 }
 
@@ -317,21 +353,17 @@ rdms__closest_method(const rdms_class *c, const char *name)
 	if (c == NULL || name == NULL)
 		return NULL;
 	for (i = 0; i < c->nmethods; i++) {
-		if (strcasecmp(name, c->methods[i].name) == 0)
-			return &c->methods[i];
-		d = rdms__edit_distance(name, c->methods[i].name);
+		const rdms_method *m = &rdms__methods[c->methods + i];
+
+		if (strcasecmp(name, S(m->name)) == 0)
+			return m;
+		d = rdms__edit_distance(name, S(m->name));
 		if (d < bestd) {
 			bestd = d;
-			best = &c->methods[i];
+			best = m;
 		}
 	}
 	return bestd <= 4 ? best : NULL;
-}
-
-const rdms_class *
-rdms_catalog_class_nearest(const char *name)
-{
-	return rdms__closest_class(name);
 }
 
 const rdms_method *
@@ -340,9 +372,9 @@ rdms_class_method_nearest(const rdms_class *c, const char *name)
 	return rdms__closest_method(c, name);
 }
 
-const char *rdms_method_name(const rdms_method *m) { return m->name; }
-const char *rdms_method_min_server(const rdms_method *m) { return m->min_server; }
-rdms_basis rdms_method_static_basis(const rdms_method *m) { return m->static_basis; }
+const char *rdms_method_name(const rdms_method *m) { return S(m->name); }
+const char *rdms_method_min_server(const rdms_method *m) { return S(m->min_server); }
+rdms_basis rdms_method_static_basis(const rdms_method *m) { return (rdms_basis)m->static_basis; }
 size_t rdms_method_param_count(const rdms_method *m) { return m->nparams; }
 size_t rdms_method_return_value_count(const rdms_method *m) { return m->nreturns; }
 size_t rdms_method_observed_key_count(const rdms_method *m) { return m->nobserved_keys; }
@@ -355,55 +387,67 @@ rdms_method_is_static(const rdms_method *m, int *observed)
 	return m->is_static;
 }
 
+static const rdms__param *
+param(const rdms_method *m, size_t i)
+{
+	return m && i < m->nparams ? &rdms__params[m->params + i] : NULL;
+}
+
 const char *
 rdms_method_param_name(const rdms_method *m, size_t i)
 {
-	return i < m->nparams ? m->params[i].name : NULL;
+	return param(m, i) ? S(param(m, i)->name) : NULL;
 }
 
 const char *
 rdms_method_param_type(const rdms_method *m, size_t i)
 {
-	return i < m->nparams ? m->params[i].type : NULL;
+	return param(m, i) ? S(param(m, i)->type) : NULL;
 }
 
 const char *
 rdms_method_param_class(const rdms_method *m, size_t i)
 {
-	return i < m->nparams ? m->params[i].embedded_class : NULL;
+	return param(m, i) ? S(param(m, i)->embedded_class) : NULL;
 }
 
 rdms_direction
 rdms_method_param_direction(const rdms_method *m, size_t i)
 {
-	return i < m->nparams ? m->params[i].dir : 0;
+	return param(m, i) ? (rdms_direction)param(m, i)->dir : 0;
+}
+
+static vmap
+param_map(const rdms_method *m, size_t i)
+{
+	const rdms__param *p = param(m, i);
+
+	return p ? vmap_of(p->meanings, p->nmeanings) : vmap_of(0, 0);
 }
 
 size_t
 rdms_method_param_value_count(const rdms_method *m, size_t i)
 {
-	return i < m->nparams ? m->params[i].nmeanings : 0;
+	return param_map(m, i).n;
 }
 
 const char *
 rdms_method_param_value_at(const rdms_method *m, size_t i, size_t j, const char **label,
                            const char **alias)
 {
-	if (i >= m->nparams)
-		return meaning_at(NULL, 0, 0, label, alias);
-	return meaning_at(m->params[i].meanings, m->params[i].nmeanings, j, label, alias);
+	return meaning_at(param_map(m, i), j, label, alias);
 }
 
 const char *
 rdms_method_return_value_at(const rdms_method *m, size_t j, const char **label)
 {
-	return meaning_at(m->returns_map, m->nreturns, j, label, NULL);
+	return meaning_at(vmap_of(m->returns_map, m->nreturns), j, label, NULL);
 }
 
 const char *
 rdms_method_observed_key(const rdms_method *m, size_t j)
 {
-	return j < m->nobserved_keys ? m->observed_keys[j] : NULL;
+	return j < m->nobserved_keys ? S(rdms__names[m->observed_keys + j]) : NULL;
 }
 
 int
@@ -414,13 +458,13 @@ rdms__method_param_index(const rdms_method *m, const char *name, const char **cl
 	if (closest)
 		*closest = NULL;
 	for (i = 0; i < m->nparams; i++)
-		if (strcmp(m->params[i].name, name) == 0)
+		if (strcmp(rdms_method_param_name(m, i), name) == 0)
 			return (int)i;
 	for (i = 0; closest && i < m->nparams; i++) {
-		d = rdms__edit_distance(name, m->params[i].name);
+		d = rdms__edit_distance(name, rdms_method_param_name(m, i));
 		if (d < bestd && d <= 3) {
 			bestd = d;
-			*closest = m->params[i].name;
+			*closest = rdms_method_param_name(m, i);
 		}
 	}
 	return -1;
@@ -428,44 +472,46 @@ rdms__method_param_index(const rdms_method *m, const char *name, const char **cl
 
 /* The label of value, or NULL; labels the docs leave empty count as none. */
 static const char *
-find_meaning(const rdms__meaning *tab, size_t n, const char *value)
+find_meaning(vmap v, const char *value)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (strcmp(tab[i].value, value) == 0)
-			return tab[i].meaning[0] ? tab[i].meaning : NULL;
+	for (i = 0; i < v.n; i++)
+		if (strcmp(S(v.tab[i].value), value) == 0)
+			return *S(v.tab[i].meaning) ? S(v.tab[i].meaning) : NULL;
 	return NULL;
 }
 
 const char *
-rdms_method_value_meaning(const rdms_method *m, const char *param, const char *value)
+rdms_method_value_meaning(const rdms_method *m, const char *param_name, const char *value)
 {
 	const char *s;
-	int i;
+	size_t i;
+	int idx;
 
-	if (param == NULL || value == NULL)
+	if (param_name == NULL || value == NULL)
 		return NULL;
-	if (strcmp(param, "ReturnValue") == 0) {
-		if (m && (s = find_meaning(m->returns_map, m->nreturns, value)) != NULL)
+	if (strcmp(param_name, "ReturnValue") == 0) {
+		if (m && (s = find_meaning(vmap_of(m->returns_map, m->nreturns), value)) != NULL)
 			return s;
-		if ((s = find_meaning(common_codes, NELEM(common_codes), value)) != NULL)
-			return s;
-		return find_meaning(rdms__wmi_codes, NELEM(rdms__wmi_codes), value);
+		for (i = 0; i < NELEM(common_codes); i++)
+			if (strcmp(common_codes[i].value, value) == 0)
+				return common_codes[i].meaning;
+		return find_meaning(vmap_of(RDMS__WMI_CODES, RDMS__NWMI_CODES), value);
 	}
-	if (m == NULL || (i = rdms__method_param_index(m, param, NULL)) < 0)
+	if (m == NULL || (idx = rdms__method_param_index(m, param_name, NULL)) < 0)
 		return NULL;
-	return find_meaning(m->params[i].meanings, m->params[i].nmeanings, value);
+	return find_meaning(param_map(m, (size_t)idx), value);
 }
 
 const char *
-rdms_class_value_meaning(const rdms_class *c, const char *prop, const char *value)
+rdms_class_value_meaning(const rdms_class *c, const char *prop_name, const char *value)
 {
 	int i;
 
-	if (c == NULL || value == NULL || (i = rdms_class_property_index(c, prop)) < 0)
+	if (c == NULL || value == NULL || (i = rdms_class_property_index(c, prop_name)) < 0)
 		return NULL;
-	return find_meaning(c->props[i].meanings, c->props[i].nmeanings, value);
+	return find_meaning(prop_map(c, (size_t)i), value);
 }
 
 /*
@@ -476,67 +522,73 @@ rdms_class_value_meaning(const rdms_class *c, const char *prop, const char *valu
  * and the server is the judge. Strings are never restricted either.
  */
 static int
-encode(const char **out, const rdms__meaning *tab, size_t n, const char *type,
-       const char *owner, const char *name, const char *text)
+encode(const char **out, vmap v, const char *type, const char *owner, const char *name,
+       const char *text)
 {
 	rdms_type t = rdms_type_from_name(type);
 	char list[768], *norm = NULL;
 	size_t i, used = 0;
 
 	*out = text;
-	if (n == 0 || text == NULL)
+	if (v.n == 0 || text == NULL)
 		return 0;
-	for (i = 0; i < n; i++)
-		if (strcmp(tab[i].value, text) == 0)
+	for (i = 0; i < v.n; i++)
+		if (strcmp(S(v.tab[i].value), text) == 0)
 			return 0;
-	for (i = 0; i < n; i++)
-		if ((tab[i].alias && strcasecmp(tab[i].alias, text) == 0) ||
-		    (tab[i].meaning[0] && strcasecmp(tab[i].meaning, text) == 0) ||
-		    strcasecmp(tab[i].value, text) == 0) {
-			*out = tab[i].value;
+	for (i = 0; i < v.n; i++) {
+		const char *alias = S(v.tab[i].alias), *label = S(v.tab[i].meaning);
+
+		if ((alias && strcasecmp(alias, text) == 0) ||
+		    (*label && strcasecmp(label, text) == 0) ||
+		    strcasecmp(S(v.tab[i].value), text) == 0) {
+			*out = S(v.tab[i].value);
 			return 0;
 		}
+	}
 	if (t == RDMS_TYPE_STRING || t == RDMS_TYPE_UNKNOWN)
 		return 0;
 	/* Something numeric is for the type check to judge ("-1" is not a uint32). */
-	if (strchr("+-0123456789", text[0]) != NULL && text[0] != '\0')
+	if (text[0] != '\0' && strchr("+-0123456789", text[0]) != NULL)
 		return 0;
 	if (rdms_value_normalize(&norm, t, text) == 0) {
 		free(norm);
 		return 0;
 	}
 	list[0] = '\0';
-	for (i = 0; i < n && used < sizeof(list); i++)
+	for (i = 0; i < v.n && used < sizeof(list); i++) {
+		const char *alias = S(v.tab[i].alias), *label = S(v.tab[i].meaning);
+
 		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s%s%s%s%s%s",
-		    i ? ", " : "", tab[i].value, tab[i].meaning[0] ? " = " : "", tab[i].meaning,
-		    tab[i].alias ? " (" : "", tab[i].alias ? tab[i].alias : "",
-		    tab[i].alias ? ")" : "");
+		    i ? ", " : "", S(v.tab[i].value), *label ? " = " : "", label,
+		    alias ? " (" : "", alias ? alias : "", alias ? ")" : "");
+	}
 	return rdms__error(RDMS_EUSAGE, "\"%s\" is not a value of %s.%s: give a number or a "
 	    "label, one of: %s", text, owner, name, list);
 }
 
 int
-rdms_class_value_encode(const char **out, const rdms_class *c, const char *prop,
+rdms_class_value_encode(const char **out, const rdms_class *c, const char *prop_name,
                         const char *text)
 {
 	int i;
 
 	*out = text;
-	if (c == NULL || (i = rdms_class_property_index(c, prop)) < 0)
+	if (c == NULL || (i = rdms_class_property_index(c, prop_name)) < 0)
 		return 0;
-	return encode(out, c->props[i].meanings, c->props[i].nmeanings, c->props[i].type,
-	    c->name, prop, text);
+	return encode(out, prop_map(c, (size_t)i), rdms_class_property_type(c, (size_t)i),
+	    S(c->name), prop_name, text);
 }
 
 int
-rdms_method_value_encode(const char **out, const rdms_method *m, const char *param,
+rdms_method_value_encode(const char **out, const rdms_method *m, const char *param_name,
                          const char *text)
 {
 	int i;
 
 	*out = text;
-	if (m == NULL || param == NULL || (i = rdms__method_param_index(m, param, NULL)) < 0)
+	if (m == NULL || param_name == NULL ||
+	    (i = rdms__method_param_index(m, param_name, NULL)) < 0)
 		return 0;
-	return encode(out, m->params[i].meanings, m->params[i].nmeanings, m->params[i].type,
-	    m->name, param, text);
+	return encode(out, param_map(m, (size_t)i), rdms_method_param_type(m, (size_t)i),
+	    S(m->name), param_name, text);
 }

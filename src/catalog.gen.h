@@ -2,5423 +2,5569 @@
  * (source MicrosoftDocs/win32 @ 47e64c189dcb1c1a42c221380ccf0ec81cc82d4b)
  * and data/catalog-extra.json; do not edit. */
 
-static const rdms__meaning pv_CIM_ElementSetting_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__property pr_CIM_ElementSetting[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_CIM_ElementSetting_Status, sizeof(pv_CIM_ElementSetting_Status) / sizeof(pv_CIM_ElementSetting_Status[0]) },
-};
-
-static const rdms__meaning pv_CIM_LogicalElement_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__property pr_CIM_LogicalElement[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_CIM_LogicalElement_Status, sizeof(pv_CIM_LogicalElement_Status) / sizeof(pv_CIM_LogicalElement_Status[0]) },
-};
-
-static const rdms__meaning pv_CIM_ManagedSystemElement_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__property pr_CIM_ManagedSystemElement[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_CIM_ManagedSystemElement_Status, sizeof(pv_CIM_ManagedSystemElement_Status) / sizeof(pv_CIM_ManagedSystemElement_Status[0]) },
-};
-
-static const rdms__meaning pv_CIM_Setting_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__property pr_CIM_Setting[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_CIM_Setting_Status, sizeof(pv_CIM_Setting_Status) / sizeof(pv_CIM_Setting_Status[0]) },
-};
-
-static const rdms__meaning pv_Win32_CentralPublishingChangeEvent_OperationType[] = {
-	{ "0", "Create", NULL },
-	{ "1", "Modify", NULL },
-	{ "2", "Delete", NULL },
-};
-static const rdms__property pr_Win32_CentralPublishingChangeEvent[] = {
-	{ "SECURITY_DESCRIPTOR", "uint8[]", 0, NULL, 0 },
-	{ "TIME_CREATED", "uint64", 0, NULL, 0 },
-	{ "TargetInstance", "object", 0, NULL, 0 },
-	{ "OperationType", "uint32", 0, pv_Win32_CentralPublishingChangeEvent_OperationType, sizeof(pv_Win32_CentralPublishingChangeEvent_OperationType) / sizeof(pv_Win32_CentralPublishingChangeEvent_OperationType[0]) },
-};
-
-static const rdms__param mp_Win32_Process_Create[] = {
-	{ "CommandLine", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "CurrentDirectory", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ProcessStartupInformation", "object", RDMS_DIR_IN, "Win32_ProcessStartup", NULL, 0 },
-	{ "ProcessId", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__meaning rv_Win32_Process_Create[] = {
-	{ "0", "Successful completion", NULL },
-	{ "2", "Access denied", NULL },
-	{ "3", "Insufficient privilege", NULL },
-	{ "8", "Unknown failure", NULL },
-	{ "9", "Path not found", NULL },
-	{ "21", "Invalid parameter", NULL },
-};
-static const struct rdms_method mt_Win32_Process[] = {
-	{ "Create", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", mp_Win32_Process_Create, sizeof(mp_Win32_Process_Create) / sizeof(mp_Win32_Process_Create[0]), rv_Win32_Process_Create, sizeof(rv_Win32_Process_Create) / sizeof(rv_Win32_Process_Create[0]), NULL, 0 },
-};
-static const rdms__meaning pv_Win32_Process_ExecutionState[] = {
-	{ "0", "Unknown", NULL },
-	{ "1", "Other", NULL },
-	{ "2", "Ready", NULL },
-	{ "3", "Running", NULL },
-	{ "4", "Blocked", NULL },
-	{ "5", "Suspended Blocked", NULL },
-	{ "6", "Suspended Ready", NULL },
-	{ "7", "Terminated", NULL },
-	{ "8", "Stopped", NULL },
-	{ "9", "Growing", NULL },
-};
-static const rdms__property pr_Win32_Process[] = {
-	{ "CreationClassName", "string", 0, NULL, 0 },
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "CommandLine", "string", 0, NULL, 0 },
-	{ "CreationDate", "datetime", 0, NULL, 0 },
-	{ "CSCreationClassName", "string", 0, NULL, 0 },
-	{ "CSName", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "ExecutablePath", "string", 0, NULL, 0 },
-	{ "ExecutionState", "uint16", 0, pv_Win32_Process_ExecutionState, sizeof(pv_Win32_Process_ExecutionState) / sizeof(pv_Win32_Process_ExecutionState[0]) },
-	{ "Handle", "string", RDMS__P_KEY, NULL, 0 },
-	{ "HandleCount", "uint32", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "KernelModeTime", "uint64", 0, NULL, 0 },
-	{ "MaximumWorkingSetSize", "uint32", 0, NULL, 0 },
-	{ "MinimumWorkingSetSize", "uint32", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "OSCreationClassName", "string", 0, NULL, 0 },
-	{ "OSName", "string", 0, NULL, 0 },
-	{ "OtherOperationCount", "uint64", 0, NULL, 0 },
-	{ "OtherTransferCount", "uint64", 0, NULL, 0 },
-	{ "PageFaults", "uint32", 0, NULL, 0 },
-	{ "PageFileUsage", "uint32", 0, NULL, 0 },
-	{ "ParentProcessId", "uint32", 0, NULL, 0 },
-	{ "PeakPageFileUsage", "uint32", 0, NULL, 0 },
-	{ "PeakVirtualSize", "uint64", 0, NULL, 0 },
-	{ "PeakWorkingSetSize", "uint32", 0, NULL, 0 },
-	{ "Priority", "uint32", 0, NULL, 0 },
-	{ "PrivatePageCount", "uint64", 0, NULL, 0 },
-	{ "ProcessId", "uint32", 0, NULL, 0 },
-	{ "QuotaNonPagedPoolUsage", "uint32", 0, NULL, 0 },
-	{ "QuotaPagedPoolUsage", "uint32", 0, NULL, 0 },
-	{ "QuotaPeakNonPagedPoolUsage", "uint32", 0, NULL, 0 },
-	{ "QuotaPeakPagedPoolUsage", "uint32", 0, NULL, 0 },
-	{ "ReadOperationCount", "uint64", 0, NULL, 0 },
-	{ "ReadTransferCount", "uint64", 0, NULL, 0 },
-	{ "SessionId", "uint32", 0, NULL, 0 },
-	{ "Status", "string", 0, NULL, 0 },
-	{ "TerminationDate", "datetime", 0, NULL, 0 },
-	{ "ThreadCount", "uint32", 0, NULL, 0 },
-	{ "UserModeTime", "uint64", 0, NULL, 0 },
-	{ "VirtualSize", "uint64", 0, NULL, 0 },
-	{ "WindowsVersion", "string", 0, NULL, 0 },
-	{ "WorkingSetSize", "uint64", 0, NULL, 0 },
-	{ "WriteOperationCount", "uint64", 0, NULL, 0 },
-	{ "WriteTransferCount", "uint64", 0, NULL, 0 },
-};
-static const char *const ky_Win32_Process[] = { "Handle" };
-
-static const rdms__property pr_Win32_RDAllowListFileAssociation[] = {
-	{ "ExtName", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "AppAlias", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "ProgIdHint", "string", RDMS__P_WRITABLE, NULL, 0 },
-};
-static const char *const ky_Win32_RDAllowListFileAssociation[] = { "ExtName" };
-
-static const rdms__meaning pv_Win32_RDCentralPublishedDeploymentSettings_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_RDCentralPublishedDeploymentSettings_GatewayUsage[] = {
-	{ "0", "NoGateway", NULL },
-	{ "1", "UseGatewayBypassLocal", NULL },
-	{ "2", "UseGateway", NULL },
-	{ "3", "DetectGateway", NULL },
-};
-static const rdms__meaning pv_Win32_RDCentralPublishedDeploymentSettings_GatewayAuthMode[] = {
-	{ "Password(0) (0)", "", NULL },
-	{ "Smartcard(1) (1)", "", NULL },
-	{ "Allow User to Choose(4) (4)", "", NULL },
-};
-static const rdms__meaning pv_Win32_RDCentralPublishedDeploymentSettings_RedirectionOptions[] = {
-	{ "0", "None", NULL },
-	{ "1", "Drives", NULL },
-	{ "2", "Printers", NULL },
-	{ "4", "Clipboard", NULL },
-	{ "8", "Plug and Play", NULL },
-	{ "16", "Smart Card", NULL },
-};
-static const rdms__property pr_Win32_RDCentralPublishedDeploymentSettings[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_RDCentralPublishedDeploymentSettings_Status, sizeof(pv_Win32_RDCentralPublishedDeploymentSettings_Status) / sizeof(pv_Win32_RDCentralPublishedDeploymentSettings_Status[0]) },
-	{ "PublishingFarm", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "Port", "sint32", RDMS__P_WRITABLE, NULL, 0 },
-	{ "FarmName", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "GatewayUsage", "sint32", RDMS__P_WRITABLE, pv_Win32_RDCentralPublishedDeploymentSettings_GatewayUsage, sizeof(pv_Win32_RDCentralPublishedDeploymentSettings_GatewayUsage) / sizeof(pv_Win32_RDCentralPublishedDeploymentSettings_GatewayUsage[0]) },
-	{ "GatewayName", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "GatewayAuthMode", "sint32", RDMS__P_WRITABLE, pv_Win32_RDCentralPublishedDeploymentSettings_GatewayAuthMode, sizeof(pv_Win32_RDCentralPublishedDeploymentSettings_GatewayAuthMode) / sizeof(pv_Win32_RDCentralPublishedDeploymentSettings_GatewayAuthMode[0]) },
-	{ "GatewayUseCachedCreds", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "ColorBitDepth", "sint32", RDMS__P_WRITABLE, NULL, 0 },
-	{ "AllowFontSmoothing", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "UseMultimon", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "RedirectionOptions", "sint32", RDMS__P_WRITABLE, pv_Win32_RDCentralPublishedDeploymentSettings_RedirectionOptions, sizeof(pv_Win32_RDCentralPublishedDeploymentSettings_RedirectionOptions) / sizeof(pv_Win32_RDCentralPublishedDeploymentSettings_RedirectionOptions[0]) },
-	{ "HasCertificate", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "CertificateHash", "uint8[]", RDMS__P_WRITABLE, NULL, 0 },
-	{ "CustomRDPSettings", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "DeploymentRDPSettings", "string", RDMS__P_WRITABLE, NULL, 0 },
-};
-static const char *const ky_Win32_RDCentralPublishedDeploymentSettings[] = { "PublishingFarm" };
-
-static const rdms__meaning pv_Win32_RDCentralPublishedFarm_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_RDCentralPublishedFarm_FarmType[] = {
-	{ "0", "RDSH", NULL },
-	{ "1", "TempVM", NULL },
-	{ "2", "ManualPersonalVM", NULL },
-	{ "3", "AutoPersonalVM", NULL },
-};
-static const rdms__property pr_Win32_RDCentralPublishedFarm[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_RDCentralPublishedFarm_Status, sizeof(pv_Win32_RDCentralPublishedFarm_Status) / sizeof(pv_Win32_RDCentralPublishedFarm_Status[0]) },
-	{ "Alias", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "FarmType", "uint32", RDMS__P_WRITABLE, pv_Win32_RDCentralPublishedFarm_FarmType, sizeof(pv_Win32_RDCentralPublishedFarm_FarmType) / sizeof(pv_Win32_RDCentralPublishedFarm_FarmType[0]) },
-	{ "IsUserAdmin", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "RollbackEnabled", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "SecurityDescriptor", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "VmFarmSettings", "string", RDMS__P_WRITABLE, NULL, 0 },
-};
-static const char *const ky_Win32_RDCentralPublishedFarm[] = { "Alias" };
-
-static const rdms__property pr_Win32_RDCentralPublishedFileAssociation[] = {
-	{ "ExtName", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "AppAlias", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "FarmAlias", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "ProgIdHint", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IconContents", "uint8[]", RDMS__P_WRITABLE, NULL, 0 },
-	{ "PrimaryHandler", "boolean", 0, NULL, 0 },
-};
-static const char *const ky_Win32_RDCentralPublishedFileAssociation[] = { "ExtName" };
-
-static const rdms__meaning pv_Win32_RDCentralPublishedRemoteApplication_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_RDCentralPublishedRemoteApplication_CommandLineSetting[] = {
-	{ "0", "DoNotAllow", NULL },
-	{ "1", "Allow", NULL },
-	{ "2", "Require", NULL },
-};
-static const rdms__property pr_Win32_RDCentralPublishedRemoteApplication[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_RDCentralPublishedRemoteApplication_Status, sizeof(pv_Win32_RDCentralPublishedRemoteApplication_Status) / sizeof(pv_Win32_RDCentralPublishedRemoteApplication_Status[0]) },
-	{ "PublishingFarm", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "Alias", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "SecurityDescriptor", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "Path", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "VPath", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IconContents", "uint8[]", RDMS__P_WRITABLE, NULL, 0 },
-	{ "CommandLineSetting", "uint32", RDMS__P_WRITABLE, pv_Win32_RDCentralPublishedRemoteApplication_CommandLineSetting, sizeof(pv_Win32_RDCentralPublishedRemoteApplication_CommandLineSetting) / sizeof(pv_Win32_RDCentralPublishedRemoteApplication_CommandLineSetting[0]) },
-	{ "RequiredCommandLine", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "ShowInPortal", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "AppID", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "RDPFileContents", "string", 0, NULL, 0 },
-	{ "Folders", "string[]", RDMS__P_WRITABLE, NULL, 0 },
-};
-static const char *const ky_Win32_RDCentralPublishedRemoteApplication[] = { "PublishingFarm", "Alias" };
-
-static const rdms__meaning pv_Win32_RDCentralPublishedRemoteDesktop_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__property pr_Win32_RDCentralPublishedRemoteDesktop[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_RDCentralPublishedRemoteDesktop_Status, sizeof(pv_Win32_RDCentralPublishedRemoteDesktop_Status) / sizeof(pv_Win32_RDCentralPublishedRemoteDesktop_Status[0]) },
-	{ "PublishingFarm", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "Alias", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "IconContents", "uint8[]", RDMS__P_WRITABLE, NULL, 0 },
-	{ "ShowInPortal", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "RDPFileContents", "string", 0, NULL, 0 },
-	{ "Folders", "string[]", RDMS__P_WRITABLE, NULL, 0 },
-};
-static const char *const ky_Win32_RDCentralPublishedRemoteDesktop[] = { "PublishingFarm", "Alias" };
-
-static const rdms__property pr_Win32_RDFileAssociation[] = {
-	{ "ExtName", "string", RDMS__P_KEY, NULL, 0 },
-	{ "ProgIdHint", "string", 0, NULL, 0 },
-	{ "IconPath", "string", 0, NULL, 0 },
-	{ "IconIndex", "sint32", 0, NULL, 0 },
-	{ "IconContents", "uint8[]", 0, NULL, 0 },
-	{ "PrimaryHandler", "boolean", 0, NULL, 0 },
-};
-static const char *const ky_Win32_RDFileAssociation[] = { "ExtName" };
-
-static const rdms__meaning mv_Win32_RDMSCollectionProperties_GetProvisioningProperties_PoolVhdType[] = {
-	{ "Clone", "cloned VHD", NULL },
-	{ "DiffDisk", "differencing VHD", NULL },
-};
-static const rdms__param mp_Win32_RDMSCollectionProperties_GetProvisioningProperties[] = {
-	{ "PoolVhdType", "string", RDMS_DIR_OUT, NULL, mv_Win32_RDMSCollectionProperties_GetProvisioningProperties_PoolVhdType, sizeof(mv_Win32_RDMSCollectionProperties_GetProvisioningProperties_PoolVhdType) / sizeof(mv_Win32_RDMSCollectionProperties_GetProvisioningProperties_PoolVhdType[0]) },
-	{ "MasterVmLocation", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "NamePrefix", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "NameStartIndex", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "LocalVmLocation", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "LocalGoldVmLocation", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "RunFromSMB", "boolean", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "SMBLocation", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "SMBStreaming", "boolean", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "VmDomain", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "VmOU", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "ProductKey", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_RDMSCollectionProperties[] = {
-	{ "GetProvisioningProperties", 0, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSCollectionProperties_GetProvisioningProperties, sizeof(mp_Win32_RDMSCollectionProperties_GetProvisioningProperties) / sizeof(mp_Win32_RDMSCollectionProperties_GetProvisioningProperties[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__property pr_Win32_RDMSCollectionProperties[] = {
-	{ "Alias", "string", RDMS__P_KEY, NULL, 0 },
-	{ "ReferenceVirtualDesktopName", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "ReferenceVirtualDesktopMachineName", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "ReferenceVirtualDesktopHost", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "ReferenceVirtualDesktopGuid", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "ReferenceVirtualDesktopOsversion", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "ReferenceVirtualDesktopRamsizeMB", "uint32", RDMS__P_WRITABLE, NULL, 0 },
-	{ "ReferenceVirtualDesktopArchitecture", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "ReferenceVirtualDesktopRemoteFX", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "ReferenceVirtualDesktopAdapters", "string[]", RDMS__P_WRITABLE, NULL, 0 },
-};
-static const char *const ky_Win32_RDMSCollectionProperties[] = { "Alias" };
-
-static const rdms__param mp_Win32_RDMSDeploymentSettings_GetBaseVHDPath[] = {
-	{ "DirectoryPath", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSDeploymentSettings_GetConnectionString[] = {
-	{ "ConnectionString", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSDeploymentSettings_GetDiffVHDPath[] = {
-	{ "DirectoryPath", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSDeploymentSettings_GetExportPath[] = {
-	{ "DirectoryPath", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSDeploymentSettings_GetInt32Property[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Value", "sint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const char *const ok_Win32_RDMSDeploymentSettings_GetInt32Property[] = { "DeploymentGatewayAuthMode", "DeploymentGatewayUsage", "DeploymentGatewayUseCachedCreds" };
-static const rdms__param mp_Win32_RDMSDeploymentSettings_GetSMBPath[] = {
-	{ "DirectoryPath", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSDeploymentSettings_GetSecondaryConnectionString[] = {
-	{ "SecondaryConnectionString", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSDeploymentSettings_GetStringArrayDeploymentSetting[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Value", "string[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSDeploymentSettings_GetStringProperty[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Value", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const char *const ok_Win32_RDMSDeploymentSettings_GetStringProperty[] = { "DeploymentRedirectorServer", "DeploymentGatewayName", "DeploymentExternalGatewayName" };
-static const rdms__param mp_Win32_RDMSDeploymentSettings_RemoveDeploymentSetting[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const char *const ok_Win32_RDMSDeploymentSettings_RemoveDeploymentSetting[] = { "DeploymentExternalGatewayName", "DatabaseSecondaryConnectionString" };
-static const rdms__param mp_Win32_RDMSDeploymentSettings_SetBaseVHDPath[] = {
-	{ "DirectoryPath", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSDeploymentSettings_SetConnectionString[] = {
-	{ "ConnectionString", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSDeploymentSettings_SetDiffVHDPath[] = {
-	{ "DirectoryPath", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSDeploymentSettings_SetExportPath[] = {
-	{ "DirectoryPath", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSDeploymentSettings_SetInt32Property[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Value", "sint32", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSDeploymentSettings_SetSMBPath[] = {
-	{ "DirectoryPath", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSDeploymentSettings_SetSecondaryConnectionString[] = {
-	{ "SecondaryConnectionString", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSDeploymentSettings_SetStringArrayDeploymentSetting[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Value", "string[]", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSDeploymentSettings_SetStringProperty[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Value", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const char *const ok_Win32_RDMSDeploymentSettings_SetStringProperty[] = { "DeploymentExternalGatewayName", "DeploymentRedirectorServer" };
-static const struct rdms_method mt_Win32_RDMSDeploymentSettings[] = {
-	{ "GetBaseVHDPath", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSDeploymentSettings_GetBaseVHDPath, sizeof(mp_Win32_RDMSDeploymentSettings_GetBaseVHDPath) / sizeof(mp_Win32_RDMSDeploymentSettings_GetBaseVHDPath[0]), NULL, 0, NULL, 0 },
-	{ "GetConnectionString", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2016", mp_Win32_RDMSDeploymentSettings_GetConnectionString, sizeof(mp_Win32_RDMSDeploymentSettings_GetConnectionString) / sizeof(mp_Win32_RDMSDeploymentSettings_GetConnectionString[0]), NULL, 0, NULL, 0 },
-	{ "GetDiffVHDPath", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSDeploymentSettings_GetDiffVHDPath, sizeof(mp_Win32_RDMSDeploymentSettings_GetDiffVHDPath) / sizeof(mp_Win32_RDMSDeploymentSettings_GetDiffVHDPath[0]), NULL, 0, NULL, 0 },
-	{ "GetExportPath", 1, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSDeploymentSettings_GetExportPath, sizeof(mp_Win32_RDMSDeploymentSettings_GetExportPath) / sizeof(mp_Win32_RDMSDeploymentSettings_GetExportPath[0]), NULL, 0, NULL, 0 },
-	{ "GetInt32Property", 1, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2012", mp_Win32_RDMSDeploymentSettings_GetInt32Property, sizeof(mp_Win32_RDMSDeploymentSettings_GetInt32Property) / sizeof(mp_Win32_RDMSDeploymentSettings_GetInt32Property[0]), NULL, 0, ok_Win32_RDMSDeploymentSettings_GetInt32Property, sizeof(ok_Win32_RDMSDeploymentSettings_GetInt32Property) / sizeof(ok_Win32_RDMSDeploymentSettings_GetInt32Property[0]) },
-	{ "GetSMBPath", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSDeploymentSettings_GetSMBPath, sizeof(mp_Win32_RDMSDeploymentSettings_GetSMBPath) / sizeof(mp_Win32_RDMSDeploymentSettings_GetSMBPath[0]), NULL, 0, NULL, 0 },
-	{ "GetSecondaryConnectionString", 1, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2016", mp_Win32_RDMSDeploymentSettings_GetSecondaryConnectionString, sizeof(mp_Win32_RDMSDeploymentSettings_GetSecondaryConnectionString) / sizeof(mp_Win32_RDMSDeploymentSettings_GetSecondaryConnectionString[0]), NULL, 0, NULL, 0 },
-	{ "GetStringArrayDeploymentSetting", 1, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2012", mp_Win32_RDMSDeploymentSettings_GetStringArrayDeploymentSetting, sizeof(mp_Win32_RDMSDeploymentSettings_GetStringArrayDeploymentSetting) / sizeof(mp_Win32_RDMSDeploymentSettings_GetStringArrayDeploymentSetting[0]), NULL, 0, NULL, 0 },
-	{ "GetStringProperty", 1, RDMS_BASIS_OBSERVED, 0, "uint32", "Windows Server 2012", mp_Win32_RDMSDeploymentSettings_GetStringProperty, sizeof(mp_Win32_RDMSDeploymentSettings_GetStringProperty) / sizeof(mp_Win32_RDMSDeploymentSettings_GetStringProperty[0]), NULL, 0, ok_Win32_RDMSDeploymentSettings_GetStringProperty, sizeof(ok_Win32_RDMSDeploymentSettings_GetStringProperty) / sizeof(ok_Win32_RDMSDeploymentSettings_GetStringProperty[0]) },
-	{ "RemoveDeploymentSetting", 1, RDMS_BASIS_OBSERVED, 0, "uint32", "Windows Server 2012", mp_Win32_RDMSDeploymentSettings_RemoveDeploymentSetting, sizeof(mp_Win32_RDMSDeploymentSettings_RemoveDeploymentSetting) / sizeof(mp_Win32_RDMSDeploymentSettings_RemoveDeploymentSetting[0]), NULL, 0, ok_Win32_RDMSDeploymentSettings_RemoveDeploymentSetting, sizeof(ok_Win32_RDMSDeploymentSettings_RemoveDeploymentSetting) / sizeof(ok_Win32_RDMSDeploymentSettings_RemoveDeploymentSetting[0]) },
-	{ "SetBaseVHDPath", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSDeploymentSettings_SetBaseVHDPath, sizeof(mp_Win32_RDMSDeploymentSettings_SetBaseVHDPath) / sizeof(mp_Win32_RDMSDeploymentSettings_SetBaseVHDPath[0]), NULL, 0, NULL, 0 },
-	{ "SetConnectionString", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2016", mp_Win32_RDMSDeploymentSettings_SetConnectionString, sizeof(mp_Win32_RDMSDeploymentSettings_SetConnectionString) / sizeof(mp_Win32_RDMSDeploymentSettings_SetConnectionString[0]), NULL, 0, NULL, 0 },
-	{ "SetDiffVHDPath", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSDeploymentSettings_SetDiffVHDPath, sizeof(mp_Win32_RDMSDeploymentSettings_SetDiffVHDPath) / sizeof(mp_Win32_RDMSDeploymentSettings_SetDiffVHDPath[0]), NULL, 0, NULL, 0 },
-	{ "SetExportPath", 1, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSDeploymentSettings_SetExportPath, sizeof(mp_Win32_RDMSDeploymentSettings_SetExportPath) / sizeof(mp_Win32_RDMSDeploymentSettings_SetExportPath[0]), NULL, 0, NULL, 0 },
-	{ "SetInt32Property", 1, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2012", mp_Win32_RDMSDeploymentSettings_SetInt32Property, sizeof(mp_Win32_RDMSDeploymentSettings_SetInt32Property) / sizeof(mp_Win32_RDMSDeploymentSettings_SetInt32Property[0]), NULL, 0, NULL, 0 },
-	{ "SetSMBPath", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSDeploymentSettings_SetSMBPath, sizeof(mp_Win32_RDMSDeploymentSettings_SetSMBPath) / sizeof(mp_Win32_RDMSDeploymentSettings_SetSMBPath[0]), NULL, 0, NULL, 0 },
-	{ "SetSecondaryConnectionString", 1, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2016", mp_Win32_RDMSDeploymentSettings_SetSecondaryConnectionString, sizeof(mp_Win32_RDMSDeploymentSettings_SetSecondaryConnectionString) / sizeof(mp_Win32_RDMSDeploymentSettings_SetSecondaryConnectionString[0]), NULL, 0, NULL, 0 },
-	{ "SetStringArrayDeploymentSetting", 1, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2012", mp_Win32_RDMSDeploymentSettings_SetStringArrayDeploymentSetting, sizeof(mp_Win32_RDMSDeploymentSettings_SetStringArrayDeploymentSetting) / sizeof(mp_Win32_RDMSDeploymentSettings_SetStringArrayDeploymentSetting[0]), NULL, 0, NULL, 0 },
-	{ "SetStringProperty", 1, RDMS_BASIS_OBSERVED, 0, "uint32", "Windows Server 2012", mp_Win32_RDMSDeploymentSettings_SetStringProperty, sizeof(mp_Win32_RDMSDeploymentSettings_SetStringProperty) / sizeof(mp_Win32_RDMSDeploymentSettings_SetStringProperty[0]), NULL, 0, ok_Win32_RDMSDeploymentSettings_SetStringProperty, sizeof(ok_Win32_RDMSDeploymentSettings_SetStringProperty) / sizeof(ok_Win32_RDMSDeploymentSettings_SetStringProperty[0]) },
-};
-
-static const rdms__param mp_Win32_RDMSDesktopAssignment_AddDesktopAssignment[] = {
-	{ "CollectionAlias", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "DesktopName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "UserDomain", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "UserName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSDesktopAssignment_RemoveDesktopAssignment[] = {
-	{ "CollectionAlias", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "DesktopName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "UserDomain", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "UserName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_RDMSDesktopAssignment[] = {
-	{ "AddDesktopAssignment", 1, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2016", mp_Win32_RDMSDesktopAssignment_AddDesktopAssignment, sizeof(mp_Win32_RDMSDesktopAssignment_AddDesktopAssignment) / sizeof(mp_Win32_RDMSDesktopAssignment_AddDesktopAssignment[0]), NULL, 0, NULL, 0 },
-	{ "RemoveDesktopAssignment", 1, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2016", mp_Win32_RDMSDesktopAssignment_RemoveDesktopAssignment, sizeof(mp_Win32_RDMSDesktopAssignment_RemoveDesktopAssignment) / sizeof(mp_Win32_RDMSDesktopAssignment_RemoveDesktopAssignment[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__property pr_Win32_RDMSDesktopAssignment[] = {
-	{ "CollectionAlias", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "DesktopName", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "UserName", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "UserDomain", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-};
-static const char *const ky_Win32_RDMSDesktopAssignment[] = { "CollectionAlias", "DesktopName", "UserName", "UserDomain" };
-
-static const rdms__param mp_Win32_RDMSEnvironment_GetActiveServer[] = {
-	{ "ServerName", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSEnvironment_GetClientAccessName[] = {
-	{ "ClientAccessName", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSEnvironment_SetClientAccessName[] = {
-	{ "ClientAccessName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_RDMSEnvironment[] = {
-	{ "GetActiveServer", 1, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSEnvironment_GetActiveServer, sizeof(mp_Win32_RDMSEnvironment_GetActiveServer) / sizeof(mp_Win32_RDMSEnvironment_GetActiveServer[0]), NULL, 0, NULL, 0 },
-	{ "GetClientAccessName", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSEnvironment_GetClientAccessName, sizeof(mp_Win32_RDMSEnvironment_GetClientAccessName) / sizeof(mp_Win32_RDMSEnvironment_GetClientAccessName[0]), NULL, 0, NULL, 0 },
-	{ "SetActiveServer", 1, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", NULL, 0, NULL, 0, NULL, 0 },
-	{ "SetClientAccessName", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSEnvironment_SetClientAccessName, sizeof(mp_Win32_RDMSEnvironment_SetClientAccessName) / sizeof(mp_Win32_RDMSEnvironment_SetClientAccessName[0]), NULL, 0, NULL, 0 },
-};
-
-static const rdms__property pr_Win32_RDMSFileTypeAssociation[] = {
-	{ "AppAlias", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "PoolName", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "ExtName", "string", RDMS__P_KEY, NULL, 0 },
-	{ "ProgIdHint", "string", 0, NULL, 0 },
-	{ "IconPath", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IconIndex", "sint32", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IconContents", "uint8[]", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IsPrimaryHandler", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IsPublished", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-};
-static const char *const ky_Win32_RDMSFileTypeAssociation[] = { "AppAlias", "PoolName", "ExtName" };
-
-static const rdms__meaning mv_Win32_RDMSJoinedNode_GetJoinedNodeCount_roleType[] = {
-	{ "0", "All", NULL },
-	{ "1", "RDCB", NULL },
-	{ "2", "RDSH", NULL },
-	{ "4", "RDVH", NULL },
-};
-static const rdms__param mp_Win32_RDMSJoinedNode_GetJoinedNodeCount[] = {
-	{ "roleType", "uint32", RDMS_DIR_IN, NULL, mv_Win32_RDMSJoinedNode_GetJoinedNodeCount_roleType, sizeof(mv_Win32_RDMSJoinedNode_GetJoinedNodeCount_roleType) / sizeof(mv_Win32_RDMSJoinedNode_GetJoinedNodeCount_roleType[0]) },
-	{ "Count", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSJoinedNode_Join[] = {
-	{ "NodeFQDN", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "NodeSID", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_RDMSJoinedNode[] = {
-	{ "GetJoinedNodeCount", 1, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2016", mp_Win32_RDMSJoinedNode_GetJoinedNodeCount, sizeof(mp_Win32_RDMSJoinedNode_GetJoinedNodeCount) / sizeof(mp_Win32_RDMSJoinedNode_GetJoinedNodeCount[0]), NULL, 0, NULL, 0 },
-	{ "Join", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSJoinedNode_Join, sizeof(mp_Win32_RDMSJoinedNode_Join) / sizeof(mp_Win32_RDMSJoinedNode_Join[0]), NULL, 0, NULL, 0 },
-	{ "Unjoin", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", NULL, 0, NULL, 0, NULL, 0 },
-};
-static const rdms__property pr_Win32_RDMSJoinedNode[] = {
-	{ "FQDN", "string", RDMS__P_KEY, NULL, 0 },
-	{ "SID", "string", 0, NULL, 0 },
-	{ "OSVersion", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IsRdcb", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IsRdg", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IsRdls", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IsRdvh", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IsRdwa", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IsRdsh", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IsWebAccessCertificateInstalled", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IsGatewayCertificateInstalled", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IsRedirectorCertificateInstalled", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IsPublishingCertificateInstalled", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-};
-static const char *const ky_Win32_RDMSJoinedNode[] = { "FQDN" };
-
-static const rdms__param mp_Win32_RDMSManagementData_SynchronizePublishingData[] = {
-	{ "Context", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_RDMSManagementData[] = {
-	{ "SynchronizeAllPublishingData", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", NULL, 0, NULL, 0, NULL, 0 },
-	{ "SynchronizePublishingData", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSManagementData_SynchronizePublishingData, sizeof(mp_Win32_RDMSManagementData_SynchronizePublishingData) / sizeof(mp_Win32_RDMSManagementData_SynchronizePublishingData[0]), NULL, 0, NULL, 0 },
-};
-
-static const rdms__meaning pv_Win32_RDMSPublishedApplication_CommandLineSetting[] = {
-	{ "0", "DoNotAllow", NULL },
-	{ "1", "Allow", NULL },
-	{ "2", "Require", NULL },
-};
-static const rdms__property pr_Win32_RDMSPublishedApplication[] = {
-	{ "AppAlias", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "PoolName", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "DisplayName", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "ShowInPortal", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "SecurityDescriptor", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "AppPath", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "VirtualPath", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "CommandLineSetting", "uint32", RDMS__P_WRITABLE, pv_Win32_RDMSPublishedApplication_CommandLineSetting, sizeof(pv_Win32_RDMSPublishedApplication_CommandLineSetting) / sizeof(pv_Win32_RDMSPublishedApplication_CommandLineSetting[0]) },
-	{ "RequiredCommandLine", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "Folder", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IconPath", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IconIndex", "sint32", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IconContents", "uint8[]", RDMS__P_WRITABLE, NULL, 0 },
-};
-static const char *const ky_Win32_RDMSPublishedApplication[] = { "AppAlias", "PoolName" };
-
-static const rdms__param mp_Win32_RDMSVirtualDesktop_GetUserAssignment[] = {
-	{ "UserName", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "UserDomain", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSVirtualDesktop_GetVirtualDesktopAssignedToUser[] = {
-	{ "CollectionAlias", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "UserName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "UserDomain", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "VMName", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSVirtualDesktop_GetVirtualDesktopDetails[] = {
-	{ "RAMSizeInMB", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "RemoteFXEnabled", "boolean", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "OSVersion", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_RDMSVirtualDesktop_GetVirtualDesktopState_VMState[] = {
-	{ "0", "Unknown", NULL },
-	{ "2", "Enabled", NULL },
-	{ "3", "Disabled", NULL },
-	{ "32768", "Paused", NULL },
-	{ "32769", "Suspended", NULL },
-	{ "32770", "Starting", NULL },
-	{ "32773", "Saving", NULL },
-	{ "32774", "Stopping", NULL },
-	{ "32776", "Pausing", NULL },
-	{ "32777", "Resuming", NULL },
-};
-static const rdms__param mp_Win32_RDMSVirtualDesktop_GetVirtualDesktopState[] = {
-	{ "VMState", "uint32", RDMS_DIR_OUT, NULL, mv_Win32_RDMSVirtualDesktop_GetVirtualDesktopState_VMState, sizeof(mv_Win32_RDMSVirtualDesktop_GetVirtualDesktopState_VMState) / sizeof(mv_Win32_RDMSVirtualDesktop_GetVirtualDesktopState_VMState[0]) },
-};
-static const rdms__param mp_Win32_RDMSVirtualDesktop_RemoveUserAssignment[] = {
-	{ "VMName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSVirtualDesktop_SetUserAssignment[] = {
-	{ "UserName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "UserDomain", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_RDMSVirtualDesktop_SetVirtualDesktopState_VMState[] = {
-	{ "0", "Unknown", NULL },
-	{ "2", "Enabled", NULL },
-	{ "3", "Disabled", NULL },
-	{ "32768", "Paused", NULL },
-	{ "32769", "Suspended", NULL },
-	{ "32770", "Starting", NULL },
-	{ "32773", "Saving", NULL },
-	{ "32774", "Stopping", NULL },
-	{ "32776", "Pausing", NULL },
-	{ "32777", "Resuming", NULL },
-};
-static const rdms__param mp_Win32_RDMSVirtualDesktop_SetVirtualDesktopState[] = {
-	{ "VMState", "uint32", RDMS_DIR_IN, NULL, mv_Win32_RDMSVirtualDesktop_SetVirtualDesktopState_VMState, sizeof(mv_Win32_RDMSVirtualDesktop_SetVirtualDesktopState_VMState) / sizeof(mv_Win32_RDMSVirtualDesktop_SetVirtualDesktopState_VMState[0]) },
-};
-static const struct rdms_method mt_Win32_RDMSVirtualDesktop[] = {
-	{ "GetUserAssignment", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSVirtualDesktop_GetUserAssignment, sizeof(mp_Win32_RDMSVirtualDesktop_GetUserAssignment) / sizeof(mp_Win32_RDMSVirtualDesktop_GetUserAssignment[0]), NULL, 0, NULL, 0 },
-	{ "GetVirtualDesktopAssignedToUser", 1, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSVirtualDesktop_GetVirtualDesktopAssignedToUser, sizeof(mp_Win32_RDMSVirtualDesktop_GetVirtualDesktopAssignedToUser) / sizeof(mp_Win32_RDMSVirtualDesktop_GetVirtualDesktopAssignedToUser[0]), NULL, 0, NULL, 0 },
-	{ "GetVirtualDesktopDetails", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSVirtualDesktop_GetVirtualDesktopDetails, sizeof(mp_Win32_RDMSVirtualDesktop_GetVirtualDesktopDetails) / sizeof(mp_Win32_RDMSVirtualDesktop_GetVirtualDesktopDetails[0]), NULL, 0, NULL, 0 },
-	{ "GetVirtualDesktopState", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSVirtualDesktop_GetVirtualDesktopState, sizeof(mp_Win32_RDMSVirtualDesktop_GetVirtualDesktopState) / sizeof(mp_Win32_RDMSVirtualDesktop_GetVirtualDesktopState[0]), NULL, 0, NULL, 0 },
-	{ "RemoveUserAssignment", 1, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSVirtualDesktop_RemoveUserAssignment, sizeof(mp_Win32_RDMSVirtualDesktop_RemoveUserAssignment) / sizeof(mp_Win32_RDMSVirtualDesktop_RemoveUserAssignment[0]), NULL, 0, NULL, 0 },
-	{ "SetUserAssignment", 0, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSVirtualDesktop_SetUserAssignment, sizeof(mp_Win32_RDMSVirtualDesktop_SetUserAssignment) / sizeof(mp_Win32_RDMSVirtualDesktop_SetUserAssignment[0]), NULL, 0, NULL, 0 },
-	{ "SetVirtualDesktopState", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSVirtualDesktop_SetVirtualDesktopState, sizeof(mp_Win32_RDMSVirtualDesktop_SetVirtualDesktopState) / sizeof(mp_Win32_RDMSVirtualDesktop_SetVirtualDesktopState[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__property pr_Win32_RDMSVirtualDesktop[] = {
-	{ "Name", "string", RDMS__P_KEY, NULL, 0 },
-	{ "HostName", "string", 0, NULL, 0 },
-	{ "Status", "uint32", 0, NULL, 0 },
-	{ "CollectionAlias", "string", 0, NULL, 0 },
-	{ "SessionState", "string", 0, NULL, 0 },
-	{ "SessionUserName", "string", 0, NULL, 0 },
-	{ "UserName", "string", 0, NULL, 0 },
-	{ "UserDomain", "string", 0, NULL, 0 },
-	{ "VMState", "uint32", 0, NULL, 0 },
-};
-static const char *const ky_Win32_RDMSVirtualDesktop[] = { "Name" };
-
-static const rdms__param mp_Win32_RDMSVirtualDesktopCollection_AddVirtualDesktop[] = {
-	{ "VMName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSVirtualDesktopCollection_GetInt32Property[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Value", "sint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const char *const ok_Win32_RDMSVirtualDesktopCollection_GetInt32Property[] = { "CollectionState" };
-static const rdms__param mp_Win32_RDMSVirtualDesktopCollection_GetPatchProperties[] = {
-	{ "StartTime", "datetime", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "ForceLogOffTime", "datetime", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "JobGuid", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "State", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSVirtualDesktopCollection_GetStringProperty[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Value", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const char *const ok_Win32_RDMSVirtualDesktopCollection_GetStringProperty[] = { "ProvisioningJobId", "ExportInProgress" };
-static const rdms__meaning mv_Win32_RDMSVirtualDesktopCollection_ProvisioningEnumerateJobs_JobType[] = {
-	{ "0", "running jobs", NULL },
-	{ "1", "completed jobs", NULL },
-};
-static const rdms__param mp_Win32_RDMSVirtualDesktopCollection_ProvisioningEnumerateJobs[] = {
-	{ "JobType", "uint32", RDMS_DIR_IN, NULL, mv_Win32_RDMSVirtualDesktopCollection_ProvisioningEnumerateJobs_JobType, sizeof(mv_Win32_RDMSVirtualDesktopCollection_ProvisioningEnumerateJobs_JobType) / sizeof(mv_Win32_RDMSVirtualDesktopCollection_ProvisioningEnumerateJobs_JobType[0]) },
-	{ "CollectionAlias", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "JobGuids", "string[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSVirtualDesktopCollection_ProvisioningJobCancel[] = {
-	{ "JobGuid", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSVirtualDesktopCollection_ProvisioningJobExecute[] = {
-	{ "JobInputXml", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "JobGuid", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSVirtualDesktopCollection_ProvisioningJobGetReport[] = {
-	{ "JobGuid", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "JobReportXml", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSVirtualDesktopCollection_ProvisioningPrepJob[] = {
-	{ "CollectionAlias", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "VMHostName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "VMName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ExportToLocation", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "bSysPrep", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "MachineName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "UserName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Password", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "JobGuid", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSVirtualDesktopCollection_RemoveVirtualDesktop[] = {
-	{ "VMName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSVirtualDesktopCollection_SchedulePatch[] = {
-	{ "StartTime", "datetime", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ForceLogOffTime", "datetime", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "JobInputXml", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSVirtualDesktopCollection_SetInt32Property[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Value", "sint32", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDMSVirtualDesktopCollection_SetStringProperty[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Value", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const char *const ok_Win32_RDMSVirtualDesktopCollection_SetStringProperty[] = { "ExportInProgress" };
-static const struct rdms_method mt_Win32_RDMSVirtualDesktopCollection[] = {
-	{ "AddVirtualDesktop", 0, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSVirtualDesktopCollection_AddVirtualDesktop, sizeof(mp_Win32_RDMSVirtualDesktopCollection_AddVirtualDesktop) / sizeof(mp_Win32_RDMSVirtualDesktopCollection_AddVirtualDesktop[0]), NULL, 0, NULL, 0 },
-	{ "CancelPatch", 0, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", NULL, 0, NULL, 0, NULL, 0 },
-	{ "GetInt32Property", 0, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSVirtualDesktopCollection_GetInt32Property, sizeof(mp_Win32_RDMSVirtualDesktopCollection_GetInt32Property) / sizeof(mp_Win32_RDMSVirtualDesktopCollection_GetInt32Property[0]), NULL, 0, ok_Win32_RDMSVirtualDesktopCollection_GetInt32Property, sizeof(ok_Win32_RDMSVirtualDesktopCollection_GetInt32Property) / sizeof(ok_Win32_RDMSVirtualDesktopCollection_GetInt32Property[0]) },
-	{ "GetPatchProperties", 0, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSVirtualDesktopCollection_GetPatchProperties, sizeof(mp_Win32_RDMSVirtualDesktopCollection_GetPatchProperties) / sizeof(mp_Win32_RDMSVirtualDesktopCollection_GetPatchProperties[0]), NULL, 0, NULL, 0 },
-	{ "GetStringProperty", 0, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSVirtualDesktopCollection_GetStringProperty, sizeof(mp_Win32_RDMSVirtualDesktopCollection_GetStringProperty) / sizeof(mp_Win32_RDMSVirtualDesktopCollection_GetStringProperty[0]), NULL, 0, ok_Win32_RDMSVirtualDesktopCollection_GetStringProperty, sizeof(ok_Win32_RDMSVirtualDesktopCollection_GetStringProperty) / sizeof(ok_Win32_RDMSVirtualDesktopCollection_GetStringProperty[0]) },
-	{ "ProvisioningEnumerateJobs", 1, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSVirtualDesktopCollection_ProvisioningEnumerateJobs, sizeof(mp_Win32_RDMSVirtualDesktopCollection_ProvisioningEnumerateJobs) / sizeof(mp_Win32_RDMSVirtualDesktopCollection_ProvisioningEnumerateJobs[0]), NULL, 0, NULL, 0 },
-	{ "ProvisioningJobCancel", 1, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSVirtualDesktopCollection_ProvisioningJobCancel, sizeof(mp_Win32_RDMSVirtualDesktopCollection_ProvisioningJobCancel) / sizeof(mp_Win32_RDMSVirtualDesktopCollection_ProvisioningJobCancel[0]), NULL, 0, NULL, 0 },
-	{ "ProvisioningJobExecute", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSVirtualDesktopCollection_ProvisioningJobExecute, sizeof(mp_Win32_RDMSVirtualDesktopCollection_ProvisioningJobExecute) / sizeof(mp_Win32_RDMSVirtualDesktopCollection_ProvisioningJobExecute[0]), NULL, 0, NULL, 0 },
-	{ "ProvisioningJobGetReport", 1, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSVirtualDesktopCollection_ProvisioningJobGetReport, sizeof(mp_Win32_RDMSVirtualDesktopCollection_ProvisioningJobGetReport) / sizeof(mp_Win32_RDMSVirtualDesktopCollection_ProvisioningJobGetReport[0]), NULL, 0, NULL, 0 },
-	{ "ProvisioningPrepJob", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_RDMSVirtualDesktopCollection_ProvisioningPrepJob, sizeof(mp_Win32_RDMSVirtualDesktopCollection_ProvisioningPrepJob) / sizeof(mp_Win32_RDMSVirtualDesktopCollection_ProvisioningPrepJob[0]), NULL, 0, NULL, 0 },
-	{ "RemoveVirtualDesktop", 0, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSVirtualDesktopCollection_RemoveVirtualDesktop, sizeof(mp_Win32_RDMSVirtualDesktopCollection_RemoveVirtualDesktop) / sizeof(mp_Win32_RDMSVirtualDesktopCollection_RemoveVirtualDesktop[0]), NULL, 0, NULL, 0 },
-	{ "SchedulePatch", 0, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSVirtualDesktopCollection_SchedulePatch, sizeof(mp_Win32_RDMSVirtualDesktopCollection_SchedulePatch) / sizeof(mp_Win32_RDMSVirtualDesktopCollection_SchedulePatch[0]), NULL, 0, NULL, 0 },
-	{ "SetInt32Property", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSVirtualDesktopCollection_SetInt32Property, sizeof(mp_Win32_RDMSVirtualDesktopCollection_SetInt32Property) / sizeof(mp_Win32_RDMSVirtualDesktopCollection_SetInt32Property[0]), NULL, 0, NULL, 0 },
-	{ "SetStringProperty", 0, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", mp_Win32_RDMSVirtualDesktopCollection_SetStringProperty, sizeof(mp_Win32_RDMSVirtualDesktopCollection_SetStringProperty) / sizeof(mp_Win32_RDMSVirtualDesktopCollection_SetStringProperty[0]), NULL, 0, ok_Win32_RDMSVirtualDesktopCollection_SetStringProperty, sizeof(ok_Win32_RDMSVirtualDesktopCollection_SetStringProperty) / sizeof(ok_Win32_RDMSVirtualDesktopCollection_SetStringProperty[0]) },
-};
-static const rdms__meaning pv_Win32_RDMSVirtualDesktopCollection_Type[] = {
-	{ "1", "TempVM", NULL },
-	{ "2", "ManualPersonalVM", NULL },
-	{ "3", "AutoPersonalVM", NULL },
-};
-static const rdms__property pr_Win32_RDMSVirtualDesktopCollection[] = {
-	{ "Alias", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "Type", "uint32", RDMS__P_WRITABLE, pv_Win32_RDMSVirtualDesktopCollection_Type, sizeof(pv_Win32_RDMSVirtualDesktopCollection_Type) / sizeof(pv_Win32_RDMSVirtualDesktopCollection_Type[0]) },
-	{ "IsManaged", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "Name", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "CollectionDescription", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "SecurityDescriptor", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "VmFarmSettings", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "UserVHDSetting", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IconContents", "uint8[]", RDMS__P_WRITABLE, NULL, 0 },
-	{ "ShowInPortal", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IsHA", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IsUserAdmin", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "RollbackEnabled", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-};
-static const char *const ky_Win32_RDMSVirtualDesktopCollection[] = { "Alias" };
-
-static const rdms__meaning pv_Win32_RDPersonalDesktopAssignment_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__property pr_Win32_RDPersonalDesktopAssignment[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_RDPersonalDesktopAssignment_Status, sizeof(pv_Win32_RDPersonalDesktopAssignment_Status) / sizeof(pv_Win32_RDPersonalDesktopAssignment_Status[0]) },
-	{ "UserName", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "DomainName", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "FarmAlias", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "VMName", "string", RDMS__P_WRITABLE, NULL, 0 },
-};
-static const char *const ky_Win32_RDPersonalDesktopAssignment[] = { "UserName", "DomainName", "FarmAlias" };
-
-static const rdms__param mp_Win32_RDSHCollection_GetInt32Property[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Value", "sint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const char *const ok_Win32_RDSHCollection_GetInt32Property[] = { "ActiveSessionLimit", "AuthenticateUsingNLA", "BrokenConnectionAction", "DeleteTempFoldersOnExit", "DeviceRedirectionOptions", "DisconnectedSessionLimit", "DiskSizeInMB", "EnableAutomaticReconnection", "EncryptionLevel", "IdleSessionLimit", "IsUserVHDEnabled", "MaxMonitors", "RedirectClientPrinter", "SecurityLayer", "SetClientPrinterAsDefault", "UseRDEasyPrintDriver", "IsUserAdmin" };
-static const rdms__param mp_Win32_RDSHCollection_GetStringProperty[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Value", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const char *const ok_Win32_RDSHCollection_GetStringProperty[] = { "SecurityDescriptor", "UserPolicyXML", "UserVHDShare" };
-static const rdms__param mp_Win32_RDSHCollection_KeyValueCompareAndSet[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "NewValue", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Comparand", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "InitialValue", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDSHCollection_KeyValueDelete[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDSHCollection_KeyValueGet[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Value", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDSHCollection_SetInt32Property[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Value", "sint32", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDSHCollection_SetStringProperty[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Value", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_RDSHCollection[] = {
-	{ "GetInt32Property", 0, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", mp_Win32_RDSHCollection_GetInt32Property, sizeof(mp_Win32_RDSHCollection_GetInt32Property) / sizeof(mp_Win32_RDSHCollection_GetInt32Property[0]), NULL, 0, ok_Win32_RDSHCollection_GetInt32Property, sizeof(ok_Win32_RDSHCollection_GetInt32Property) / sizeof(ok_Win32_RDSHCollection_GetInt32Property[0]) },
-	{ "GetStringProperty", 0, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", mp_Win32_RDSHCollection_GetStringProperty, sizeof(mp_Win32_RDSHCollection_GetStringProperty) / sizeof(mp_Win32_RDSHCollection_GetStringProperty[0]), NULL, 0, ok_Win32_RDSHCollection_GetStringProperty, sizeof(ok_Win32_RDSHCollection_GetStringProperty) / sizeof(ok_Win32_RDSHCollection_GetStringProperty[0]) },
-	{ "KeyValueCompareAndSet", 0, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2016", mp_Win32_RDSHCollection_KeyValueCompareAndSet, sizeof(mp_Win32_RDSHCollection_KeyValueCompareAndSet) / sizeof(mp_Win32_RDSHCollection_KeyValueCompareAndSet[0]), NULL, 0, NULL, 0 },
-	{ "KeyValueDelete", 0, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2016", mp_Win32_RDSHCollection_KeyValueDelete, sizeof(mp_Win32_RDSHCollection_KeyValueDelete) / sizeof(mp_Win32_RDSHCollection_KeyValueDelete[0]), NULL, 0, NULL, 0 },
-	{ "KeyValueGet", 0, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2016", mp_Win32_RDSHCollection_KeyValueGet, sizeof(mp_Win32_RDSHCollection_KeyValueGet) / sizeof(mp_Win32_RDSHCollection_KeyValueGet[0]), NULL, 0, NULL, 0 },
-	{ "SetInt32Property", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RDSHCollection_SetInt32Property, sizeof(mp_Win32_RDSHCollection_SetInt32Property) / sizeof(mp_Win32_RDSHCollection_SetInt32Property[0]), NULL, 0, NULL, 0 },
-	{ "SetStringProperty", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RDSHCollection_SetStringProperty, sizeof(mp_Win32_RDSHCollection_SetStringProperty) / sizeof(mp_Win32_RDSHCollection_SetStringProperty[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_RDSHCollection_Type[] = {
-	{ "0", "Regular", NULL },
-	{ "(2)", "Reserved", NULL },
-	{ "(3)", "Reserved", NULL },
-	{ "4", "ManualPersonal", NULL },
-	{ "5", "AutoPersonal", NULL },
-};
-static const rdms__property pr_Win32_RDSHCollection[] = {
-	{ "Alias", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "Name", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "Description", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "Type", "uint32", RDMS__P_WRITABLE, pv_Win32_RDSHCollection_Type, sizeof(pv_Win32_RDSHCollection_Type) / sizeof(pv_Win32_RDSHCollection_Type[0]) },
-};
-static const char *const ky_Win32_RDSHCollection[] = { "Alias" };
-
-static const rdms__param mp_Win32_RDSHServer_GetInt32Property[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Value", "sint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const char *const ok_Win32_RDSHServer_GetInt32Property[] = { "DrainMode", "RelativeWeight", "SessionLimit" };
-static const rdms__param mp_Win32_RDSHServer_GetPendingStartServerList[] = {
-	{ "maxServers", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ServerFQDNs", "string[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDSHServer_GetStringProperty[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Value", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDSHServer_SetInt32Property[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Value", "sint32", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDSHServer_SetStringProperty[] = {
-	{ "Key", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Value", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RDSHServer_TestAndSetState[] = {
-	{ "Comparand", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "NewState", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "InitState", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_RDSHServer[] = {
-	{ "GetInt32Property", 0, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", mp_Win32_RDSHServer_GetInt32Property, sizeof(mp_Win32_RDSHServer_GetInt32Property) / sizeof(mp_Win32_RDSHServer_GetInt32Property[0]), NULL, 0, ok_Win32_RDSHServer_GetInt32Property, sizeof(ok_Win32_RDSHServer_GetInt32Property) / sizeof(ok_Win32_RDSHServer_GetInt32Property[0]) },
-	{ "GetPendingStartServerList", 0, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2016", mp_Win32_RDSHServer_GetPendingStartServerList, sizeof(mp_Win32_RDSHServer_GetPendingStartServerList) / sizeof(mp_Win32_RDSHServer_GetPendingStartServerList[0]), NULL, 0, NULL, 0 },
-	{ "GetStringProperty", 0, RDMS_BASIS_OBSERVED, 1, "uint32", "Windows Server 2012", mp_Win32_RDSHServer_GetStringProperty, sizeof(mp_Win32_RDSHServer_GetStringProperty) / sizeof(mp_Win32_RDSHServer_GetStringProperty[0]), NULL, 0, NULL, 0 },
-	{ "SetInt32Property", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RDSHServer_SetInt32Property, sizeof(mp_Win32_RDSHServer_SetInt32Property) / sizeof(mp_Win32_RDSHServer_SetInt32Property[0]), NULL, 0, NULL, 0 },
-	{ "SetStringProperty", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RDSHServer_SetStringProperty, sizeof(mp_Win32_RDSHServer_SetStringProperty) / sizeof(mp_Win32_RDSHServer_SetStringProperty[0]), NULL, 0, NULL, 0 },
-	{ "TestAndSetState", 0, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2016", mp_Win32_RDSHServer_TestAndSetState, sizeof(mp_Win32_RDSHServer_TestAndSetState) / sizeof(mp_Win32_RDSHServer_TestAndSetState[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_RDSHServer_ServerState[] = {
-	{ "1", "TARGET_UNKNOWN", NULL },
-	{ "3", "TARGET_RUNNING", NULL },
-	{ "8", "TARGET_INVALID", NULL },
-	{ "9", "TARGET_STARTING", NULL },
-	{ "10", "TARGET_STOPPING", NULL },
-};
-static const rdms__property pr_Win32_RDSHServer[] = {
-	{ "Name", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "ConnectionBroker", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "CollectionAlias", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "ServerState", "uint32", 0, pv_Win32_RDSHServer_ServerState, sizeof(pv_Win32_RDSHServer_ServerState) / sizeof(pv_Win32_RDSHServer_ServerState[0]) },
-};
-static const char *const ky_Win32_RDSHServer[] = { "Name" };
-
-static const rdms__param mp_Win32_RdvhManagement_RdvCopyBaseVmLocally[] = {
-	{ "BaseVmLocation", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "FarmName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "GoldCacheLocation", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RdvhManagement_RdvCreateUserDiskTemplate[] = {
-	{ "UserDisksStorageUrl", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "UserDiskMaxSizeInGB", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RdvhManagement_RdvMigrateVmToDifferentHost[] = {
-	{ "VmName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "DestinationHost", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RdvhManagement_RdvSetupVMPermissions[] = {
-	{ "VmName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_RdvhManagement_RdvUndoVMPermissions[] = {
-	{ "VmName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_RdvhManagement[] = {
-	{ "RdvCopyBaseVmLocally", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RdvhManagement_RdvCopyBaseVmLocally, sizeof(mp_Win32_RdvhManagement_RdvCopyBaseVmLocally) / sizeof(mp_Win32_RdvhManagement_RdvCopyBaseVmLocally[0]), NULL, 0, NULL, 0 },
-	{ "RdvCreateUserDiskTemplate", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RdvhManagement_RdvCreateUserDiskTemplate, sizeof(mp_Win32_RdvhManagement_RdvCreateUserDiskTemplate) / sizeof(mp_Win32_RdvhManagement_RdvCreateUserDiskTemplate[0]), NULL, 0, NULL, 0 },
-	{ "RdvMigrateVmToDifferentHost", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RdvhManagement_RdvMigrateVmToDifferentHost, sizeof(mp_Win32_RdvhManagement_RdvMigrateVmToDifferentHost) / sizeof(mp_Win32_RdvhManagement_RdvMigrateVmToDifferentHost[0]), NULL, 0, NULL, 0 },
-	{ "RdvSetupVMPermissions", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RdvhManagement_RdvSetupVMPermissions, sizeof(mp_Win32_RdvhManagement_RdvSetupVMPermissions) / sizeof(mp_Win32_RdvhManagement_RdvSetupVMPermissions[0]), NULL, 0, NULL, 0 },
-	{ "RdvUndoVMPermissions", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_RdvhManagement_RdvUndoVMPermissions, sizeof(mp_Win32_RdvhManagement_RdvUndoVMPermissions) / sizeof(mp_Win32_RdvhManagement_RdvUndoVMPermissions[0]), NULL, 0, NULL, 0 },
-};
-
-static const rdms__property pr_Win32_RemoteAppChangeEvent[] = {
-	{ "SECURITY_DESCRIPTOR", "uint8[]", 0, NULL, 0 },
-	{ "TIME_CREATED", "uint64", 0, NULL, 0 },
-};
-
-static const rdms__property pr_Win32_SessionBrokerFarm[] = {
-	{ "PluginName", "string", RDMS__P_KEY, NULL, 0 },
-	{ "FarmName", "string", RDMS__P_KEY, NULL, 0 },
-};
-static const char *const ky_Win32_SessionBrokerFarm[] = { "PluginName", "FarmName" };
-
-static const rdms__param mp_Win32_SessionBrokerFarmAccount_DeleteEx[] = {
-	{ "DeleteComputerObject", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_SessionBrokerFarmAccount[] = {
-	{ "DeleteEx", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_SessionBrokerFarmAccount_DeleteEx, sizeof(mp_Win32_SessionBrokerFarmAccount_DeleteEx) / sizeof(mp_Win32_SessionBrokerFarmAccount_DeleteEx[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__property pr_Win32_SessionBrokerFarmAccount[] = {
-	{ "FarmName", "string", RDMS__P_KEY, NULL, 0 },
-	{ "Manual", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "AccountName", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "AccountDomain", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "AccountPassword", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "AccountSPN1", "string", 0, NULL, 0 },
-	{ "AccountSPN2", "string", 0, NULL, 0 },
-	{ "ComputerDNSName", "string", RDMS__P_WRITABLE, NULL, 0 },
-};
-static const char *const ky_Win32_SessionBrokerFarmAccount[] = { "FarmName" };
-
-static const rdms__param mp_Win32_SessionBrokerServiceProperties_DeleteSBDbConnectionString[] = {
-	{ "IsSecondaryConnString", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_SessionBrokerServiceProperties_InstallBrokerDatabase[] = {
-	{ "newDbFilePath", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "connStringToCentralDBMaster", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "centralRdcmsDbName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_SessionBrokerServiceProperties_IsDbReachable[] = {
-	{ "connStringToDb", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "connSecondaryStringToDb", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "activeBrokerName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_SessionBrokerServiceProperties_SetBrokerHAMode[] = {
-	{ "connStringToCentralDBRdcms", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "secondaryConnStringToCentralDBRdcms", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "brokerDnsRRName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "activeBrokerName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_SessionBrokerServiceProperties_SetBrokerNonHAMode[] = {
-	{ "connStringToCentralDBRdcms", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_SessionBrokerServiceProperties_SetSBDbConnectionStrings[] = {
-	{ "connStringToCentralDBRdcms", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "secondaryConnStringToCentralDBRdcms", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_SessionBrokerServiceProperties[] = {
-	{ "DeleteSBDbConnectionString", 0, RDMS_BASIS_OBSERVED, 0, "uint32", "Windows Server 2016", mp_Win32_SessionBrokerServiceProperties_DeleteSBDbConnectionString, sizeof(mp_Win32_SessionBrokerServiceProperties_DeleteSBDbConnectionString) / sizeof(mp_Win32_SessionBrokerServiceProperties_DeleteSBDbConnectionString[0]), NULL, 0, NULL, 0 },
-	{ "InstallBrokerDatabase", 1, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2012", mp_Win32_SessionBrokerServiceProperties_InstallBrokerDatabase, sizeof(mp_Win32_SessionBrokerServiceProperties_InstallBrokerDatabase) / sizeof(mp_Win32_SessionBrokerServiceProperties_InstallBrokerDatabase[0]), NULL, 0, NULL, 0 },
-	{ "IsDbReachable", 1, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2012", mp_Win32_SessionBrokerServiceProperties_IsDbReachable, sizeof(mp_Win32_SessionBrokerServiceProperties_IsDbReachable) / sizeof(mp_Win32_SessionBrokerServiceProperties_IsDbReachable[0]), NULL, 0, NULL, 0 },
-	{ "SetBrokerHAMode", 1, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2012", mp_Win32_SessionBrokerServiceProperties_SetBrokerHAMode, sizeof(mp_Win32_SessionBrokerServiceProperties_SetBrokerHAMode) / sizeof(mp_Win32_SessionBrokerServiceProperties_SetBrokerHAMode[0]), NULL, 0, NULL, 0 },
-	{ "SetBrokerNonHAMode", 1, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2012", mp_Win32_SessionBrokerServiceProperties_SetBrokerNonHAMode, sizeof(mp_Win32_SessionBrokerServiceProperties_SetBrokerNonHAMode) / sizeof(mp_Win32_SessionBrokerServiceProperties_SetBrokerNonHAMode[0]), NULL, 0, NULL, 0 },
-	{ "SetSBDbConnectionStrings", 1, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2016", mp_Win32_SessionBrokerServiceProperties_SetSBDbConnectionStrings, sizeof(mp_Win32_SessionBrokerServiceProperties_SetSBDbConnectionStrings) / sizeof(mp_Win32_SessionBrokerServiceProperties_SetSBDbConnectionStrings[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__property pr_Win32_SessionBrokerServiceProperties[] = {
-	{ "SBNetworkName", "string", 0, NULL, 0 },
-	{ "SBDbConnectionString", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "SBDbSecondaryConnectionString", "string", RDMS__P_WRITABLE, NULL, 0 },
-};
-
-static const rdms__property pr_Win32_SessionBrokerTarget[] = {
-	{ "PluginName", "string", RDMS__P_KEY, NULL, 0 },
-	{ "TargetName", "string", 0, NULL, 0 },
-	{ "FarmName", "string", 0, NULL, 0 },
-	{ "Guid", "string", RDMS__P_KEY, NULL, 0 },
-	{ "Environment", "string", 0, NULL, 0 },
-};
-static const char *const ky_Win32_SessionBrokerTarget[] = { "PluginName", "Guid" };
-
-static const rdms__meaning pv_Win32_SessionBrokerTargetEvent_ChangeType[] = {
-	{ "1", "The type of change is not ...", NULL },
-	{ "2", "The external IP address has changed", NULL },
-	{ "4", "The internal IP address has changed", NULL },
-	{ "8", "The target was joined", NULL },
-	{ "16", "The target was removed", NULL },
-	{ "32", "The state of the target has ...", NULL },
-	{ "64", "The target is idle", NULL },
-};
-static const rdms__property pr_Win32_SessionBrokerTargetEvent[] = {
-	{ "SECURITY_DESCRIPTOR", "uint8[]", 0, NULL, 0 },
-	{ "TIME_CREATED", "uint64", 0, NULL, 0 },
-	{ "ChangeType", "uint32", 0, pv_Win32_SessionBrokerTargetEvent_ChangeType, sizeof(pv_Win32_SessionBrokerTargetEvent_ChangeType) / sizeof(pv_Win32_SessionBrokerTargetEvent_ChangeType[0]) },
-	{ "PluginName", "string", 0, NULL, 0 },
-	{ "TargetName", "string", 0, NULL, 0 },
-	{ "FarmName", "string", 0, NULL, 0 },
-	{ "Guid", "string", 0, NULL, 0 },
-	{ "Environment", "string", 0, NULL, 0 },
-};
-
-static const rdms__meaning pv_Win32_SessionDirectoryCluster_SingleSessionMode[] = {
-	{ "0", "The farm in RD Connection Broker ...", NULL },
-	{ "1", "The farm in RD Connection Broker ...", NULL },
-};
-static const rdms__property pr_Win32_SessionDirectoryCluster[] = {
-	{ "ClusterName", "string", RDMS__P_KEY, NULL, 0 },
-	{ "NumberOfServers", "uint32", 0, NULL, 0 },
-	{ "SingleSessionMode", "uint32", 0, pv_Win32_SessionDirectoryCluster_SingleSessionMode, sizeof(pv_Win32_SessionDirectoryCluster_SingleSessionMode) / sizeof(pv_Win32_SessionDirectoryCluster_SingleSessionMode[0]) },
-};
-static const char *const ky_Win32_SessionDirectoryCluster[] = { "ClusterName" };
-
-static const rdms__meaning pv_Win32_SessionDirectoryServer_SingleSessionMode[] = {
-	{ "0", "The farm is not in single ...", NULL },
-	{ "1", "The farm in is in single ...", NULL },
-};
-static const rdms__property pr_Win32_SessionDirectoryServer[] = {
-	{ "ServerName", "string", RDMS__P_KEY, NULL, 0 },
-	{ "ServerIPAddress", "string", 0, NULL, 0 },
-	{ "ClusterName", "string", 0, NULL, 0 },
-	{ "NumberOfSessions", "uint32", 0, NULL, 0 },
-	{ "SingleSessionMode", "uint32", 0, pv_Win32_SessionDirectoryServer_SingleSessionMode, sizeof(pv_Win32_SessionDirectoryServer_SingleSessionMode) / sizeof(pv_Win32_SessionDirectoryServer_SingleSessionMode[0]) },
-	{ "ServerWeight", "uint32", 0, NULL, 0 },
-	{ "NumPendRedir", "uint32", 0, NULL, 0 },
-	{ "LoadIndicator", "uint32", 0, NULL, 0 },
-};
-static const char *const ky_Win32_SessionDirectoryServer[] = { "ServerName" };
-
-static const rdms__meaning pv_Win32_SessionDirectorySession_TSProtocol[] = {
-	{ "0", "This session is running on a ...", NULL },
-	{ "1", "A proprietary third-party protocol is used ...", NULL },
-	{ "2", "Remote Desktop Protocol (RDP) is used ...", NULL },
-};
-static const rdms__meaning pv_Win32_SessionDirectorySession_SessionState[] = {
-	{ "0", "active", NULL },
-	{ "1", "disconnected", NULL },
-};
-static const rdms__property pr_Win32_SessionDirectorySession[] = {
-	{ "ServerName", "string", RDMS__P_KEY, NULL, 0 },
-	{ "SessionID", "uint32", RDMS__P_KEY, NULL, 0 },
-	{ "UserName", "string", 0, NULL, 0 },
-	{ "DomainName", "string", 0, NULL, 0 },
-	{ "ServerIPAddress", "string", 0, NULL, 0 },
-	{ "TSProtocol", "uint32", 0, pv_Win32_SessionDirectorySession_TSProtocol, sizeof(pv_Win32_SessionDirectorySession_TSProtocol) / sizeof(pv_Win32_SessionDirectorySession_TSProtocol[0]) },
-	{ "ApplicationType", "string", 0, NULL, 0 },
-	{ "ResolutionWidth", "uint32", 0, NULL, 0 },
-	{ "ResolutionHeight", "uint32", 0, NULL, 0 },
-	{ "ColorDepth", "uint32", 0, NULL, 0 },
-	{ "CreateTime", "datetime", 0, NULL, 0 },
-	{ "DisconnectTime", "datetime", 0, NULL, 0 },
-	{ "SessionState", "uint32", 0, pv_Win32_SessionDirectorySession_SessionState, sizeof(pv_Win32_SessionDirectorySession_SessionState) / sizeof(pv_Win32_SessionDirectorySession_SessionState[0]) },
-};
-static const char *const ky_Win32_SessionDirectorySession[] = { "ServerName", "SessionID" };
-
-static const rdms__meaning pv_Win32_SessionDirectorySessionEx_TSProtocol[] = {
-	{ "0", "This session is running on a ...", NULL },
-	{ "1", "A proprietary third-party protocol is used ...", NULL },
-	{ "2", "Remote Desktop Protocol (RDP) is used ...", NULL },
-};
-static const rdms__meaning pv_Win32_SessionDirectorySessionEx_SessionState[] = {
-	{ "0", "active", NULL },
-	{ "1", "disconnected", NULL },
-};
-static const rdms__property pr_Win32_SessionDirectorySessionEx[] = {
-	{ "ServerName", "string", RDMS__P_OBSERVED, NULL, 0 },
-	{ "SessionID", "uint32", RDMS__P_OBSERVED, NULL, 0 },
-	{ "UserName", "string", RDMS__P_OBSERVED, NULL, 0 },
-	{ "DomainName", "string", RDMS__P_OBSERVED, NULL, 0 },
-	{ "ServerIPAddress", "string", RDMS__P_OBSERVED, NULL, 0 },
-	{ "TSProtocol", "uint32", RDMS__P_OBSERVED, pv_Win32_SessionDirectorySessionEx_TSProtocol, sizeof(pv_Win32_SessionDirectorySessionEx_TSProtocol) / sizeof(pv_Win32_SessionDirectorySessionEx_TSProtocol[0]) },
-	{ "ApplicationType", "string", RDMS__P_OBSERVED, NULL, 0 },
-	{ "ResolutionWidth", "uint32", RDMS__P_OBSERVED, NULL, 0 },
-	{ "ResolutionHeight", "uint32", RDMS__P_OBSERVED, NULL, 0 },
-	{ "ColorDepth", "uint32", RDMS__P_OBSERVED, NULL, 0 },
-	{ "CreateTime", "datetime", RDMS__P_OBSERVED, NULL, 0 },
-	{ "DisconnectTime", "datetime", RDMS__P_OBSERVED, NULL, 0 },
-	{ "SessionState", "uint32", RDMS__P_OBSERVED, pv_Win32_SessionDirectorySessionEx_SessionState, sizeof(pv_Win32_SessionDirectorySessionEx_SessionState) / sizeof(pv_Win32_SessionDirectorySessionEx_SessionState[0]) },
-	{ "CollectionAlias", "string", RDMS__P_OBSERVED, NULL, 0 },
-	{ "CollectionType", "uint32", RDMS__P_OBSERVED | RDMS__P_TYPE_GUESSED, NULL, 0 },
-	{ "UnifiedSessionId", "uint32", RDMS__P_OBSERVED, NULL, 0 },
-	{ "HostServer", "string", RDMS__P_OBSERVED, NULL, 0 },
-	{ "IdleTime", "uint32", RDMS__P_OBSERVED | RDMS__P_TYPE_GUESSED, NULL, 0 },
-	{ "RemoteFxEnabled", "boolean", RDMS__P_OBSERVED | RDMS__P_TYPE_GUESSED, NULL, 0 },
-};
-static const char *const ky_Win32_SessionDirectorySessionEx[] = { "ServerName", "SessionID" };
-
-static const rdms__param mp_Win32_SessionDirectoryVMMPlugin_GetCurrentVMMPlugin[] = {
-	{ "sName", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "sProvider", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "sServiceLocation", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "sClassID", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "Priority", "sint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "Enabled", "boolean", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_SessionDirectoryVMMPlugin_RegisterVMMPlugin[] = {
-	{ "sName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "sProvider", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "sServiceLocation", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "sClassID", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Priority", "sint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Enabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_SessionDirectoryVMMPlugin_SetEnabled[] = {
-	{ "Enabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_SessionDirectoryVMMPlugin_SetName[] = {
-	{ "sName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_SessionDirectoryVMMPlugin_SetPriority[] = {
-	{ "Priority", "sint32", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_SessionDirectoryVMMPlugin_SetProvider[] = {
-	{ "sProvider", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_SessionDirectoryVMMPlugin_SetServiceLocation[] = {
-	{ "sServiceLocation", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_SessionDirectoryVMMPlugin[] = {
-	{ "GetCurrentVMMPlugin", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_SessionDirectoryVMMPlugin_GetCurrentVMMPlugin, sizeof(mp_Win32_SessionDirectoryVMMPlugin_GetCurrentVMMPlugin) / sizeof(mp_Win32_SessionDirectoryVMMPlugin_GetCurrentVMMPlugin[0]), NULL, 0, NULL, 0 },
-	{ "RegisterVMMPlugin", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_SessionDirectoryVMMPlugin_RegisterVMMPlugin, sizeof(mp_Win32_SessionDirectoryVMMPlugin_RegisterVMMPlugin) / sizeof(mp_Win32_SessionDirectoryVMMPlugin_RegisterVMMPlugin[0]), NULL, 0, NULL, 0 },
-	{ "SetEnabled", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_SessionDirectoryVMMPlugin_SetEnabled, sizeof(mp_Win32_SessionDirectoryVMMPlugin_SetEnabled) / sizeof(mp_Win32_SessionDirectoryVMMPlugin_SetEnabled[0]), NULL, 0, NULL, 0 },
-	{ "SetName", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_SessionDirectoryVMMPlugin_SetName, sizeof(mp_Win32_SessionDirectoryVMMPlugin_SetName) / sizeof(mp_Win32_SessionDirectoryVMMPlugin_SetName[0]), NULL, 0, NULL, 0 },
-	{ "SetPriority", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_SessionDirectoryVMMPlugin_SetPriority, sizeof(mp_Win32_SessionDirectoryVMMPlugin_SetPriority) / sizeof(mp_Win32_SessionDirectoryVMMPlugin_SetPriority[0]), NULL, 0, NULL, 0 },
-	{ "SetProvider", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_SessionDirectoryVMMPlugin_SetProvider, sizeof(mp_Win32_SessionDirectoryVMMPlugin_SetProvider) / sizeof(mp_Win32_SessionDirectoryVMMPlugin_SetProvider[0]), NULL, 0, NULL, 0 },
-	{ "SetServiceLocation", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_SessionDirectoryVMMPlugin_SetServiceLocation, sizeof(mp_Win32_SessionDirectoryVMMPlugin_SetServiceLocation) / sizeof(mp_Win32_SessionDirectoryVMMPlugin_SetServiceLocation[0]), NULL, 0, NULL, 0 },
-	{ "UnregisterVMMPlugin", 0, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2008 R2", NULL, 0, NULL, 0, NULL, 0 },
-};
-static const rdms__property pr_Win32_SessionDirectoryVMMPlugin[] = {
-	{ "sName", "string", 0, NULL, 0 },
-	{ "sProvider", "string", 0, NULL, 0 },
-	{ "sClassID", "string", 0, NULL, 0 },
-	{ "sServiceLocation", "string", 0, NULL, 0 },
-	{ "Priority", "sint32", RDMS__P_KEY, NULL, 0 },
-	{ "Enabled", "boolean", 0, NULL, 0 },
-};
-static const char *const ky_Win32_SessionDirectoryVMMPlugin[] = { "Priority" };
-
-static const rdms__property pr_Win32_SessionDirectoryVirtualDesktopServer[] = {
-	{ "Name", "string", RDMS__P_KEY, NULL, 0 },
-};
-static const char *const ky_Win32_SessionDirectoryVirtualDesktopServer[] = { "Name" };
-
-static const rdms__meaning mv_Win32_TSAccount_ModifyAuditPermissions_PermissionMask[] = {
-	{ "0", "WINSTATION_QUERY", NULL },
-	{ "1", "WINSTATION_SET", NULL },
-	{ "6", "WINSTATION_RESET", NULL },
-	{ "WINSTATION_VIRTUAL \\| STANDARD_RIGHTS_REQUIRED (3)", "Permission to use virtual channels. Virtual ...", NULL },
-	{ "4", "WINSTATION_SHADOW", NULL },
-	{ "5", "WINSTATION_LOGON", NULL },
-	{ "2", "WINSTATION_LOGOFF", NULL },
-	{ "7", "WINSTATION_MSG", NULL },
-	{ "8", "WINSTATION_CONNECT", NULL },
-	{ "9", "WINSTATION_DISCONNECT", NULL },
-};
-static const rdms__meaning mv_Win32_TSAccount_ModifyAuditPermissions_Success[] = {
-	{ "1", "The specified permission set is allowed", NULL },
-	{ "0", "The specified permission set is denied", NULL },
-};
-static const rdms__param mp_Win32_TSAccount_ModifyAuditPermissions[] = {
-	{ "PermissionMask", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSAccount_ModifyAuditPermissions_PermissionMask, sizeof(mv_Win32_TSAccount_ModifyAuditPermissions_PermissionMask) / sizeof(mv_Win32_TSAccount_ModifyAuditPermissions_PermissionMask[0]) },
-	{ "Success", "boolean", RDMS_DIR_IN, NULL, mv_Win32_TSAccount_ModifyAuditPermissions_Success, sizeof(mv_Win32_TSAccount_ModifyAuditPermissions_Success) / sizeof(mv_Win32_TSAccount_ModifyAuditPermissions_Success[0]) },
-};
-static const rdms__meaning mv_Win32_TSAccount_ModifyPermissions_PermissionMask[] = {
-	{ "0", "WINSTATION_QUERY", NULL },
-	{ "1", "WINSTATION_SET", NULL },
-	{ "6", "WINSTATION_RESET", NULL },
-	{ "WINSTATION_VIRTUAL \\| STANDARD_RIGHTS_REQUIRED (3)", "Permission to use virtual channels. Virtual ...", NULL },
-	{ "4", "WINSTATION_SHADOW", NULL },
-	{ "5", "WINSTATION_LOGON", NULL },
-	{ "2", "WINSTATION_LOGOFF", NULL },
-	{ "7", "WINSTATION_MSG", NULL },
-	{ "8", "WINSTATION_CONNECT", NULL },
-	{ "9", "WINSTATION_DISCONNECT", NULL },
-};
-static const rdms__meaning mv_Win32_TSAccount_ModifyPermissions_Allow[] = {
-	{ "1", "The specified permission set is allowed", NULL },
-	{ "0", "The specified permission set is denied", NULL },
-};
-static const rdms__param mp_Win32_TSAccount_ModifyPermissions[] = {
-	{ "PermissionMask", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSAccount_ModifyPermissions_PermissionMask, sizeof(mv_Win32_TSAccount_ModifyPermissions_PermissionMask) / sizeof(mv_Win32_TSAccount_ModifyPermissions_PermissionMask[0]) },
-	{ "Allow", "boolean", RDMS_DIR_IN, NULL, mv_Win32_TSAccount_ModifyPermissions_Allow, sizeof(mv_Win32_TSAccount_ModifyPermissions_Allow) / sizeof(mv_Win32_TSAccount_ModifyPermissions_Allow[0]) },
-};
-static const struct rdms_method mt_Win32_TSAccount[] = {
-	{ "Delete", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", NULL, 0, NULL, 0, NULL, 0 },
-	{ "ModifyAuditPermissions", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSAccount_ModifyAuditPermissions, sizeof(mp_Win32_TSAccount_ModifyAuditPermissions) / sizeof(mp_Win32_TSAccount_ModifyAuditPermissions[0]), NULL, 0, NULL, 0 },
-	{ "ModifyPermissions", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSAccount_ModifyPermissions, sizeof(mp_Win32_TSAccount_ModifyPermissions) / sizeof(mp_Win32_TSAccount_ModifyPermissions[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSAccount_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_TSAccount_AuditFail[] = {
-	{ "WINSTATION_QUERY=0x1 (0)", "", NULL },
-	{ "WINSTATION_SET=0x2 (1)", "", NULL },
-	{ "WINSTATION_LOGOFF=0x4 (2)", "", NULL },
-	{ "WINSTATION_VIRTUAL \\| STANDARD_RIGHTS_REQUIRED = 0xF008 (3)", "", NULL },
-	{ "WINSTATION_SHADOW=0x10 (4)", "", NULL },
-	{ "WINSTATION_LOGON=0x20 (5)", "", NULL },
-	{ "WINSTATION_MSG=0x80 (6)", "", NULL },
-	{ "WINSTATION_CONNECT=0x100 (7)", "", NULL },
-	{ "WINSTATION_DISCONNECT=0x200 (8)", "", NULL },
-};
-static const rdms__meaning pv_Win32_TSAccount_AuditSuccess[] = {
-	{ "WINSTATION_QUERY=0x1 (0)", "", NULL },
-	{ "WINSTATION_SET=0x2 (1)", "", NULL },
-	{ "WINSTATION_LOGOFF=0x4WINSTATION_VIRTUAL \\| STANDARD_RIGHTS_REQUIRED = 0xF008 (2)", "", NULL },
-	{ "WINSTATION_SHADOW=0x10 (3)", "", NULL },
-	{ "WINSTATION_LOGON=0x20 (4)", "", NULL },
-	{ "WINSTATION_MSG=0x80 (5)", "", NULL },
-	{ "WINSTATION_CONNECT=0x100 (6)", "", NULL },
-	{ "WINSTATION_DISCONNECT=0x200 (7)", "", NULL },
-};
-static const rdms__meaning pv_Win32_TSAccount_PermissionsAllowed[] = {
-	{ "WINSTATION_QUERY=0x1 (1)", "Permission to query information about a ...", NULL },
-	{ "2", "WINSTATION_SET", NULL },
-	{ "64", "WINSTATION_RESET", NULL },
-	{ "WINSTATION_VIRTUAL \\| STANDARD_RIGHTS_REQUIRED (983048)", "Permission to use virtual channels. Virtual ...", NULL },
-	{ "16", "WINSTATION_SHADOW", NULL },
-	{ "32", "WINSTATION_LOGON", NULL },
-	{ "4", "WINSTATION_LOGOFF", NULL },
-	{ "128", "WINSTATION_MSG", NULL },
-	{ "256", "WINSTATION_CONNECT", NULL },
-	{ "512", "WINSTATION_DISCONNECT", NULL },
-};
-static const rdms__meaning pv_Win32_TSAccount_PermissionsDenied[] = {
-	{ "WINSTATION_QUERY=0x1 (0)", "", NULL },
-	{ "WINSTATION_SET=0x2 (1)", "", NULL },
-	{ "WINSTATION_LOGOFF=0x4 (2)", "", NULL },
-	{ "WINSTATION_VIRTUAL \\| STANDARD_RIGHTS_REQUIRED = 0xF008 (3)", "", NULL },
-	{ "WINSTATION_SHADOW=0x10 (4)", "", NULL },
-	{ "WINSTATION_LOGON=0x20 (5)", "", NULL },
-	{ "WINSTATION_MSG=0x80 (6)", "", NULL },
-	{ "WINSTATION_CONNECT=0x100 (7)", "", NULL },
-	{ "WINSTATION_DISCONNECT=0x200 (8)", "", NULL },
-};
-static const rdms__property pr_Win32_TSAccount[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSAccount_Status, sizeof(pv_Win32_TSAccount_Status) / sizeof(pv_Win32_TSAccount_Status[0]) },
-	{ "TerminalName", "string", 0, NULL, 0 },
-	{ "AccountName", "string", RDMS__P_KEY, NULL, 0 },
-	{ "AuditFail", "uint32", 0, pv_Win32_TSAccount_AuditFail, sizeof(pv_Win32_TSAccount_AuditFail) / sizeof(pv_Win32_TSAccount_AuditFail[0]) },
-	{ "AuditSuccess", "uint32", 0, pv_Win32_TSAccount_AuditSuccess, sizeof(pv_Win32_TSAccount_AuditSuccess) / sizeof(pv_Win32_TSAccount_AuditSuccess[0]) },
-	{ "PermissionsAllowed", "uint32", 0, pv_Win32_TSAccount_PermissionsAllowed, sizeof(pv_Win32_TSAccount_PermissionsAllowed) / sizeof(pv_Win32_TSAccount_PermissionsAllowed[0]) },
-	{ "PermissionsDenied", "uint32", 0, pv_Win32_TSAccount_PermissionsDenied, sizeof(pv_Win32_TSAccount_PermissionsDenied) / sizeof(pv_Win32_TSAccount_PermissionsDenied[0]) },
-	{ "SID", "string", 0, NULL, 0 },
-};
-static const char *const ky_Win32_TSAccount[] = { "AccountName" };
-
-static const rdms__param mp_Win32_TSApplicationFileExtensions_FileAssociations[] = {
-	{ "AppPath", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "FileAssociations", "object[]", RDMS_DIR_OUT, "Win32_RDFileAssociation", NULL, 0 },
-};
-static const rdms__param mp_Win32_TSApplicationFileExtensions_FileExtensions[] = {
-	{ "AppPath", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Extensions", "string[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_TSApplicationFileExtensions[] = {
-	{ "FileAssociations", 0, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2012", mp_Win32_TSApplicationFileExtensions_FileAssociations, sizeof(mp_Win32_TSApplicationFileExtensions_FileAssociations) / sizeof(mp_Win32_TSApplicationFileExtensions_FileAssociations[0]), NULL, 0, NULL, 0 },
-	{ "FileExtensions", 0, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2008", mp_Win32_TSApplicationFileExtensions_FileExtensions, sizeof(mp_Win32_TSApplicationFileExtensions_FileExtensions) / sizeof(mp_Win32_TSApplicationFileExtensions_FileExtensions[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSApplicationFileExtensions_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__property pr_Win32_TSApplicationFileExtensions[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSApplicationFileExtensions_Status, sizeof(pv_Win32_TSApplicationFileExtensions_Status) / sizeof(pv_Win32_TSApplicationFileExtensions_Status[0]) },
-};
-
-static const rdms__meaning pv_Win32_TSCPubPlugin_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__property pr_Win32_TSCPubPlugin[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSCPubPlugin_Status, sizeof(pv_Win32_TSCPubPlugin_Status) / sizeof(pv_Win32_TSCPubPlugin_Status[0]) },
-	{ "CLSID", "string", RDMS__P_KEY, NULL, 0 },
-	{ "IsEnabled", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-};
-static const char *const ky_Win32_TSCPubPlugin[] = { "CLSID" };
-
-static const rdms__meaning mv_Win32_TSClientSetting_ConnectionSettings_ConnectClientDrivesAtLogon[] = {
-	{ "0", "The client's drives are not automatically ...", NULL },
-	{ "1", "The client's drives are automatically connected", NULL },
-};
-static const rdms__meaning mv_Win32_TSClientSetting_ConnectionSettings_ConnectPrinterAtLogon[] = {
-	{ "0", "All mapped local printers are not ...", NULL },
-	{ "1", "All mapped local printers are automatically ...", NULL },
-};
-static const rdms__meaning mv_Win32_TSClientSetting_ConnectionSettings_DefaultToClientPrinter[] = {
-	{ "0", "Print jobs are not automatically sent", NULL },
-	{ "1", "Print jobs are automatically sent", NULL },
-};
-static const rdms__param mp_Win32_TSClientSetting_ConnectionSettings[] = {
-	{ "ConnectClientDrivesAtLogon", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSClientSetting_ConnectionSettings_ConnectClientDrivesAtLogon, sizeof(mv_Win32_TSClientSetting_ConnectionSettings_ConnectClientDrivesAtLogon) / sizeof(mv_Win32_TSClientSetting_ConnectionSettings_ConnectClientDrivesAtLogon[0]) },
-	{ "ConnectPrinterAtLogon", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSClientSetting_ConnectionSettings_ConnectPrinterAtLogon, sizeof(mv_Win32_TSClientSetting_ConnectionSettings_ConnectPrinterAtLogon) / sizeof(mv_Win32_TSClientSetting_ConnectionSettings_ConnectPrinterAtLogon[0]) },
-	{ "DefaultToClientPrinter", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSClientSetting_ConnectionSettings_DefaultToClientPrinter, sizeof(mv_Win32_TSClientSetting_ConnectionSettings_DefaultToClientPrinter) / sizeof(mv_Win32_TSClientSetting_ConnectionSettings_DefaultToClientPrinter[0]) },
-};
-static const rdms__param mp_Win32_TSClientSetting_SetAllowDwm[] = {
-	{ "AllowDwm", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSClientSetting_SetClientProperty_PropertyName[] = {
-	{ "AudioMapping", "The method is setting the AudioMapping ...", NULL },
-	{ "ClipboardMapping", "The method is setting the ClipboardMapping ...", NULL },
-	{ "COMPortMapping", "The method is setting the COMPortMapping ...", NULL },
-	{ "DriveMapping", "The method is setting the DriveMapping ...", NULL },
-	{ "LPTPortMapping", "The method is setting the LPTPortMapping ...", NULL },
-	{ "PNPRedirection", "The method is setting the PNPRedirection ...", NULL },
-	{ "WindowsPrinterMapping", "The method is setting the WindowsPrinterMapping ...", NULL },
-};
-static const rdms__meaning mv_Win32_TSClientSetting_SetClientProperty_Value[] = {
-	{ "0", "Disable the property", NULL },
-	{ "1", "Enable the property", NULL },
-};
-static const rdms__param mp_Win32_TSClientSetting_SetClientProperty[] = {
-	{ "PropertyName", "string", RDMS_DIR_IN, NULL, mv_Win32_TSClientSetting_SetClientProperty_PropertyName, sizeof(mv_Win32_TSClientSetting_SetClientProperty_PropertyName) / sizeof(mv_Win32_TSClientSetting_SetClientProperty_PropertyName[0]) },
-	{ "Value", "boolean", RDMS_DIR_IN, NULL, mv_Win32_TSClientSetting_SetClientProperty_Value, sizeof(mv_Win32_TSClientSetting_SetClientProperty_Value) / sizeof(mv_Win32_TSClientSetting_SetClientProperty_Value[0]) },
-};
-static const rdms__meaning mv_Win32_TSClientSetting_SetColorDepth_ColorDepth[] = {
-	{ "1", "8 bits per pixel", NULL },
-	{ "2", "15 bits per pixel", NULL },
-	{ "3", "16 bits per pixel", NULL },
-	{ "4", "24 bits per pixel", NULL },
-	{ "5", "32 bits per pixel", NULL },
-};
-static const rdms__param mp_Win32_TSClientSetting_SetColorDepth[] = {
-	{ "ColorDepth", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSClientSetting_SetColorDepth_ColorDepth, sizeof(mv_Win32_TSClientSetting_SetColorDepth_ColorDepth) / sizeof(mv_Win32_TSClientSetting_SetColorDepth_ColorDepth[0]) },
-};
-static const rdms__meaning mv_Win32_TSClientSetting_SetColorDepthPolicy_ColorDepthPolicy[] = {
-	{ "0", "Enable the property", NULL },
-	{ "1", "Disable the property", NULL },
-};
-static const rdms__param mp_Win32_TSClientSetting_SetColorDepthPolicy[] = {
-	{ "ColorDepthPolicy", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSClientSetting_SetColorDepthPolicy_ColorDepthPolicy, sizeof(mv_Win32_TSClientSetting_SetColorDepthPolicy_ColorDepthPolicy) / sizeof(mv_Win32_TSClientSetting_SetColorDepthPolicy_ColorDepthPolicy[0]) },
-};
-static const rdms__param mp_Win32_TSClientSetting_SetMaxMonitors[] = {
-	{ "MaxMonitors", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSClientSetting_SetMaxXResolution[] = {
-	{ "MaxXResolution", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSClientSetting_SetMaxYResolution[] = {
-	{ "MaxYResolution", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_TSClientSetting[] = {
-	{ "ConnectionSettings", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSClientSetting_ConnectionSettings, sizeof(mp_Win32_TSClientSetting_ConnectionSettings) / sizeof(mp_Win32_TSClientSetting_ConnectionSettings[0]), NULL, 0, NULL, 0 },
-	{ "SetAllowDwm", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSClientSetting_SetAllowDwm, sizeof(mp_Win32_TSClientSetting_SetAllowDwm) / sizeof(mp_Win32_TSClientSetting_SetAllowDwm[0]), NULL, 0, NULL, 0 },
-	{ "SetClientProperty", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSClientSetting_SetClientProperty, sizeof(mp_Win32_TSClientSetting_SetClientProperty) / sizeof(mp_Win32_TSClientSetting_SetClientProperty[0]), NULL, 0, NULL, 0 },
-	{ "SetColorDepth", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSClientSetting_SetColorDepth, sizeof(mp_Win32_TSClientSetting_SetColorDepth) / sizeof(mp_Win32_TSClientSetting_SetColorDepth[0]), NULL, 0, NULL, 0 },
-	{ "SetColorDepthPolicy", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSClientSetting_SetColorDepthPolicy, sizeof(mp_Win32_TSClientSetting_SetColorDepthPolicy) / sizeof(mp_Win32_TSClientSetting_SetColorDepthPolicy[0]), NULL, 0, NULL, 0 },
-	{ "SetMaxMonitors", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSClientSetting_SetMaxMonitors, sizeof(mp_Win32_TSClientSetting_SetMaxMonitors) / sizeof(mp_Win32_TSClientSetting_SetMaxMonitors[0]), NULL, 0, NULL, 0 },
-	{ "SetMaxXResolution", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSClientSetting_SetMaxXResolution, sizeof(mp_Win32_TSClientSetting_SetMaxXResolution) / sizeof(mp_Win32_TSClientSetting_SetMaxXResolution[0]), NULL, 0, NULL, 0 },
-	{ "SetMaxYResolution", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSClientSetting_SetMaxYResolution, sizeof(mp_Win32_TSClientSetting_SetMaxYResolution) / sizeof(mp_Win32_TSClientSetting_SetMaxYResolution[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_ConnectionPolicy[] = {
-	{ "0", "Per User", NULL },
-	{ "1", "Server-Override", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_ConnectClientDrivesAtLogon[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_ConnectPrinterAtLogon[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_DefaultToClientPrinter[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicySourceDefaultToClientPrinter[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_WindowsPrinterMapping[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicySourceWindowsPrinterMapping[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_LPTPortMapping[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicySourceLPTPortMapping[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_COMPortMapping[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicySourceCOMPortMapping[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_DriveMapping[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicySourceDriveMapping[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_AudioMapping[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicySourceAudioMapping[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_ClipboardMapping[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicySourceClipboardMapping[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_ColorDepthPolicy[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicySourceColorDepthPolicy[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_ColorDepth[] = {
-	{ "8 bit (1)", "", NULL },
-	{ "15 bit (2)", "", NULL },
-	{ "16 bit (3)", "", NULL },
-	{ "24 bit (4)", "", NULL },
-	{ "32 bit (5)", "", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicySourceColorDepth[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicySourceMaxMonitors[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicySourceMaxResolution[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PNPRedirection[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicySourcePNPRedirection[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_AudioCaptureRedir[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicySourceAudioCaptureRedir[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_VideoPlaybackRedir[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicySourceVideoPlaybackRedir[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicySourceAllowDwm[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicyAdvancedRemoteAppGraphics[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_AdvancedRemoteAppGraphics[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_RemoteSessionProfile[] = {
-	{ "1", "scale", NULL },
-	{ "2", "experience", NULL },
-	{ "3", "bandwidth", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicySourceRemoteSessionProfile[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group Policy", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_AVC444ModePreferred[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicySourceAvc444ModePreferred[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group Policy", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_EncodeImageQuality[] = {
-	{ "1", "lossless", NULL },
-	{ "2", "high", NULL },
-	{ "3", "medium", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicySourceEncodeImageQuality[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group Policy", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_HardwareGraphicsAdapter[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicySourceHardwareGraphicsAdapter[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group Policy", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_SelectTransport[] = {
-	{ "0", "Use both UDP and TCP", NULL },
-	{ "1", "Use only TCP", NULL },
-	{ "2", "Use either UDP or TCP", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicySourceSelectTransport[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group Policy", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_SelectNetworkDetect[] = {
-	{ "0", "used at connect time and in ...", NULL },
-	{ "1", "disabled at connect time", NULL },
-	{ "2", "disabled in steady state", NULL },
-	{ "3", "disabled at connect time and in ...", NULL },
-};
-static const rdms__meaning pv_Win32_TSClientSetting_PolicySourceSelectNetworkDetect[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group Policy", NULL },
-};
-static const rdms__property pr_Win32_TSClientSetting[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSClientSetting_Status, sizeof(pv_Win32_TSClientSetting_Status) / sizeof(pv_Win32_TSClientSetting_Status[0]) },
-	{ "TerminalName", "string", 0, NULL, 0 },
-	{ "ConnectionPolicy", "uint32", RDMS__P_WRITABLE, pv_Win32_TSClientSetting_ConnectionPolicy, sizeof(pv_Win32_TSClientSetting_ConnectionPolicy) / sizeof(pv_Win32_TSClientSetting_ConnectionPolicy[0]) },
-	{ "ConnectClientDrivesAtLogon", "uint32", 0, pv_Win32_TSClientSetting_ConnectClientDrivesAtLogon, sizeof(pv_Win32_TSClientSetting_ConnectClientDrivesAtLogon) / sizeof(pv_Win32_TSClientSetting_ConnectClientDrivesAtLogon[0]) },
-	{ "ConnectPrinterAtLogon", "uint32", 0, pv_Win32_TSClientSetting_ConnectPrinterAtLogon, sizeof(pv_Win32_TSClientSetting_ConnectPrinterAtLogon) / sizeof(pv_Win32_TSClientSetting_ConnectPrinterAtLogon[0]) },
-	{ "DefaultToClientPrinter", "uint32", 0, pv_Win32_TSClientSetting_DefaultToClientPrinter, sizeof(pv_Win32_TSClientSetting_DefaultToClientPrinter) / sizeof(pv_Win32_TSClientSetting_DefaultToClientPrinter[0]) },
-	{ "PolicySourceDefaultToClientPrinter", "uint32", 0, pv_Win32_TSClientSetting_PolicySourceDefaultToClientPrinter, sizeof(pv_Win32_TSClientSetting_PolicySourceDefaultToClientPrinter) / sizeof(pv_Win32_TSClientSetting_PolicySourceDefaultToClientPrinter[0]) },
-	{ "WindowsPrinterMapping", "uint32", 0, pv_Win32_TSClientSetting_WindowsPrinterMapping, sizeof(pv_Win32_TSClientSetting_WindowsPrinterMapping) / sizeof(pv_Win32_TSClientSetting_WindowsPrinterMapping[0]) },
-	{ "PolicySourceWindowsPrinterMapping", "uint32", 0, pv_Win32_TSClientSetting_PolicySourceWindowsPrinterMapping, sizeof(pv_Win32_TSClientSetting_PolicySourceWindowsPrinterMapping) / sizeof(pv_Win32_TSClientSetting_PolicySourceWindowsPrinterMapping[0]) },
-	{ "LPTPortMapping", "uint32", 0, pv_Win32_TSClientSetting_LPTPortMapping, sizeof(pv_Win32_TSClientSetting_LPTPortMapping) / sizeof(pv_Win32_TSClientSetting_LPTPortMapping[0]) },
-	{ "PolicySourceLPTPortMapping", "uint32", 0, pv_Win32_TSClientSetting_PolicySourceLPTPortMapping, sizeof(pv_Win32_TSClientSetting_PolicySourceLPTPortMapping) / sizeof(pv_Win32_TSClientSetting_PolicySourceLPTPortMapping[0]) },
-	{ "COMPortMapping", "uint32", 0, pv_Win32_TSClientSetting_COMPortMapping, sizeof(pv_Win32_TSClientSetting_COMPortMapping) / sizeof(pv_Win32_TSClientSetting_COMPortMapping[0]) },
-	{ "PolicySourceCOMPortMapping", "uint32", 0, pv_Win32_TSClientSetting_PolicySourceCOMPortMapping, sizeof(pv_Win32_TSClientSetting_PolicySourceCOMPortMapping) / sizeof(pv_Win32_TSClientSetting_PolicySourceCOMPortMapping[0]) },
-	{ "DriveMapping", "uint32", 0, pv_Win32_TSClientSetting_DriveMapping, sizeof(pv_Win32_TSClientSetting_DriveMapping) / sizeof(pv_Win32_TSClientSetting_DriveMapping[0]) },
-	{ "PolicySourceDriveMapping", "uint32", 0, pv_Win32_TSClientSetting_PolicySourceDriveMapping, sizeof(pv_Win32_TSClientSetting_PolicySourceDriveMapping) / sizeof(pv_Win32_TSClientSetting_PolicySourceDriveMapping[0]) },
-	{ "AudioMapping", "uint32", 0, pv_Win32_TSClientSetting_AudioMapping, sizeof(pv_Win32_TSClientSetting_AudioMapping) / sizeof(pv_Win32_TSClientSetting_AudioMapping[0]) },
-	{ "PolicySourceAudioMapping", "uint32", 0, pv_Win32_TSClientSetting_PolicySourceAudioMapping, sizeof(pv_Win32_TSClientSetting_PolicySourceAudioMapping) / sizeof(pv_Win32_TSClientSetting_PolicySourceAudioMapping[0]) },
-	{ "ClipboardMapping", "uint32", 0, pv_Win32_TSClientSetting_ClipboardMapping, sizeof(pv_Win32_TSClientSetting_ClipboardMapping) / sizeof(pv_Win32_TSClientSetting_ClipboardMapping[0]) },
-	{ "PolicySourceClipboardMapping", "uint32", 0, pv_Win32_TSClientSetting_PolicySourceClipboardMapping, sizeof(pv_Win32_TSClientSetting_PolicySourceClipboardMapping) / sizeof(pv_Win32_TSClientSetting_PolicySourceClipboardMapping[0]) },
-	{ "ColorDepthPolicy", "uint32", 0, pv_Win32_TSClientSetting_ColorDepthPolicy, sizeof(pv_Win32_TSClientSetting_ColorDepthPolicy) / sizeof(pv_Win32_TSClientSetting_ColorDepthPolicy[0]) },
-	{ "PolicySourceColorDepthPolicy", "uint32", 0, pv_Win32_TSClientSetting_PolicySourceColorDepthPolicy, sizeof(pv_Win32_TSClientSetting_PolicySourceColorDepthPolicy) / sizeof(pv_Win32_TSClientSetting_PolicySourceColorDepthPolicy[0]) },
-	{ "ColorDepth", "uint32", 0, pv_Win32_TSClientSetting_ColorDepth, sizeof(pv_Win32_TSClientSetting_ColorDepth) / sizeof(pv_Win32_TSClientSetting_ColorDepth[0]) },
-	{ "PolicySourceColorDepth", "uint32", 0, pv_Win32_TSClientSetting_PolicySourceColorDepth, sizeof(pv_Win32_TSClientSetting_PolicySourceColorDepth) / sizeof(pv_Win32_TSClientSetting_PolicySourceColorDepth[0]) },
-	{ "MaxMonitors", "uint32", 0, NULL, 0 },
-	{ "MaxXResolution", "uint32", 0, NULL, 0 },
-	{ "MaxYResolution", "uint32", 0, NULL, 0 },
-	{ "PolicySourceMaxMonitors", "uint32", 0, pv_Win32_TSClientSetting_PolicySourceMaxMonitors, sizeof(pv_Win32_TSClientSetting_PolicySourceMaxMonitors) / sizeof(pv_Win32_TSClientSetting_PolicySourceMaxMonitors[0]) },
-	{ "PolicySourceMaxResolution", "uint32", 0, pv_Win32_TSClientSetting_PolicySourceMaxResolution, sizeof(pv_Win32_TSClientSetting_PolicySourceMaxResolution) / sizeof(pv_Win32_TSClientSetting_PolicySourceMaxResolution[0]) },
-	{ "PNPRedirection", "uint32", 0, pv_Win32_TSClientSetting_PNPRedirection, sizeof(pv_Win32_TSClientSetting_PNPRedirection) / sizeof(pv_Win32_TSClientSetting_PNPRedirection[0]) },
-	{ "PolicySourcePNPRedirection", "uint32", 0, pv_Win32_TSClientSetting_PolicySourcePNPRedirection, sizeof(pv_Win32_TSClientSetting_PolicySourcePNPRedirection) / sizeof(pv_Win32_TSClientSetting_PolicySourcePNPRedirection[0]) },
-	{ "AudioCaptureRedir", "uint32", 0, pv_Win32_TSClientSetting_AudioCaptureRedir, sizeof(pv_Win32_TSClientSetting_AudioCaptureRedir) / sizeof(pv_Win32_TSClientSetting_AudioCaptureRedir[0]) },
-	{ "PolicySourceAudioCaptureRedir", "uint32", 0, pv_Win32_TSClientSetting_PolicySourceAudioCaptureRedir, sizeof(pv_Win32_TSClientSetting_PolicySourceAudioCaptureRedir) / sizeof(pv_Win32_TSClientSetting_PolicySourceAudioCaptureRedir[0]) },
-	{ "VideoPlaybackRedir", "uint32", 0, pv_Win32_TSClientSetting_VideoPlaybackRedir, sizeof(pv_Win32_TSClientSetting_VideoPlaybackRedir) / sizeof(pv_Win32_TSClientSetting_VideoPlaybackRedir[0]) },
-	{ "PolicySourceVideoPlaybackRedir", "uint32", 0, pv_Win32_TSClientSetting_PolicySourceVideoPlaybackRedir, sizeof(pv_Win32_TSClientSetting_PolicySourceVideoPlaybackRedir) / sizeof(pv_Win32_TSClientSetting_PolicySourceVideoPlaybackRedir[0]) },
-	{ "AllowDwm", "uint32", 0, NULL, 0 },
-	{ "PolicySourceAllowDwm", "uint32", 0, pv_Win32_TSClientSetting_PolicySourceAllowDwm, sizeof(pv_Win32_TSClientSetting_PolicySourceAllowDwm) / sizeof(pv_Win32_TSClientSetting_PolicySourceAllowDwm[0]) },
-	{ "PolicyAdvancedRemoteAppGraphics", "uint32", 0, pv_Win32_TSClientSetting_PolicyAdvancedRemoteAppGraphics, sizeof(pv_Win32_TSClientSetting_PolicyAdvancedRemoteAppGraphics) / sizeof(pv_Win32_TSClientSetting_PolicyAdvancedRemoteAppGraphics[0]) },
-	{ "AdvancedRemoteAppGraphics", "uint32", RDMS__P_WRITABLE, pv_Win32_TSClientSetting_AdvancedRemoteAppGraphics, sizeof(pv_Win32_TSClientSetting_AdvancedRemoteAppGraphics) / sizeof(pv_Win32_TSClientSetting_AdvancedRemoteAppGraphics[0]) },
-	{ "RemoteSessionProfile", "uint32", RDMS__P_WRITABLE, pv_Win32_TSClientSetting_RemoteSessionProfile, sizeof(pv_Win32_TSClientSetting_RemoteSessionProfile) / sizeof(pv_Win32_TSClientSetting_RemoteSessionProfile[0]) },
-	{ "PolicySourceRemoteSessionProfile", "uint32", 0, pv_Win32_TSClientSetting_PolicySourceRemoteSessionProfile, sizeof(pv_Win32_TSClientSetting_PolicySourceRemoteSessionProfile) / sizeof(pv_Win32_TSClientSetting_PolicySourceRemoteSessionProfile[0]) },
-	{ "AVC444ModePreferred", "uint32", RDMS__P_WRITABLE, pv_Win32_TSClientSetting_AVC444ModePreferred, sizeof(pv_Win32_TSClientSetting_AVC444ModePreferred) / sizeof(pv_Win32_TSClientSetting_AVC444ModePreferred[0]) },
-	{ "PolicySourceAvc444ModePreferred", "uint32", 0, pv_Win32_TSClientSetting_PolicySourceAvc444ModePreferred, sizeof(pv_Win32_TSClientSetting_PolicySourceAvc444ModePreferred) / sizeof(pv_Win32_TSClientSetting_PolicySourceAvc444ModePreferred[0]) },
-	{ "EncodeImageQuality", "uint32", RDMS__P_WRITABLE, pv_Win32_TSClientSetting_EncodeImageQuality, sizeof(pv_Win32_TSClientSetting_EncodeImageQuality) / sizeof(pv_Win32_TSClientSetting_EncodeImageQuality[0]) },
-	{ "PolicySourceEncodeImageQuality", "uint32", 0, pv_Win32_TSClientSetting_PolicySourceEncodeImageQuality, sizeof(pv_Win32_TSClientSetting_PolicySourceEncodeImageQuality) / sizeof(pv_Win32_TSClientSetting_PolicySourceEncodeImageQuality[0]) },
-	{ "HardwareGraphicsAdapter", "uint32", RDMS__P_WRITABLE, pv_Win32_TSClientSetting_HardwareGraphicsAdapter, sizeof(pv_Win32_TSClientSetting_HardwareGraphicsAdapter) / sizeof(pv_Win32_TSClientSetting_HardwareGraphicsAdapter[0]) },
-	{ "PolicySourceHardwareGraphicsAdapter", "uint32", 0, pv_Win32_TSClientSetting_PolicySourceHardwareGraphicsAdapter, sizeof(pv_Win32_TSClientSetting_PolicySourceHardwareGraphicsAdapter) / sizeof(pv_Win32_TSClientSetting_PolicySourceHardwareGraphicsAdapter[0]) },
-	{ "SelectTransport", "uint32", RDMS__P_WRITABLE, pv_Win32_TSClientSetting_SelectTransport, sizeof(pv_Win32_TSClientSetting_SelectTransport) / sizeof(pv_Win32_TSClientSetting_SelectTransport[0]) },
-	{ "PolicySourceSelectTransport", "uint32", 0, pv_Win32_TSClientSetting_PolicySourceSelectTransport, sizeof(pv_Win32_TSClientSetting_PolicySourceSelectTransport) / sizeof(pv_Win32_TSClientSetting_PolicySourceSelectTransport[0]) },
-	{ "SelectNetworkDetect", "uint32", RDMS__P_WRITABLE, pv_Win32_TSClientSetting_SelectNetworkDetect, sizeof(pv_Win32_TSClientSetting_SelectNetworkDetect) / sizeof(pv_Win32_TSClientSetting_SelectNetworkDetect[0]) },
-	{ "PolicySourceSelectNetworkDetect", "uint32", 0, pv_Win32_TSClientSetting_PolicySourceSelectNetworkDetect, sizeof(pv_Win32_TSClientSetting_PolicySourceSelectNetworkDetect) / sizeof(pv_Win32_TSClientSetting_PolicySourceSelectNetworkDetect[0]) },
-};
-static const char *const ky_Win32_TSClientSetting[] = { "TerminalName" };
-
-static const rdms__meaning pv_Win32_TSDeploymentLicensing_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_TSDeploymentLicensing_LicensingType[] = {
-	{ "2", "Per Device", NULL },
-	{ "4", "Per User", NULL },
-	{ "5", "Not Yet Configured", NULL },
-};
-static const rdms__property pr_Win32_TSDeploymentLicensing[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSDeploymentLicensing_Status, sizeof(pv_Win32_TSDeploymentLicensing_Status) / sizeof(pv_Win32_TSDeploymentLicensing_Status[0]) },
-	{ "UseCentralLicensingSettings", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "LicenseServers", "string[]", RDMS__P_WRITABLE, NULL, 0 },
-	{ "LicensingType", "uint32", RDMS__P_WRITABLE, pv_Win32_TSDeploymentLicensing_LicensingType, sizeof(pv_Win32_TSDeploymentLicensing_LicensingType) / sizeof(pv_Win32_TSDeploymentLicensing_LicensingType[0]) },
-};
-
-static const rdms__meaning pv_Win32_TSDeploymentSettings_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_TSDeploymentSettings_GatewayUsage[] = {
-	{ "0", "Do not use an RD Gateway ...", NULL },
-	{ "1", "Use an RD Gateway server. Bypass ...", NULL },
-	{ "2", "Use an RD Gateway server", NULL },
-	{ "3", "Automatically detect RD Gateway server settings", NULL },
-};
-static const rdms__meaning pv_Win32_TSDeploymentSettings_GatewayAuthMode[] = {
-	{ "0", "Password", NULL },
-	{ "1", "Smart card", NULL },
-	{ "4", "Allow user to select during connection", NULL },
-};
-static const rdms__meaning pv_Win32_TSDeploymentSettings_RedirectionOptions[] = {
-	{ "0", "No device or resource redirection", NULL },
-	{ "1", "Redirect disk drives", NULL },
-	{ "2", "Redirect printers", NULL },
-	{ "4", "Redirect the Clipboard", NULL },
-	{ "8", "Redirect supported Plug and Play devices", NULL },
-	{ "16", "Redirect smart cards", NULL },
-	{ "32", "Redirect audio", NULL },
-	{ "64", "Redirect serial ports", NULL },
-};
-static const rdms__property pr_Win32_TSDeploymentSettings[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSDeploymentSettings_Status, sizeof(pv_Win32_TSDeploymentSettings_Status) / sizeof(pv_Win32_TSDeploymentSettings_Status[0]) },
-	{ "Port", "sint32", RDMS__P_WRITABLE, NULL, 0 },
-	{ "FarmName", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "GatewayUsage", "sint32", RDMS__P_WRITABLE, pv_Win32_TSDeploymentSettings_GatewayUsage, sizeof(pv_Win32_TSDeploymentSettings_GatewayUsage) / sizeof(pv_Win32_TSDeploymentSettings_GatewayUsage[0]) },
-	{ "GatewayName", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "GatewayAuthMode", "sint32", RDMS__P_WRITABLE, pv_Win32_TSDeploymentSettings_GatewayAuthMode, sizeof(pv_Win32_TSDeploymentSettings_GatewayAuthMode) / sizeof(pv_Win32_TSDeploymentSettings_GatewayAuthMode[0]) },
-	{ "GatewayUseCachedCreds", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "RequireServerAuth", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "ColorBitDepth", "sint32", RDMS__P_WRITABLE, NULL, 0 },
-	{ "AllowFontSmoothing", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "UseMultimon", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "RedirectionOptions", "sint32", RDMS__P_WRITABLE, pv_Win32_TSDeploymentSettings_RedirectionOptions, sizeof(pv_Win32_TSDeploymentSettings_RedirectionOptions) / sizeof(pv_Win32_TSDeploymentSettings_RedirectionOptions[0]) },
-	{ "HasCertificate", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "CertificateHash", "uint8[]", RDMS__P_WRITABLE, NULL, 0 },
-	{ "CertificateIssuedTo", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "CertificateIssuedBy", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "CertificateExpiresOn", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "CustomRDPSettings", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "DeploymentRDPSettings", "string", RDMS__P_WRITABLE, NULL, 0 },
-};
-
-static const rdms__meaning pv_Win32_TSDiscoveredLicenseServer_HowDiscovered[] = {
-	{ "0", "GroupPolicyConfigured", NULL },
-	{ "1", "RegistryConfigured", NULL },
-	{ "2", "WorkgroupDiscovery", NULL },
-	{ "3", "DomainDiscovery", NULL },
-	{ "4", "EnterpriseDiscovery", NULL },
-};
-static const rdms__meaning pv_Win32_TSDiscoveredLicenseServer_IsLSAvailable[] = {
-	{ "0", "Not Available", NULL },
-	{ "1", "Available", NULL },
-};
-static const rdms__meaning pv_Win32_TSDiscoveredLicenseServer_IsAdminOnLS[] = {
-	{ "0", "No", NULL },
-	{ "1", "Yes", NULL },
-	{ "2", "Dont know", NULL },
-};
-static const rdms__meaning pv_Win32_TSDiscoveredLicenseServer_IssuingCALs[] = {
-	{ "0", "Not Allowed", NULL },
-	{ "1", "Allowed", NULL },
-	{ "2", "Dont know", NULL },
-};
-static const rdms__property pr_Win32_TSDiscoveredLicenseServer[] = {
-	{ "LicenseServer", "string", RDMS__P_KEY, NULL, 0 },
-	{ "HowDiscovered", "uint32", 0, pv_Win32_TSDiscoveredLicenseServer_HowDiscovered, sizeof(pv_Win32_TSDiscoveredLicenseServer_HowDiscovered) / sizeof(pv_Win32_TSDiscoveredLicenseServer_HowDiscovered[0]) },
-	{ "IsLSAvailable", "uint32", 0, pv_Win32_TSDiscoveredLicenseServer_IsLSAvailable, sizeof(pv_Win32_TSDiscoveredLicenseServer_IsLSAvailable) / sizeof(pv_Win32_TSDiscoveredLicenseServer_IsLSAvailable[0]) },
-	{ "IsAdminOnLS", "uint32", 0, pv_Win32_TSDiscoveredLicenseServer_IsAdminOnLS, sizeof(pv_Win32_TSDiscoveredLicenseServer_IsAdminOnLS) / sizeof(pv_Win32_TSDiscoveredLicenseServer_IsAdminOnLS[0]) },
-	{ "IssuingCALs", "uint32", 0, pv_Win32_TSDiscoveredLicenseServer_IssuingCALs, sizeof(pv_Win32_TSDiscoveredLicenseServer_IssuingCALs) / sizeof(pv_Win32_TSDiscoveredLicenseServer_IssuingCALs[0]) },
-};
-static const char *const ky_Win32_TSDiscoveredLicenseServer[] = { "LicenseServer" };
-
-static const rdms__param mp_Win32_TSEnvironmentSetting_InitialProgram[] = {
-	{ "InitialProgramPath", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Startin", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSEnvironmentSetting_SetClientWallPaper_ClientWallPaper[] = {
-	{ "0", "The background (or wallpaper) image is ...", NULL },
-	{ "1", "The background (or wallpaper) image is ...", NULL },
-};
-static const rdms__param mp_Win32_TSEnvironmentSetting_SetClientWallPaper[] = {
-	{ "ClientWallPaper", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSEnvironmentSetting_SetClientWallPaper_ClientWallPaper, sizeof(mv_Win32_TSEnvironmentSetting_SetClientWallPaper_ClientWallPaper) / sizeof(mv_Win32_TSEnvironmentSetting_SetClientWallPaper_ClientWallPaper[0]) },
-};
-static const struct rdms_method mt_Win32_TSEnvironmentSetting[] = {
-	{ "InitialProgram", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSEnvironmentSetting_InitialProgram, sizeof(mp_Win32_TSEnvironmentSetting_InitialProgram) / sizeof(mp_Win32_TSEnvironmentSetting_InitialProgram[0]), NULL, 0, NULL, 0 },
-	{ "SetClientWallPaper", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSEnvironmentSetting_SetClientWallPaper, sizeof(mp_Win32_TSEnvironmentSetting_SetClientWallPaper) / sizeof(mp_Win32_TSEnvironmentSetting_SetClientWallPaper[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSEnvironmentSetting_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_TSEnvironmentSetting_ClientWallPaper[] = {
-	{ "0", "False", NULL },
-	{ "1", "True", NULL },
-};
-static const rdms__meaning pv_Win32_TSEnvironmentSetting_InitialProgramPolicy[] = {
-	{ "0", "Per User", NULL },
-	{ "1", "Server-Override", NULL },
-	{ "2", "Single-App Mode", NULL },
-};
-static const rdms__meaning pv_Win32_TSEnvironmentSetting_PolicySourceClientWallPaper[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSEnvironmentSetting_PolicySourceInitialProgramPath[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSEnvironmentSetting_PolicySourceStartIn[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__property pr_Win32_TSEnvironmentSetting[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSEnvironmentSetting_Status, sizeof(pv_Win32_TSEnvironmentSetting_Status) / sizeof(pv_Win32_TSEnvironmentSetting_Status[0]) },
-	{ "TerminalName", "string", 0, NULL, 0 },
-	{ "ClientWallPaper", "uint32", 0, pv_Win32_TSEnvironmentSetting_ClientWallPaper, sizeof(pv_Win32_TSEnvironmentSetting_ClientWallPaper) / sizeof(pv_Win32_TSEnvironmentSetting_ClientWallPaper[0]) },
-	{ "InitialProgramPath", "string", 0, NULL, 0 },
-	{ "InitialProgramPolicy", "uint32", RDMS__P_WRITABLE, pv_Win32_TSEnvironmentSetting_InitialProgramPolicy, sizeof(pv_Win32_TSEnvironmentSetting_InitialProgramPolicy) / sizeof(pv_Win32_TSEnvironmentSetting_InitialProgramPolicy[0]) },
-	{ "PolicySourceClientWallPaper", "uint32", 0, pv_Win32_TSEnvironmentSetting_PolicySourceClientWallPaper, sizeof(pv_Win32_TSEnvironmentSetting_PolicySourceClientWallPaper) / sizeof(pv_Win32_TSEnvironmentSetting_PolicySourceClientWallPaper[0]) },
-	{ "PolicySourceInitialProgramPath", "uint32", 0, pv_Win32_TSEnvironmentSetting_PolicySourceInitialProgramPath, sizeof(pv_Win32_TSEnvironmentSetting_PolicySourceInitialProgramPath) / sizeof(pv_Win32_TSEnvironmentSetting_PolicySourceInitialProgramPath[0]) },
-	{ "PolicySourceStartIn", "uint32", 0, pv_Win32_TSEnvironmentSetting_PolicySourceStartIn, sizeof(pv_Win32_TSEnvironmentSetting_PolicySourceStartIn) / sizeof(pv_Win32_TSEnvironmentSetting_PolicySourceStartIn[0]) },
-	{ "Startin", "string", 0, NULL, 0 },
-};
-static const char *const ky_Win32_TSEnvironmentSetting[] = { "TerminalName" };
-
-static const rdms__param mp_Win32_TSExpandEnvironmentVariables_EnvironmentVariables[] = {
-	{ "OriginalString", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ExpandedString", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_TSExpandEnvironmentVariables[] = {
-	{ "EnvironmentVariables", 0, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2008", mp_Win32_TSExpandEnvironmentVariables_EnvironmentVariables, sizeof(mp_Win32_TSExpandEnvironmentVariables_EnvironmentVariables) / sizeof(mp_Win32_TSExpandEnvironmentVariables_EnvironmentVariables[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSExpandEnvironmentVariables_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__property pr_Win32_TSExpandEnvironmentVariables[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSExpandEnvironmentVariables_Status, sizeof(pv_Win32_TSExpandEnvironmentVariables_Status) / sizeof(pv_Win32_TSExpandEnvironmentVariables_Status[0]) },
-};
-
-static const rdms__param mp_Win32_TSGatewayConnection_CheckStatus[] = {
-	{ "ServerName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "EndPointName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning rv_Win32_TSGatewayConnection_CheckStatus[] = {
-	{ "0", "The connection status is OK. The ...", NULL },
-	{ "1", "The connection status is unknown. Most ...", NULL },
-	{ "0x80075c34", "The endpoint is either not reachable, ...", NULL },
-	{ "0x80075c32", "A status error occurred. The endpoint ...", NULL },
-};
-static const rdms__meaning mv_Win32_TSGatewayConnection_DisconnectProtocol_ProtocolName[] = {
-	{ "TS", "The protocol for the RD Gateway ...", NULL },
-};
-static const rdms__param mp_Win32_TSGatewayConnection_DisconnectProtocol[] = {
-	{ "ProtocolName", "string", RDMS_DIR_IN, NULL, mv_Win32_TSGatewayConnection_DisconnectProtocol_ProtocolName, sizeof(mv_Win32_TSGatewayConnection_DisconnectProtocol_ProtocolName) / sizeof(mv_Win32_TSGatewayConnection_DisconnectProtocol_ProtocolName[0]) },
-};
-static const rdms__param mp_Win32_TSGatewayConnection_DisconnectUser[] = {
-	{ "UserName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_TSGatewayConnection[] = {
-	{ "CheckStatus", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnection_CheckStatus, sizeof(mp_Win32_TSGatewayConnection_CheckStatus) / sizeof(mp_Win32_TSGatewayConnection_CheckStatus[0]), rv_Win32_TSGatewayConnection_CheckStatus, sizeof(rv_Win32_TSGatewayConnection_CheckStatus) / sizeof(rv_Win32_TSGatewayConnection_CheckStatus[0]), NULL, 0 },
-	{ "Disconnect", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", NULL, 0, NULL, 0, NULL, 0 },
-	{ "DisconnectProtocol", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnection_DisconnectProtocol, sizeof(mp_Win32_TSGatewayConnection_DisconnectProtocol) / sizeof(mp_Win32_TSGatewayConnection_DisconnectProtocol[0]), NULL, 0, NULL, 0 },
-	{ "DisconnectUser", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnection_DisconnectUser, sizeof(mp_Win32_TSGatewayConnection_DisconnectUser) / sizeof(mp_Win32_TSGatewayConnection_DisconnectUser[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSGatewayConnection_ProtocolName[] = {
-	{ "RDP", "The protocol for the RD Gateway ...", NULL },
-};
-static const rdms__meaning pv_Win32_TSGatewayConnection_TransportProtocol[] = {
-	{ "0", "RPC over HTTP transport", NULL },
-	{ "1", "HTTP transport", NULL },
-	{ "2", "UDP transport", NULL },
-};
-static const rdms__property pr_Win32_TSGatewayConnection[] = {
-	{ "ConnectionKey", "string", RDMS__P_KEY, NULL, 0 },
-	{ "TunnelId", "uint64", 0, NULL, 0 },
-	{ "ChannelId", "uint32", 0, NULL, 0 },
-	{ "UserName", "string", 0, NULL, 0 },
-	{ "FullUserName", "string", 0, NULL, 0 },
-	{ "ClientAddress", "string", 0, NULL, 0 },
-	{ "ConnectedTime", "string", 0, NULL, 0 },
-	{ "IdleTime", "string", 0, NULL, 0 },
-	{ "ConnectedResource", "string", 0, NULL, 0 },
-	{ "ProtocolName", "string", 0, pv_Win32_TSGatewayConnection_ProtocolName, sizeof(pv_Win32_TSGatewayConnection_ProtocolName) / sizeof(pv_Win32_TSGatewayConnection_ProtocolName[0]) },
-	{ "ConnectedPort", "uint32", 0, NULL, 0 },
-	{ "NumberOfKilobytesSent", "uint64", 0, NULL, 0 },
-	{ "NumberOfKilobytesReceived", "uint64", 0, NULL, 0 },
-	{ "ConnectionDuration", "string", 0, NULL, 0 },
-	{ "TransportProtocol", "uint32", 0, pv_Win32_TSGatewayConnection_TransportProtocol, sizeof(pv_Win32_TSGatewayConnection_TransportProtocol) / sizeof(pv_Win32_TSGatewayConnection_TransportProtocol[0]) },
-};
-static const char *const ky_Win32_TSGatewayConnection[] = { "ConnectionKey" };
-
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_AddComputerGroupNames[] = {
-	{ "ComputerGroupNames", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_AddUserGroupNames[] = {
-	{ "UserGroupNames", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSGatewayConnectionAuthorizationPolicy_Create_DeviceRedirectionType[] = {
-	{ "0", "All devices will be redirected", NULL },
-	{ "1", "No devices will be redirected", NULL },
-	{ "2", "Specified devices will not be redirected. ...", NULL },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_Create[] = {
-	{ "Name", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "UserGroupNames", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ComputerGroupNames", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "SmartCard", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Password", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "SecureId", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Enabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "DeviceRedirectionType", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSGatewayConnectionAuthorizationPolicy_Create_DeviceRedirectionType, sizeof(mv_Win32_TSGatewayConnectionAuthorizationPolicy_Create_DeviceRedirectionType) / sizeof(mv_Win32_TSGatewayConnectionAuthorizationPolicy_Create_DeviceRedirectionType[0]) },
-	{ "DiskDrivesDisabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "PrintersDisabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "SerialPortsDisabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ClipboardDisabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "PlugAndPlayDevicesDisabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "IdleTimeout", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "SessionTimeout", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "SessionTimeoutAction", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "AllowOnlySDRServers", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "CookieAuthentication", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_DisableClipboard[] = {
-	{ "Disabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_DisableDiskDrives[] = {
-	{ "Disabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_DisablePlugAndPlayDevices[] = {
-	{ "Disabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_DisablePrinters[] = {
-	{ "Disabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_DisableSerialPorts[] = {
-	{ "Disabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_EnableAllowOnlySDRServers[] = {
-	{ "AllowOnlySDRServers", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_RemoveComputerGroupNames[] = {
-	{ "ComputerGroupNames", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_RemoveUserGroupNames[] = {
-	{ "UserGroupNames", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetComputerGroupNames[] = {
-	{ "ComputerGroupNames", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetCookieAuthenticationAllowed[] = {
-	{ "Allowed", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSGatewayConnectionAuthorizationPolicy_SetDeviceRedirectionType_DeviceRedirectionType[] = {
-	{ "0", "All devices will be redirected", NULL },
-	{ "1", "No devices will be redirected", NULL },
-	{ "2", "Specified devices will not be redirected. ...", NULL },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetDeviceRedirectionType[] = {
-	{ "DeviceRedirectionType", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSGatewayConnectionAuthorizationPolicy_SetDeviceRedirectionType_DeviceRedirectionType, sizeof(mv_Win32_TSGatewayConnectionAuthorizationPolicy_SetDeviceRedirectionType_DeviceRedirectionType) / sizeof(mv_Win32_TSGatewayConnectionAuthorizationPolicy_SetDeviceRedirectionType_DeviceRedirectionType[0]) },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetEnabled[] = {
-	{ "Enabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetIdleTimeout[] = {
-	{ "IdleTimeout", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetName[] = {
-	{ "Name", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetPasswordAllowed[] = {
-	{ "Allowed", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetSecureIdAllowed[] = {
-	{ "Allowed", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSGatewayConnectionAuthorizationPolicy_SetSessionTimeout_SessionTimeoutAction[] = {
-	{ "0", "Disconnect the session", NULL },
-	{ "1", "Attempt to re-authorize the session", NULL },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetSessionTimeout[] = {
-	{ "SessionTimeout", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "SessionTimeoutAction", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSGatewayConnectionAuthorizationPolicy_SetSessionTimeout_SessionTimeoutAction, sizeof(mv_Win32_TSGatewayConnectionAuthorizationPolicy_SetSessionTimeout_SessionTimeoutAction) / sizeof(mv_Win32_TSGatewayConnectionAuthorizationPolicy_SetSessionTimeout_SessionTimeoutAction[0]) },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetSmartcardAllowed[] = {
-	{ "Allowed", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetUserGroupNames[] = {
-	{ "UserGroupNames", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSGatewayConnectionAuthorizationPolicy_Update_DeviceRedirectionType[] = {
-	{ "0", "All devices will be redirected", NULL },
-	{ "1", "No devices will be redirected", NULL },
-	{ "2", "Specified devices will not be redirected. ...", NULL },
-};
-static const rdms__param mp_Win32_TSGatewayConnectionAuthorizationPolicy_Update[] = {
-	{ "Name", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "UserGroupNames", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ComputerGroupNames", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "SmartCard", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Password", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "SecureId", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Enabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "DeviceRedirectionType", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSGatewayConnectionAuthorizationPolicy_Update_DeviceRedirectionType, sizeof(mv_Win32_TSGatewayConnectionAuthorizationPolicy_Update_DeviceRedirectionType) / sizeof(mv_Win32_TSGatewayConnectionAuthorizationPolicy_Update_DeviceRedirectionType[0]) },
-	{ "DiskDrivesDisabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "PrintersDisabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "SerialPortsDisabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ClipboardDisabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "PlugAndPlayDevicesDisabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "IdleTimeout", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "SessionTimeout", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "SessionTimeoutAction", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "AllowOnlySDRServers", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "CookieAuthentication", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_TSGatewayConnectionAuthorizationPolicy[] = {
-	{ "AddComputerGroupNames", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnectionAuthorizationPolicy_AddComputerGroupNames, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_AddComputerGroupNames) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_AddComputerGroupNames[0]), NULL, 0, NULL, 0 },
-	{ "AddUserGroupNames", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnectionAuthorizationPolicy_AddUserGroupNames, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_AddUserGroupNames) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_AddUserGroupNames[0]), NULL, 0, NULL, 0 },
-	{ "Create", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnectionAuthorizationPolicy_Create, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_Create) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_Create[0]), NULL, 0, NULL, 0 },
-	{ "Delete", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", NULL, 0, NULL, 0, NULL, 0 },
-	{ "DisableClipboard", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnectionAuthorizationPolicy_DisableClipboard, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_DisableClipboard) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_DisableClipboard[0]), NULL, 0, NULL, 0 },
-	{ "DisableDiskDrives", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnectionAuthorizationPolicy_DisableDiskDrives, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_DisableDiskDrives) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_DisableDiskDrives[0]), NULL, 0, NULL, 0 },
-	{ "DisablePlugAndPlayDevices", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnectionAuthorizationPolicy_DisablePlugAndPlayDevices, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_DisablePlugAndPlayDevices) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_DisablePlugAndPlayDevices[0]), NULL, 0, NULL, 0 },
-	{ "DisablePrinters", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnectionAuthorizationPolicy_DisablePrinters, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_DisablePrinters) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_DisablePrinters[0]), NULL, 0, NULL, 0 },
-	{ "DisableSerialPorts", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnectionAuthorizationPolicy_DisableSerialPorts, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_DisableSerialPorts) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_DisableSerialPorts[0]), NULL, 0, NULL, 0 },
-	{ "EnableAllowOnlySDRServers", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSGatewayConnectionAuthorizationPolicy_EnableAllowOnlySDRServers, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_EnableAllowOnlySDRServers) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_EnableAllowOnlySDRServers[0]), NULL, 0, NULL, 0 },
-	{ "MoveDown", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", NULL, 0, NULL, 0, NULL, 0 },
-	{ "MoveUp", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", NULL, 0, NULL, 0, NULL, 0 },
-	{ "RemoveComputerGroupNames", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnectionAuthorizationPolicy_RemoveComputerGroupNames, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_RemoveComputerGroupNames) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_RemoveComputerGroupNames[0]), NULL, 0, NULL, 0 },
-	{ "RemoveUserGroupNames", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnectionAuthorizationPolicy_RemoveUserGroupNames, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_RemoveUserGroupNames) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_RemoveUserGroupNames[0]), NULL, 0, NULL, 0 },
-	{ "SetComputerGroupNames", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetComputerGroupNames, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetComputerGroupNames) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetComputerGroupNames[0]), NULL, 0, NULL, 0 },
-	{ "SetCookieAuthenticationAllowed", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetCookieAuthenticationAllowed, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetCookieAuthenticationAllowed) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetCookieAuthenticationAllowed[0]), NULL, 0, NULL, 0 },
-	{ "SetDeviceRedirectionType", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetDeviceRedirectionType, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetDeviceRedirectionType) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetDeviceRedirectionType[0]), NULL, 0, NULL, 0 },
-	{ "SetEnabled", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetEnabled, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetEnabled) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetEnabled[0]), NULL, 0, NULL, 0 },
-	{ "SetIdleTimeout", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetIdleTimeout, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetIdleTimeout) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetIdleTimeout[0]), NULL, 0, NULL, 0 },
-	{ "SetName", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetName, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetName) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetName[0]), NULL, 0, NULL, 0 },
-	{ "SetPasswordAllowed", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetPasswordAllowed, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetPasswordAllowed) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetPasswordAllowed[0]), NULL, 0, NULL, 0 },
-	{ "SetSecureIdAllowed", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetSecureIdAllowed, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetSecureIdAllowed) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetSecureIdAllowed[0]), NULL, 0, NULL, 0 },
-	{ "SetSessionTimeout", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetSessionTimeout, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetSessionTimeout) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetSessionTimeout[0]), NULL, 0, NULL, 0 },
-	{ "SetSmartcardAllowed", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetSmartcardAllowed, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetSmartcardAllowed) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetSmartcardAllowed[0]), NULL, 0, NULL, 0 },
-	{ "SetUserGroupNames", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetUserGroupNames, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetUserGroupNames) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_SetUserGroupNames[0]), NULL, 0, NULL, 0 },
-	{ "Update", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayConnectionAuthorizationPolicy_Update, sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_Update) / sizeof(mp_Win32_TSGatewayConnectionAuthorizationPolicy_Update[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSGatewayConnectionAuthorizationPolicy_SessionTimeoutAction[] = {
-	{ "0", "Disconnect the session", NULL },
-	{ "1", "Attempt to re-authorize the session", NULL },
-};
-static const rdms__meaning pv_Win32_TSGatewayConnectionAuthorizationPolicy_DeviceRedirectionType[] = {
-	{ "0", "All devices will be redirected", NULL },
-	{ "1", "No devices will be redirected", NULL },
-	{ "2", "Specified devices will not be redirected. ...", NULL },
-};
-static const rdms__property pr_Win32_TSGatewayConnectionAuthorizationPolicy[] = {
-	{ "Name", "string", RDMS__P_KEY, NULL, 0 },
-	{ "Order", "uint32", 0, NULL, 0 },
-	{ "SmartcardAllowed", "boolean", 0, NULL, 0 },
-	{ "PasswordAllowed", "boolean", 0, NULL, 0 },
-	{ "SecureIdAllowed", "boolean", 0, NULL, 0 },
-	{ "CookieAuthenticationAllowed", "boolean", 0, NULL, 0 },
-	{ "Enabled", "boolean", 0, NULL, 0 },
-	{ "IdleTimeout", "uint32", 0, NULL, 0 },
-	{ "SessionTimeout", "uint32", 0, NULL, 0 },
-	{ "SessionTimeoutAction", "uint32", 0, pv_Win32_TSGatewayConnectionAuthorizationPolicy_SessionTimeoutAction, sizeof(pv_Win32_TSGatewayConnectionAuthorizationPolicy_SessionTimeoutAction) / sizeof(pv_Win32_TSGatewayConnectionAuthorizationPolicy_SessionTimeoutAction[0]) },
-	{ "DeviceRedirectionType", "uint32", 0, pv_Win32_TSGatewayConnectionAuthorizationPolicy_DeviceRedirectionType, sizeof(pv_Win32_TSGatewayConnectionAuthorizationPolicy_DeviceRedirectionType) / sizeof(pv_Win32_TSGatewayConnectionAuthorizationPolicy_DeviceRedirectionType[0]) },
-	{ "DiskDrivesDisabled", "boolean", 0, NULL, 0 },
-	{ "PrintersDisabled", "boolean", 0, NULL, 0 },
-	{ "SerialPortsDisabled", "boolean", 0, NULL, 0 },
-	{ "ClipboardDisabled", "boolean", 0, NULL, 0 },
-	{ "PlugAndPlayDevicesDisabled", "boolean", 0, NULL, 0 },
-	{ "UserGroupNames", "string", 0, NULL, 0 },
-	{ "ComputerGroupNames", "string", 0, NULL, 0 },
-	{ "HasNapAttributes", "boolean", 0, NULL, 0 },
-	{ "AllowOnlySDRServers", "boolean", 0, NULL, 0 },
-};
-static const char *const ky_Win32_TSGatewayConnectionAuthorizationPolicy[] = { "Name" };
-
-static const rdms__param mp_Win32_TSGatewayLoadBalancer_AddServers[] = {
-	{ "Servers", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayLoadBalancer_DeleteServers[] = {
-	{ "Servers", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayLoadBalancer_IsLoadBalancingServer[] = {
-	{ "LoadBalancing", "boolean", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayLoadBalancer_SetServers[] = {
-	{ "Servers", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_TSGatewayLoadBalancer[] = {
-	{ "AddServers", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayLoadBalancer_AddServers, sizeof(mp_Win32_TSGatewayLoadBalancer_AddServers) / sizeof(mp_Win32_TSGatewayLoadBalancer_AddServers[0]), NULL, 0, NULL, 0 },
-	{ "DeleteAllServers", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", NULL, 0, NULL, 0, NULL, 0 },
-	{ "DeleteServers", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayLoadBalancer_DeleteServers, sizeof(mp_Win32_TSGatewayLoadBalancer_DeleteServers) / sizeof(mp_Win32_TSGatewayLoadBalancer_DeleteServers[0]), NULL, 0, NULL, 0 },
-	{ "IsLoadBalancingServer", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayLoadBalancer_IsLoadBalancingServer, sizeof(mp_Win32_TSGatewayLoadBalancer_IsLoadBalancingServer) / sizeof(mp_Win32_TSGatewayLoadBalancer_IsLoadBalancingServer[0]), NULL, 0, NULL, 0 },
-	{ "SetServers", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayLoadBalancer_SetServers, sizeof(mp_Win32_TSGatewayLoadBalancer_SetServers) / sizeof(mp_Win32_TSGatewayLoadBalancer_SetServers[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__property pr_Win32_TSGatewayLoadBalancer[] = {
-	{ "Servers", "string", RDMS__P_KEY, NULL, 0 },
-};
-static const char *const ky_Win32_TSGatewayLoadBalancer[] = { "Servers" };
-
-static const rdms__param mp_Win32_TSGatewayRADIUSServer_Add[] = {
-	{ "Name", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "SharedSecret", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayRADIUSServer_SetName[] = {
-	{ "Name", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayRADIUSServer_SetSharedSecret[] = {
-	{ "SharedSecret", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayRADIUSServer_Update[] = {
-	{ "Name", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "SharedSecret", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_TSGatewayRADIUSServer[] = {
-	{ "Add", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayRADIUSServer_Add, sizeof(mp_Win32_TSGatewayRADIUSServer_Add) / sizeof(mp_Win32_TSGatewayRADIUSServer_Add[0]), NULL, 0, NULL, 0 },
-	{ "MoveDown", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", NULL, 0, NULL, 0, NULL, 0 },
-	{ "MoveUp", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", NULL, 0, NULL, 0, NULL, 0 },
-	{ "Remove", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", NULL, 0, NULL, 0, NULL, 0 },
-	{ "SetName", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayRADIUSServer_SetName, sizeof(mp_Win32_TSGatewayRADIUSServer_SetName) / sizeof(mp_Win32_TSGatewayRADIUSServer_SetName[0]), NULL, 0, NULL, 0 },
-	{ "SetSharedSecret", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayRADIUSServer_SetSharedSecret, sizeof(mp_Win32_TSGatewayRADIUSServer_SetSharedSecret) / sizeof(mp_Win32_TSGatewayRADIUSServer_SetSharedSecret[0]), NULL, 0, NULL, 0 },
-	{ "Update", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayRADIUSServer_Update, sizeof(mp_Win32_TSGatewayRADIUSServer_Update) / sizeof(mp_Win32_TSGatewayRADIUSServer_Update[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__property pr_Win32_TSGatewayRADIUSServer[] = {
-	{ "Name", "string", RDMS__P_KEY, NULL, 0 },
-	{ "Priority", "uint32", 0, NULL, 0 },
-	{ "SharedSecret", "string", 0, NULL, 0 },
-};
-static const char *const ky_Win32_TSGatewayRADIUSServer[] = { "Name" };
-
-static const rdms__param mp_Win32_TSGatewayResourceAuthorizationPolicy_AddUserGroupNames[] = {
-	{ "UserGroupNames", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSGatewayResourceAuthorizationPolicy_Create_ResourceGroupType[] = {
-	{ "RG", "Resource group", NULL },
-	{ "CG", "Computer group, as stored in Active ...", NULL },
-	{ "ALL", "All resources", NULL },
-};
-static const rdms__param mp_Win32_TSGatewayResourceAuthorizationPolicy_Create[] = {
-	{ "Name", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Description", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Enabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ResourceGroupType", "string", RDMS_DIR_IN, NULL, mv_Win32_TSGatewayResourceAuthorizationPolicy_Create_ResourceGroupType, sizeof(mv_Win32_TSGatewayResourceAuthorizationPolicy_Create_ResourceGroupType) / sizeof(mv_Win32_TSGatewayResourceAuthorizationPolicy_Create_ResourceGroupType[0]) },
-	{ "ResourceGroupName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "UserGroupNames", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ProtocolNames", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "PortNumbers", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayResourceAuthorizationPolicy_RemoveUserGroupNames[] = {
-	{ "UserGroupNames", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayResourceAuthorizationPolicy_SetDescription[] = {
-	{ "Description", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayResourceAuthorizationPolicy_SetEnabled[] = {
-	{ "Enabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayResourceAuthorizationPolicy_SetName[] = {
-	{ "Name", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayResourceAuthorizationPolicy_SetPortNumbers[] = {
-	{ "PortNumbers", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSGatewayResourceAuthorizationPolicy_SetResourceGroup_ResourceGroupType[] = {
-	{ "RG", "Resource group", NULL },
-	{ "CG", "Computer group, as stored in Active ...", NULL },
-	{ "ALL", "All resources", NULL },
-};
-static const rdms__param mp_Win32_TSGatewayResourceAuthorizationPolicy_SetResourceGroup[] = {
-	{ "ResourceGroupName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ResourceGroupType", "string", RDMS_DIR_IN, NULL, mv_Win32_TSGatewayResourceAuthorizationPolicy_SetResourceGroup_ResourceGroupType, sizeof(mv_Win32_TSGatewayResourceAuthorizationPolicy_SetResourceGroup_ResourceGroupType) / sizeof(mv_Win32_TSGatewayResourceAuthorizationPolicy_SetResourceGroup_ResourceGroupType[0]) },
-};
-static const rdms__param mp_Win32_TSGatewayResourceAuthorizationPolicy_SetUserGroupNames[] = {
-	{ "UserGroupNames", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSGatewayResourceAuthorizationPolicy_Update_ResourceGroupType[] = {
-	{ "RG", "Resource group", NULL },
-	{ "CG", "Computer group, as stored in Active ...", NULL },
-	{ "ALL", "All resources", NULL },
-};
-static const rdms__param mp_Win32_TSGatewayResourceAuthorizationPolicy_Update[] = {
-	{ "Name", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Description", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Enabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ResourceGroupName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ResourceGroupType", "string", RDMS_DIR_IN, NULL, mv_Win32_TSGatewayResourceAuthorizationPolicy_Update_ResourceGroupType, sizeof(mv_Win32_TSGatewayResourceAuthorizationPolicy_Update_ResourceGroupType) / sizeof(mv_Win32_TSGatewayResourceAuthorizationPolicy_Update_ResourceGroupType[0]) },
-	{ "UserGroupNames", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ProtocolNames", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "PortNumbers", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_TSGatewayResourceAuthorizationPolicy[] = {
-	{ "AddUserGroupNames", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayResourceAuthorizationPolicy_AddUserGroupNames, sizeof(mp_Win32_TSGatewayResourceAuthorizationPolicy_AddUserGroupNames) / sizeof(mp_Win32_TSGatewayResourceAuthorizationPolicy_AddUserGroupNames[0]), NULL, 0, NULL, 0 },
-	{ "Create", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayResourceAuthorizationPolicy_Create, sizeof(mp_Win32_TSGatewayResourceAuthorizationPolicy_Create) / sizeof(mp_Win32_TSGatewayResourceAuthorizationPolicy_Create[0]), NULL, 0, NULL, 0 },
-	{ "Delete", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", NULL, 0, NULL, 0, NULL, 0 },
-	{ "RemoveUserGroupNames", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayResourceAuthorizationPolicy_RemoveUserGroupNames, sizeof(mp_Win32_TSGatewayResourceAuthorizationPolicy_RemoveUserGroupNames) / sizeof(mp_Win32_TSGatewayResourceAuthorizationPolicy_RemoveUserGroupNames[0]), NULL, 0, NULL, 0 },
-	{ "SetDescription", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayResourceAuthorizationPolicy_SetDescription, sizeof(mp_Win32_TSGatewayResourceAuthorizationPolicy_SetDescription) / sizeof(mp_Win32_TSGatewayResourceAuthorizationPolicy_SetDescription[0]), NULL, 0, NULL, 0 },
-	{ "SetEnabled", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayResourceAuthorizationPolicy_SetEnabled, sizeof(mp_Win32_TSGatewayResourceAuthorizationPolicy_SetEnabled) / sizeof(mp_Win32_TSGatewayResourceAuthorizationPolicy_SetEnabled[0]), NULL, 0, NULL, 0 },
-	{ "SetName", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayResourceAuthorizationPolicy_SetName, sizeof(mp_Win32_TSGatewayResourceAuthorizationPolicy_SetName) / sizeof(mp_Win32_TSGatewayResourceAuthorizationPolicy_SetName[0]), NULL, 0, NULL, 0 },
-	{ "SetPortNumbers", 0, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2008", mp_Win32_TSGatewayResourceAuthorizationPolicy_SetPortNumbers, sizeof(mp_Win32_TSGatewayResourceAuthorizationPolicy_SetPortNumbers) / sizeof(mp_Win32_TSGatewayResourceAuthorizationPolicy_SetPortNumbers[0]), NULL, 0, NULL, 0 },
-	{ "SetResourceGroup", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayResourceAuthorizationPolicy_SetResourceGroup, sizeof(mp_Win32_TSGatewayResourceAuthorizationPolicy_SetResourceGroup) / sizeof(mp_Win32_TSGatewayResourceAuthorizationPolicy_SetResourceGroup[0]), NULL, 0, NULL, 0 },
-	{ "SetUserGroupNames", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayResourceAuthorizationPolicy_SetUserGroupNames, sizeof(mp_Win32_TSGatewayResourceAuthorizationPolicy_SetUserGroupNames) / sizeof(mp_Win32_TSGatewayResourceAuthorizationPolicy_SetUserGroupNames[0]), NULL, 0, NULL, 0 },
-	{ "Update", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayResourceAuthorizationPolicy_Update, sizeof(mp_Win32_TSGatewayResourceAuthorizationPolicy_Update) / sizeof(mp_Win32_TSGatewayResourceAuthorizationPolicy_Update[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSGatewayResourceAuthorizationPolicy_ResourceGroupType[] = {
-	{ "RG", "Resource group", NULL },
-	{ "CG", "Computer group, as stored in Active ...", NULL },
-	{ "ALL", "All resources", NULL },
-};
-static const rdms__property pr_Win32_TSGatewayResourceAuthorizationPolicy[] = {
-	{ "Name", "string", RDMS__P_KEY, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "Enabled", "boolean", 0, NULL, 0 },
-	{ "ResourceGroupType", "string", 0, pv_Win32_TSGatewayResourceAuthorizationPolicy_ResourceGroupType, sizeof(pv_Win32_TSGatewayResourceAuthorizationPolicy_ResourceGroupType) / sizeof(pv_Win32_TSGatewayResourceAuthorizationPolicy_ResourceGroupType[0]) },
-	{ "ResourceGroupName", "string", 0, NULL, 0 },
-	{ "UserGroupNames", "string", 0, NULL, 0 },
-	{ "ProtocolNames", "string", 0, NULL, 0 },
-	{ "PortNumbers", "string", 0, NULL, 0 },
-};
-static const char *const ky_Win32_TSGatewayResourceAuthorizationPolicy[] = { "Name" };
-
-static const rdms__param mp_Win32_TSGatewayResourceGroup_AddResources[] = {
-	{ "Resources", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayResourceGroup_Create[] = {
-	{ "Name", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Description", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Resources", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayResourceGroup_RemoveResources[] = {
-	{ "Resources", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayResourceGroup_SetDescription[] = {
-	{ "Description", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayResourceGroup_SetName[] = {
-	{ "Name", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayResourceGroup_SetResources[] = {
-	{ "Resources", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayResourceGroup_Update[] = {
-	{ "Name", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Description", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Resources", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_TSGatewayResourceGroup[] = {
-	{ "AddResources", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayResourceGroup_AddResources, sizeof(mp_Win32_TSGatewayResourceGroup_AddResources) / sizeof(mp_Win32_TSGatewayResourceGroup_AddResources[0]), NULL, 0, NULL, 0 },
-	{ "Create", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayResourceGroup_Create, sizeof(mp_Win32_TSGatewayResourceGroup_Create) / sizeof(mp_Win32_TSGatewayResourceGroup_Create[0]), NULL, 0, NULL, 0 },
-	{ "Delete", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", NULL, 0, NULL, 0, NULL, 0 },
-	{ "RemoveResources", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayResourceGroup_RemoveResources, sizeof(mp_Win32_TSGatewayResourceGroup_RemoveResources) / sizeof(mp_Win32_TSGatewayResourceGroup_RemoveResources[0]), NULL, 0, NULL, 0 },
-	{ "SetDescription", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayResourceGroup_SetDescription, sizeof(mp_Win32_TSGatewayResourceGroup_SetDescription) / sizeof(mp_Win32_TSGatewayResourceGroup_SetDescription[0]), NULL, 0, NULL, 0 },
-	{ "SetName", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayResourceGroup_SetName, sizeof(mp_Win32_TSGatewayResourceGroup_SetName) / sizeof(mp_Win32_TSGatewayResourceGroup_SetName[0]), NULL, 0, NULL, 0 },
-	{ "SetResources", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayResourceGroup_SetResources, sizeof(mp_Win32_TSGatewayResourceGroup_SetResources) / sizeof(mp_Win32_TSGatewayResourceGroup_SetResources[0]), NULL, 0, NULL, 0 },
-	{ "Update", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayResourceGroup_Update, sizeof(mp_Win32_TSGatewayResourceGroup_Update) / sizeof(mp_Win32_TSGatewayResourceGroup_Update[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__property pr_Win32_TSGatewayResourceGroup[] = {
-	{ "Name", "string", RDMS__P_KEY, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "AssociatedRAPs", "string", 0, NULL, 0 },
-	{ "Resources", "string", 0, NULL, 0 },
-};
-static const char *const ky_Win32_TSGatewayResourceGroup[] = { "Name" };
-
-static const rdms__param mp_Win32_TSGatewayServer_CreateSelfSignedCertificate[] = {
-	{ "SubjectName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "CertHash", "uint8[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSGatewayServer_Export_ExportType[] = {
-	{ "1", "Export all CAPs", NULL },
-	{ "2", "Export all Radius Servers", NULL },
-	{ "4", "Export all RAPs", NULL },
-	{ "8", "Export all RGs", NULL },
-	{ "16", "Export all LoadBalancing Servers", NULL },
-	{ "32", "Export all Server Settings", NULL },
-	{ "64", "Export all Health Policies", NULL },
-};
-static const rdms__param mp_Win32_TSGatewayServer_Export[] = {
-	{ "ExportType", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSGatewayServer_Export_ExportType, sizeof(mv_Win32_TSGatewayServer_Export_ExportType) / sizeof(mv_Win32_TSGatewayServer_Export_ExportType[0]) },
-	{ "XmlString", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSGatewayServer_Import_ImportType[] = {
-	{ "1", "Import all CAPs", NULL },
-	{ "2", "Import all Radius Servers", NULL },
-	{ "4", "Import all RAPs", NULL },
-	{ "8", "Import all RGs", NULL },
-	{ "16", "Import all LoadBalancing Servers", NULL },
-	{ "32", "Import all Server Settings", NULL },
-	{ "64", "Import all Health Policies", NULL },
-};
-static const rdms__param mp_Win32_TSGatewayServer_Import[] = {
-	{ "ImportType", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSGatewayServer_Import_ImportType, sizeof(mv_Win32_TSGatewayServer_Import_ImportType) / sizeof(mv_Win32_TSGatewayServer_Import_ImportType[0]) },
-	{ "XmlString", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "MergeOrReplace", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "LogString", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_TSGatewayServer[] = {
-	{ "CreateSelfSignedCertificate", 1, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2008", mp_Win32_TSGatewayServer_CreateSelfSignedCertificate, sizeof(mp_Win32_TSGatewayServer_CreateSelfSignedCertificate) / sizeof(mp_Win32_TSGatewayServer_CreateSelfSignedCertificate[0]), NULL, 0, NULL, 0 },
-	{ "Export", 1, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2008", mp_Win32_TSGatewayServer_Export, sizeof(mp_Win32_TSGatewayServer_Export) / sizeof(mp_Win32_TSGatewayServer_Export[0]), NULL, 0, NULL, 0 },
-	{ "Import", 1, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2008", mp_Win32_TSGatewayServer_Import, sizeof(mp_Win32_TSGatewayServer_Import) / sizeof(mp_Win32_TSGatewayServer_Import[0]), NULL, 0, NULL, 0 },
-};
-
-static const rdms__param mp_Win32_TSGatewayServerSettings_EnableCentralCAP[] = {
-	{ "CentralCAPEnabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSGatewayServerSettings_EnableLogEvent_EventName[] = {
-	{ "LogChannelDisconnect", "User successfully disconnected from the resource", NULL },
-	{ "LogFailedChannelConnect", "User failed to connect to the ...", NULL },
-	{ "LogFailureNetworkAccessCheck", "User failed connection authorization", NULL },
-	{ "LogFailureResourceAccessCheck", "User failed resource authorization", NULL },
-	{ "LogSuccessChannelConnect", "User successfully connected to the resource", NULL },
-	{ "LogSuccessfulNetworkAccessCheck", "User successfully passed connection authorization", NULL },
-	{ "LogSuccessfulResourceAccessCheck", "User successfully passed resource authorization", NULL },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_EnableLogEvent[] = {
-	{ "EventName", "string", RDMS_DIR_IN, NULL, mv_Win32_TSGatewayServerSettings_EnableLogEvent_EventName, sizeof(mv_Win32_TSGatewayServerSettings_EnableLogEvent_EventName) / sizeof(mv_Win32_TSGatewayServerSettings_EnableLogEvent_EventName[0]) },
-	{ "Enabled", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_EnableOnlyConsentCapableClients[] = {
-	{ "OnlyConsentCapableClients", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_EnableRequestSOH[] = {
-	{ "RequestSOH", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSGatewayServerSettings_EnableTransport_TransportType[] = {
-	{ "0", "RPC over HTTP transport", NULL },
-	{ "1", "HTTP transport", NULL },
-	{ "2", "UDP transport", NULL },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_EnableTransport[] = {
-	{ "TransportType", "uint16", RDMS_DIR_IN, NULL, mv_Win32_TSGatewayServerSettings_EnableTransport_TransportType, sizeof(mv_Win32_TSGatewayServerSettings_EnableTransport_TransportType) / sizeof(mv_Win32_TSGatewayServerSettings_EnableTransport_TransportType[0]) },
-	{ "Enable", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_EnumAuthenticationPlugins[] = {
-	{ "PluginNames", "string[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "CLSIDs", "string[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "Descriptions", "string[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_EnumAuthorizationPlugins[] = {
-	{ "PluginNames", "string[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "CLSIDs", "string[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "Descriptions", "string[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSGatewayServerSettings_GetIPAndPort_TransportType[] = {
-	{ "0", "RPC over HTTP transport", NULL },
-	{ "1", "HTTP transport", NULL },
-	{ "2", "UDP transport", NULL },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_GetIPAndPort[] = {
-	{ "TransportType", "uint16", RDMS_DIR_IN, NULL, mv_Win32_TSGatewayServerSettings_GetIPAndPort_TransportType, sizeof(mv_Win32_TSGatewayServerSettings_GetIPAndPort_TransportType) / sizeof(mv_Win32_TSGatewayServerSettings_GetIPAndPort_TransportType[0]) },
-	{ "IPAddress", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "Port", "uint16", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSGatewayServerSettings_GetLogEventName_EventName[] = {
-	{ "LogChannelDisconnect", "User successfully disconnected from the resource", NULL },
-	{ "LogFailureChannelConnect", "User failed to connect to the ...", NULL },
-	{ "LogFailureConnectionAuthorizationCheck", "User failed connection authorization", NULL },
-	{ "LogFailureResourceAuthorizationCheck", "User failed resource authorization", NULL },
-	{ "LogSuccessfulChannelConnect", "User successfully connected to the resource", NULL },
-	{ "LogSuccessfulConnectionAuthorizationCheck", "User successfully passed connection authorization", NULL },
-	{ "LogSuccessfulResourceAuthorizationCheck", "User successfully passed resource authorization", NULL },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_GetLogEventName[] = {
-	{ "EventIndex", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "EventName", "string", RDMS_DIR_OUT, NULL, mv_Win32_TSGatewayServerSettings_GetLogEventName_EventName, sizeof(mv_Win32_TSGatewayServerSettings_GetLogEventName_EventName) / sizeof(mv_Win32_TSGatewayServerSettings_GetLogEventName_EventName[0]) },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_GetProtocolName[] = {
-	{ "ProtocolId", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ProtocolName", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSGatewayServerSettings_IsLogEventEnabled_EventName[] = {
-	{ "LogChannelDisconnect", "User successfully disconnected from the resource", NULL },
-	{ "LogFailedChannelConnect", "User failed to connect to the ...", NULL },
-	{ "LogFailureNetworkAccessCheck", "User failed connection authorization", NULL },
-	{ "LogFailureResourceAccessCheck", "User failed resource authorization", NULL },
-	{ "LogSuccessChannelConnect", "User successfully connected to the resource", NULL },
-	{ "LogSuccessfulNetworkAccessCheck", "User successfully passed connection authorization", NULL },
-	{ "LogSuccessfulResourceAccessCheck", "User successfully passed resource authorization", NULL },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_IsLogEventEnabled[] = {
-	{ "EventName", "string", RDMS_DIR_IN, NULL, mv_Win32_TSGatewayServerSettings_IsLogEventEnabled_EventName, sizeof(mv_Win32_TSGatewayServerSettings_IsLogEventEnabled_EventName) / sizeof(mv_Win32_TSGatewayServerSettings_IsLogEventEnabled_EventName[0]) },
-	{ "Enabled", "boolean", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSGatewayServerSettings_IsTransportEnabled_TransportType[] = {
-	{ "0", "RPC over HTTP transport", NULL },
-	{ "1", "HTTP transport", NULL },
-	{ "2", "UDP transport", NULL },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_IsTransportEnabled[] = {
-	{ "TransportType", "uint16", RDMS_DIR_IN, NULL, mv_Win32_TSGatewayServerSettings_IsTransportEnabled_TransportType, sizeof(mv_Win32_TSGatewayServerSettings_IsTransportEnabled_TransportType) / sizeof(mv_Win32_TSGatewayServerSettings_IsTransportEnabled_TransportType[0]) },
-	{ "Enabled", "boolean", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_QueryCertContext[] = {
-	{ "CertHash", "uint8[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_RefreshCertContext[] = {
-	{ "CertHash", "uint8[]", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_SetAuthenticationPlugin[] = {
-	{ "PluginName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_SetAuthenticationPluginAndRecycleRpcApplicationPools[] = {
-	{ "PluginName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_SetAuthorizationPlugin[] = {
-	{ "PluginName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_SetCertificate[] = {
-	{ "CertHash", "uint8[]", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_SetCertificateACL[] = {
-	{ "CertHash", "uint8[]", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_SetEnforceChannelBinding[] = {
-	{ "EnforceChannelBinding", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSGatewayServerSettings_SetIPAndPort_TransportType[] = {
-	{ "0", "RPC over HTTP transport", NULL },
-	{ "1", "HTTP transport", NULL },
-	{ "2", "UDP transport", NULL },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_SetIPAndPort[] = {
-	{ "TransportType", "uint16", RDMS_DIR_IN, NULL, mv_Win32_TSGatewayServerSettings_SetIPAndPort_TransportType, sizeof(mv_Win32_TSGatewayServerSettings_SetIPAndPort_TransportType) / sizeof(mv_Win32_TSGatewayServerSettings_SetIPAndPort_TransportType[0]) },
-	{ "IPAddress", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Port", "uint16", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "OverrideExisting", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_SetMaxConnections[] = {
-	{ "Connections", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "IsUnlimited", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSGatewayServerSettings_SetSslBridging_SslBridging[] = {
-	{ "0", "No SSL bridging", NULL },
-	{ "1", "HTTPS to HTTP bridging", NULL },
-	{ "2", "HTTPS to HTTPS bridging", NULL },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_SetSslBridging[] = {
-	{ "SslBridging", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSGatewayServerSettings_SetSslBridging_SslBridging, sizeof(mv_Win32_TSGatewayServerSettings_SetSslBridging_SslBridging) / sizeof(mv_Win32_TSGatewayServerSettings_SetSslBridging_SslBridging[0]) },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_TSGStoreAdminMsg[] = {
-	{ "TSGAdmMsg", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "MsgStartTime", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "MsgEndTime", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSGatewayServerSettings_TSGStoreConsentMsg[] = {
-	{ "TSGConMsgText", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_TSGatewayServerSettings[] = {
-	{ "Configure", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", NULL, 0, NULL, 0, NULL, 0 },
-	{ "EnableCentralCAP", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayServerSettings_EnableCentralCAP, sizeof(mp_Win32_TSGatewayServerSettings_EnableCentralCAP) / sizeof(mp_Win32_TSGatewayServerSettings_EnableCentralCAP[0]), NULL, 0, NULL, 0 },
-	{ "EnableLogEvent", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayServerSettings_EnableLogEvent, sizeof(mp_Win32_TSGatewayServerSettings_EnableLogEvent) / sizeof(mp_Win32_TSGatewayServerSettings_EnableLogEvent[0]), NULL, 0, NULL, 0 },
-	{ "EnableOnlyConsentCapableClients", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSGatewayServerSettings_EnableOnlyConsentCapableClients, sizeof(mp_Win32_TSGatewayServerSettings_EnableOnlyConsentCapableClients) / sizeof(mp_Win32_TSGatewayServerSettings_EnableOnlyConsentCapableClients[0]), NULL, 0, NULL, 0 },
-	{ "EnableRequestSOH", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayServerSettings_EnableRequestSOH, sizeof(mp_Win32_TSGatewayServerSettings_EnableRequestSOH) / sizeof(mp_Win32_TSGatewayServerSettings_EnableRequestSOH[0]), NULL, 0, NULL, 0 },
-	{ "EnableTransport", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_TSGatewayServerSettings_EnableTransport, sizeof(mp_Win32_TSGatewayServerSettings_EnableTransport) / sizeof(mp_Win32_TSGatewayServerSettings_EnableTransport[0]), NULL, 0, NULL, 0 },
-	{ "EnumAuthenticationPlugins", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSGatewayServerSettings_EnumAuthenticationPlugins, sizeof(mp_Win32_TSGatewayServerSettings_EnumAuthenticationPlugins) / sizeof(mp_Win32_TSGatewayServerSettings_EnumAuthenticationPlugins[0]), NULL, 0, NULL, 0 },
-	{ "EnumAuthorizationPlugins", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSGatewayServerSettings_EnumAuthorizationPlugins, sizeof(mp_Win32_TSGatewayServerSettings_EnumAuthorizationPlugins) / sizeof(mp_Win32_TSGatewayServerSettings_EnumAuthorizationPlugins[0]), NULL, 0, NULL, 0 },
-	{ "GetIPAndPort", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_TSGatewayServerSettings_GetIPAndPort, sizeof(mp_Win32_TSGatewayServerSettings_GetIPAndPort) / sizeof(mp_Win32_TSGatewayServerSettings_GetIPAndPort[0]), NULL, 0, NULL, 0 },
-	{ "GetLogEventName", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayServerSettings_GetLogEventName, sizeof(mp_Win32_TSGatewayServerSettings_GetLogEventName) / sizeof(mp_Win32_TSGatewayServerSettings_GetLogEventName[0]), NULL, 0, NULL, 0 },
-	{ "GetProtocolName", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayServerSettings_GetProtocolName, sizeof(mp_Win32_TSGatewayServerSettings_GetProtocolName) / sizeof(mp_Win32_TSGatewayServerSettings_GetProtocolName[0]), NULL, 0, NULL, 0 },
-	{ "IsLogEventEnabled", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayServerSettings_IsLogEventEnabled, sizeof(mp_Win32_TSGatewayServerSettings_IsLogEventEnabled) / sizeof(mp_Win32_TSGatewayServerSettings_IsLogEventEnabled[0]), NULL, 0, NULL, 0 },
-	{ "IsTransportEnabled", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_TSGatewayServerSettings_IsTransportEnabled, sizeof(mp_Win32_TSGatewayServerSettings_IsTransportEnabled) / sizeof(mp_Win32_TSGatewayServerSettings_IsTransportEnabled[0]), NULL, 0, NULL, 0 },
-	{ "QueryCertContext", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayServerSettings_QueryCertContext, sizeof(mp_Win32_TSGatewayServerSettings_QueryCertContext) / sizeof(mp_Win32_TSGatewayServerSettings_QueryCertContext[0]), NULL, 0, NULL, 0 },
-	{ "RecycleRpcApplicationPools", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", NULL, 0, NULL, 0, NULL, 0 },
-	{ "RefreshCertContext", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayServerSettings_RefreshCertContext, sizeof(mp_Win32_TSGatewayServerSettings_RefreshCertContext) / sizeof(mp_Win32_TSGatewayServerSettings_RefreshCertContext[0]), NULL, 0, NULL, 0 },
-	{ "SetAuthenticationPlugin", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSGatewayServerSettings_SetAuthenticationPlugin, sizeof(mp_Win32_TSGatewayServerSettings_SetAuthenticationPlugin) / sizeof(mp_Win32_TSGatewayServerSettings_SetAuthenticationPlugin[0]), NULL, 0, NULL, 0 },
-	{ "SetAuthenticationPluginAndRecycleRpcApplicationPools", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSGatewayServerSettings_SetAuthenticationPluginAndRecycleRpcApplicationPools, sizeof(mp_Win32_TSGatewayServerSettings_SetAuthenticationPluginAndRecycleRpcApplicationPools) / sizeof(mp_Win32_TSGatewayServerSettings_SetAuthenticationPluginAndRecycleRpcApplicationPools[0]), NULL, 0, NULL, 0 },
-	{ "SetAuthorizationPlugin", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSGatewayServerSettings_SetAuthorizationPlugin, sizeof(mp_Win32_TSGatewayServerSettings_SetAuthorizationPlugin) / sizeof(mp_Win32_TSGatewayServerSettings_SetAuthorizationPlugin[0]), NULL, 0, NULL, 0 },
-	{ "SetCertificate", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSGatewayServerSettings_SetCertificate, sizeof(mp_Win32_TSGatewayServerSettings_SetCertificate) / sizeof(mp_Win32_TSGatewayServerSettings_SetCertificate[0]), NULL, 0, NULL, 0 },
-	{ "SetCertificateACL", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayServerSettings_SetCertificateACL, sizeof(mp_Win32_TSGatewayServerSettings_SetCertificateACL) / sizeof(mp_Win32_TSGatewayServerSettings_SetCertificateACL[0]), NULL, 0, NULL, 0 },
-	{ "SetDefaultPluginsAndRecycleRpcApplicationPools", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", NULL, 0, NULL, 0, NULL, 0 },
-	{ "SetEnforceChannelBinding", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_TSGatewayServerSettings_SetEnforceChannelBinding, sizeof(mp_Win32_TSGatewayServerSettings_SetEnforceChannelBinding) / sizeof(mp_Win32_TSGatewayServerSettings_SetEnforceChannelBinding[0]), NULL, 0, NULL, 0 },
-	{ "SetIPAndPort", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_TSGatewayServerSettings_SetIPAndPort, sizeof(mp_Win32_TSGatewayServerSettings_SetIPAndPort) / sizeof(mp_Win32_TSGatewayServerSettings_SetIPAndPort[0]), NULL, 0, NULL, 0 },
-	{ "SetMaxConnections", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGatewayServerSettings_SetMaxConnections, sizeof(mp_Win32_TSGatewayServerSettings_SetMaxConnections) / sizeof(mp_Win32_TSGatewayServerSettings_SetMaxConnections[0]), NULL, 0, NULL, 0 },
-	{ "SetSslBridging", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSGatewayServerSettings_SetSslBridging, sizeof(mp_Win32_TSGatewayServerSettings_SetSslBridging) / sizeof(mp_Win32_TSGatewayServerSettings_SetSslBridging[0]), NULL, 0, NULL, 0 },
-	{ "TSGRemoveAdminMsg", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", NULL, 0, NULL, 0, NULL, 0 },
-	{ "TSGRemoveConsentMsg", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", NULL, 0, NULL, 0, NULL, 0 },
-	{ "TSGStoreAdminMsg", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSGatewayServerSettings_TSGStoreAdminMsg, sizeof(mp_Win32_TSGatewayServerSettings_TSGStoreAdminMsg) / sizeof(mp_Win32_TSGatewayServerSettings_TSGStoreAdminMsg[0]), NULL, 0, NULL, 0 },
-	{ "TSGStoreConsentMsg", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSGatewayServerSettings_TSGStoreConsentMsg, sizeof(mp_Win32_TSGatewayServerSettings_TSGStoreConsentMsg) / sizeof(mp_Win32_TSGatewayServerSettings_TSGStoreConsentMsg[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSGatewayServerSettings_SslBridging[] = {
-	{ "0", "No SSL bridging", NULL },
-	{ "1", "HTTPS to HTTP bridging", NULL },
-	{ "2", "HTTPS to HTTPS bridging", NULL },
-};
-static const rdms__property pr_Win32_TSGatewayServerSettings[] = {
-	{ "MaxConnections", "uint32", RDMS__P_KEY, NULL, 0 },
-	{ "UnlimitedConnections", "boolean", 0, NULL, 0 },
-	{ "MaximumAllowedConnectionsBySku", "uint32", 0, NULL, 0 },
-	{ "SkuName", "string", 0, NULL, 0 },
-	{ "MaxProtocols", "uint32", 0, NULL, 0 },
-	{ "MaxLogEvents", "uint32", 0, NULL, 0 },
-	{ "adminMessageText", "string", 0, NULL, 0 },
-	{ "adminMessageStartTime", "string", 0, NULL, 0 },
-	{ "adminMessageEndTime", "string", 0, NULL, 0 },
-	{ "consentMessageText", "string", 0, NULL, 0 },
-	{ "OnlyConsentCapableClients", "boolean", 0, NULL, 0 },
-	{ "CentralCAPEnabled", "boolean", 0, NULL, 0 },
-	{ "RequestSOH", "boolean", 0, NULL, 0 },
-	{ "AuthenticationPluginName", "string", 0, NULL, 0 },
-	{ "AuthenticationPluginCLSID", "string", 0, NULL, 0 },
-	{ "AuthenticationPluginDescription", "string", 0, NULL, 0 },
-	{ "AuthorizationPluginName", "string", 0, NULL, 0 },
-	{ "AuthorizationPluginCLSID", "string", 0, NULL, 0 },
-	{ "AuthorizationPluginDescription", "string", 0, NULL, 0 },
-	{ "SslBridging", "uint32", 0, pv_Win32_TSGatewayServerSettings_SslBridging, sizeof(pv_Win32_TSGatewayServerSettings_SslBridging) / sizeof(pv_Win32_TSGatewayServerSettings_SslBridging[0]) },
-	{ "IsConfigured", "boolean", 0, NULL, 0 },
-	{ "CertHash", "uint8[]", 0, NULL, 0 },
-	{ "EnforceChannelBinding", "boolean", 0, NULL, 0 },
-};
-static const char *const ky_Win32_TSGatewayServerSettings[] = { "MaxConnections" };
-
-static const rdms__meaning mv_Win32_TSGeneralSetting_SetEncryptionLevel_MinEncryptionLevel[] = {
-	{ "1", "Low level of encryption. Only data ...", NULL },
-	{ "2", "Client-compatible level of encryption. All data ...", NULL },
-	{ "3", "High level of encryption. All data ...", NULL },
-	{ "4", "FIPS-compliant encryption. All data sent from ...", NULL },
-};
-static const rdms__param mp_Win32_TSGeneralSetting_SetEncryptionLevel[] = {
-	{ "MinEncryptionLevel", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSGeneralSetting_SetEncryptionLevel_MinEncryptionLevel, sizeof(mv_Win32_TSGeneralSetting_SetEncryptionLevel_MinEncryptionLevel) / sizeof(mv_Win32_TSGeneralSetting_SetEncryptionLevel_MinEncryptionLevel[0]) },
-};
-static const rdms__meaning mv_Win32_TSGeneralSetting_SetSecurityLayer_SecurityLayer[] = {
-	{ "0", "RDP Security Layer", NULL },
-	{ "1", "Negotiate", NULL },
-	{ "2", "SSL", NULL },
-};
-static const rdms__param mp_Win32_TSGeneralSetting_SetSecurityLayer[] = {
-	{ "SecurityLayer", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSGeneralSetting_SetSecurityLayer_SecurityLayer, sizeof(mv_Win32_TSGeneralSetting_SetSecurityLayer_SecurityLayer) / sizeof(mv_Win32_TSGeneralSetting_SetSecurityLayer_SecurityLayer[0]) },
-};
-static const rdms__meaning mv_Win32_TSGeneralSetting_SetUserAuthenticationRequired_UserAuthenticationRequired[] = {
-	{ "0", "Disable requirement that user must be ...", NULL },
-	{ "1", "Enables requirement that user must be ...", NULL },
-};
-static const rdms__param mp_Win32_TSGeneralSetting_SetUserAuthenticationRequired[] = {
-	{ "UserAuthenticationRequired", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSGeneralSetting_SetUserAuthenticationRequired_UserAuthenticationRequired, sizeof(mv_Win32_TSGeneralSetting_SetUserAuthenticationRequired_UserAuthenticationRequired) / sizeof(mv_Win32_TSGeneralSetting_SetUserAuthenticationRequired_UserAuthenticationRequired[0]) },
-};
-static const struct rdms_method mt_Win32_TSGeneralSetting[] = {
-	{ "SetEncryptionLevel", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGeneralSetting_SetEncryptionLevel, sizeof(mp_Win32_TSGeneralSetting_SetEncryptionLevel) / sizeof(mp_Win32_TSGeneralSetting_SetEncryptionLevel[0]), NULL, 0, NULL, 0 },
-	{ "SetSecurityLayer", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGeneralSetting_SetSecurityLayer, sizeof(mp_Win32_TSGeneralSetting_SetSecurityLayer) / sizeof(mp_Win32_TSGeneralSetting_SetSecurityLayer[0]), NULL, 0, NULL, 0 },
-	{ "SetUserAuthenticationRequired", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSGeneralSetting_SetUserAuthenticationRequired, sizeof(mp_Win32_TSGeneralSetting_SetUserAuthenticationRequired) / sizeof(mp_Win32_TSGeneralSetting_SetUserAuthenticationRequired[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSGeneralSetting_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_TSGeneralSetting_MinEncryptionLevel[] = {
-	{ "1", "Low", NULL },
-	{ "2", "Medium / Client Compatible", NULL },
-	{ "3", "High", NULL },
-	{ "4", "FIPS Compliant", NULL },
-};
-static const rdms__meaning pv_Win32_TSGeneralSetting_PolicySourceMinEncryptionLevel[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSGeneralSetting_PolicySourceSecurityLayer[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSGeneralSetting_PolicySourceUserAuthenticationRequired[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSGeneralSetting_SecurityLayer[] = {
-	{ "1", "RDP Security Layer", NULL },
-	{ "2", "Negotiate", NULL },
-	{ "3", "SSL", NULL },
-	{ "4", "NEWTBD", NULL },
-};
-static const rdms__meaning pv_Win32_TSGeneralSetting_SSLCertificateSHA1HashType[] = {
-	{ "0", "Not valid", NULL },
-	{ "1", "Default self-signed", NULL },
-	{ "2", "Default group policy enforced", NULL },
-	{ "3", "Custom", NULL },
-};
-static const rdms__meaning pv_Win32_TSGeneralSetting_UserAuthenticationRequired[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TSGeneralSetting_WindowsAuthentication[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__property pr_Win32_TSGeneralSetting[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSGeneralSetting_Status, sizeof(pv_Win32_TSGeneralSetting_Status) / sizeof(pv_Win32_TSGeneralSetting_Status[0]) },
-	{ "TerminalName", "string", 0, NULL, 0 },
-	{ "CertificateName", "string", 0, NULL, 0 },
-	{ "Certificates", "uint8[]", 0, NULL, 0 },
-	{ "Comment", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "MinEncryptionLevel", "uint32", 0, pv_Win32_TSGeneralSetting_MinEncryptionLevel, sizeof(pv_Win32_TSGeneralSetting_MinEncryptionLevel) / sizeof(pv_Win32_TSGeneralSetting_MinEncryptionLevel[0]) },
-	{ "PolicySourceMinEncryptionLevel", "uint32", 0, pv_Win32_TSGeneralSetting_PolicySourceMinEncryptionLevel, sizeof(pv_Win32_TSGeneralSetting_PolicySourceMinEncryptionLevel) / sizeof(pv_Win32_TSGeneralSetting_PolicySourceMinEncryptionLevel[0]) },
-	{ "PolicySourceSecurityLayer", "uint32", 0, pv_Win32_TSGeneralSetting_PolicySourceSecurityLayer, sizeof(pv_Win32_TSGeneralSetting_PolicySourceSecurityLayer) / sizeof(pv_Win32_TSGeneralSetting_PolicySourceSecurityLayer[0]) },
-	{ "PolicySourceUserAuthenticationRequired", "uint32", 0, pv_Win32_TSGeneralSetting_PolicySourceUserAuthenticationRequired, sizeof(pv_Win32_TSGeneralSetting_PolicySourceUserAuthenticationRequired) / sizeof(pv_Win32_TSGeneralSetting_PolicySourceUserAuthenticationRequired[0]) },
-	{ "SecurityLayer", "uint32", 0, pv_Win32_TSGeneralSetting_SecurityLayer, sizeof(pv_Win32_TSGeneralSetting_SecurityLayer) / sizeof(pv_Win32_TSGeneralSetting_SecurityLayer[0]) },
-	{ "SSLCertificateSHA1Hash", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "SSLCertificateSHA1HashType", "uint32", 0, pv_Win32_TSGeneralSetting_SSLCertificateSHA1HashType, sizeof(pv_Win32_TSGeneralSetting_SSLCertificateSHA1HashType) / sizeof(pv_Win32_TSGeneralSetting_SSLCertificateSHA1HashType[0]) },
-	{ "TerminalProtocol", "string", 0, NULL, 0 },
-	{ "Transport", "string", 0, NULL, 0 },
-	{ "UserAuthenticationRequired", "uint32", 0, pv_Win32_TSGeneralSetting_UserAuthenticationRequired, sizeof(pv_Win32_TSGeneralSetting_UserAuthenticationRequired) / sizeof(pv_Win32_TSGeneralSetting_UserAuthenticationRequired[0]) },
-	{ "WindowsAuthentication", "uint32", RDMS__P_WRITABLE, pv_Win32_TSGeneralSetting_WindowsAuthentication, sizeof(pv_Win32_TSGeneralSetting_WindowsAuthentication) / sizeof(pv_Win32_TSGeneralSetting_WindowsAuthentication[0]) },
-};
-static const char *const ky_Win32_TSGeneralSetting[] = { "TerminalName" };
-
-static const rdms__param mp_Win32_TSGetIcon_GetIcon[] = {
-	{ "FilePath", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Index", "sint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "IconContents", "uint8[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_TSGetIcon[] = {
-	{ "GetIcon", 0, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2012", mp_Win32_TSGetIcon_GetIcon, sizeof(mp_Win32_TSGetIcon_GetIcon) / sizeof(mp_Win32_TSGetIcon_GetIcon[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSGetIcon_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__property pr_Win32_TSGetIcon[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSGetIcon_Status, sizeof(pv_Win32_TSGetIcon_Status) / sizeof(pv_Win32_TSGetIcon_Status[0]) },
-};
-
-static const rdms__param mp_Win32_TSIssuedLicense_Revoke[] = {
-	{ "RevokableCals", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "NextRevokeAllowedOn", "datetime", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_TSIssuedLicense[] = {
-	{ "Revoke", 0, RDMS_BASIS_DOCUMENTED, 0, "uint32", "Windows Server 2008", mp_Win32_TSIssuedLicense_Revoke, sizeof(mp_Win32_TSIssuedLicense_Revoke) / sizeof(mp_Win32_TSIssuedLicense_Revoke[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSIssuedLicense_LicenseStatus[] = {
-	{ "0", "The license status is unknown", NULL },
-	{ "1", "The license is a temporary license", NULL },
-	{ "2", "The license is active", NULL },
-	{ "3", "The license is an upgrade license", NULL },
-	{ "4", "The license has been revoked", NULL },
-	{ "5", "The license status is pending", NULL },
-	{ "6", "The license is a concurrent license", NULL },
-};
-static const rdms__property pr_Win32_TSIssuedLicense[] = {
-	{ "LicenseId", "uint32", RDMS__P_KEY, NULL, 0 },
-	{ "KeyPackId", "uint32", RDMS__P_KEY, NULL, 0 },
-	{ "sIssuedToUser", "string", 0, NULL, 0 },
-	{ "sIssuedToComputer", "string", 0, NULL, 0 },
-	{ "LicenseStatus", "uint32", 0, pv_Win32_TSIssuedLicense_LicenseStatus, sizeof(pv_Win32_TSIssuedLicense_LicenseStatus) / sizeof(pv_Win32_TSIssuedLicense_LicenseStatus[0]) },
-	{ "IssueDate", "datetime", 0, NULL, 0 },
-	{ "ExpirationDate", "datetime", 0, NULL, 0 },
-	{ "sHardwareId", "string", 0, NULL, 0 },
-};
-static const char *const ky_Win32_TSIssuedLicense[] = { "LicenseId", "KeyPackId" };
-
-static const rdms__meaning pv_Win32_TSLegacyPlugin_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_TSLegacyPlugin_Type[] = {
-	{ "Terminal Server(0) (0)", "Remote Desktop server", NULL },
-	{ "Dummy Terminal Server for VM Farm(1) (1)", "Artificial Remote Desktop server for a ...", NULL },
-};
-static const rdms__property pr_Win32_TSLegacyPlugin[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSLegacyPlugin_Status, sizeof(pv_Win32_TSLegacyPlugin_Status) / sizeof(pv_Win32_TSLegacyPlugin_Status[0]) },
-	{ "Type", "sint32", RDMS__P_WRITABLE, pv_Win32_TSLegacyPlugin_Type, sizeof(pv_Win32_TSLegacyPlugin_Type) / sizeof(pv_Win32_TSLegacyPlugin_Type[0]) },
-};
-
-static const rdms__param mp_Win32_TSLicenseKeyPack_ConvertLicenses[] = {
-	{ "Count", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "KeypackID", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSLicenseKeyPack_ImportAgreementLicenseKeyPack_AgreementType[] = {
-	{ "0", "The license key pack is from ...", NULL },
-	{ "1", "The license key pack is from ...", NULL },
-	{ "2", "The license key pack is from ...", NULL },
-	{ "3", "The license key pack is from ...", NULL },
-	{ "4", "The license key pack is from ...", NULL },
-	{ "5", "The license key pack is from ...", NULL },
-};
-static const rdms__meaning mv_Win32_TSLicenseKeyPack_ImportAgreementLicenseKeyPack_ProductVersion[] = {
-	{ "0", "Not supported", NULL },
-	{ "1", "Not supported", NULL },
-	{ "2", "Windows Server 2008", NULL },
-};
-static const rdms__meaning mv_Win32_TSLicenseKeyPack_ImportAgreementLicenseKeyPack_ProductType[] = {
-	{ "0", "The Remote Desktop Services license key ...", NULL },
-	{ "1", "The Remote Desktop Services license key ...", NULL },
-	{ "2", "This product type is not valid", NULL },
-};
-static const rdms__param mp_Win32_TSLicenseKeyPack_ImportAgreementLicenseKeyPack[] = {
-	{ "AgreementType", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSLicenseKeyPack_ImportAgreementLicenseKeyPack_AgreementType, sizeof(mv_Win32_TSLicenseKeyPack_ImportAgreementLicenseKeyPack_AgreementType) / sizeof(mv_Win32_TSLicenseKeyPack_ImportAgreementLicenseKeyPack_AgreementType[0]) },
-	{ "sAgreementNumber", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ProductVersion", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSLicenseKeyPack_ImportAgreementLicenseKeyPack_ProductVersion, sizeof(mv_Win32_TSLicenseKeyPack_ImportAgreementLicenseKeyPack_ProductVersion) / sizeof(mv_Win32_TSLicenseKeyPack_ImportAgreementLicenseKeyPack_ProductVersion[0]) },
-	{ "ProductType", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSLicenseKeyPack_ImportAgreementLicenseKeyPack_ProductType, sizeof(mv_Win32_TSLicenseKeyPack_ImportAgreementLicenseKeyPack_ProductType) / sizeof(mv_Win32_TSLicenseKeyPack_ImportAgreementLicenseKeyPack_ProductType[0]) },
-	{ "LicenseCount", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "sSourceLSName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "sSourceLSProductId", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "KeyPackId", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseKeyPack_ImportLicenseKeyPackOffline[] = {
-	{ "sLicenseKeyPackId", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "sSourceLSName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "sSourceLSProductId", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "KeyPackId", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSLicenseKeyPack_ImportOpenPurchaseLicenseKeyPack_ProductVersion[] = {
-	{ "0", "Not supported", NULL },
-	{ "1", "Not supported", NULL },
-	{ "2", "Windows Server 2008", NULL },
-};
-static const rdms__meaning mv_Win32_TSLicenseKeyPack_ImportOpenPurchaseLicenseKeyPack_ProductType[] = {
-	{ "0", "The Remote Desktop Services license key ...", NULL },
-	{ "1", "The Remote Desktop Services license key ...", NULL },
-	{ "2", "This product type is not valid", NULL },
-};
-static const rdms__param mp_Win32_TSLicenseKeyPack_ImportOpenPurchaseLicenseKeyPack[] = {
-	{ "sLicenseNumber", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "sAuthorizationNumber", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ProductVersion", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSLicenseKeyPack_ImportOpenPurchaseLicenseKeyPack_ProductVersion, sizeof(mv_Win32_TSLicenseKeyPack_ImportOpenPurchaseLicenseKeyPack_ProductVersion) / sizeof(mv_Win32_TSLicenseKeyPack_ImportOpenPurchaseLicenseKeyPack_ProductVersion[0]) },
-	{ "ProductType", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSLicenseKeyPack_ImportOpenPurchaseLicenseKeyPack_ProductType, sizeof(mv_Win32_TSLicenseKeyPack_ImportOpenPurchaseLicenseKeyPack_ProductType) / sizeof(mv_Win32_TSLicenseKeyPack_ImportOpenPurchaseLicenseKeyPack_ProductType[0]) },
-	{ "LicenseCount", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "sSourceLSName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "sSourceLSProductId", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "KeyPackId", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseKeyPack_ImportRetailPurchaseLicenseKeyPack[] = {
-	{ "sLicenseCode", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "sSourceLSName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "sSourceLSProductId", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "KeyPackId", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSLicenseKeyPack_InstallAgreementLicenseKeyPack_AgreementType[] = {
-	{ "0", "The license key pack is from ...", NULL },
-	{ "1", "The license key pack is from ...", NULL },
-	{ "2", "The license key pack is from ...", NULL },
-	{ "3", "The license key pack is from ...", NULL },
-	{ "4", "The license key pack is from ...", NULL },
-	{ "5", "The license key pack is from ...", NULL },
-};
-static const rdms__meaning mv_Win32_TSLicenseKeyPack_InstallAgreementLicenseKeyPack_ProductVersion[] = {
-	{ "0", "Not supported", NULL },
-	{ "1", "Not supported", NULL },
-	{ "2", "Windows Server 2008/Windows Server 2008 R2", NULL },
-	{ "4", "Windows Server 2012/Windows Server 2012 R2", NULL },
-	{ "5", "Windows Server 2016", NULL },
-	{ "6", "Windows Server 2019", NULL },
-};
-static const rdms__meaning mv_Win32_TSLicenseKeyPack_InstallAgreementLicenseKeyPack_ProductType[] = {
-	{ "0", "The Remote Desktop Services license key ...", NULL },
-	{ "1", "The Remote Desktop Services license key ...", NULL },
-	{ "2", "This product type is not valid", NULL },
-};
-static const rdms__param mp_Win32_TSLicenseKeyPack_InstallAgreementLicenseKeyPack[] = {
-	{ "AgreementType", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSLicenseKeyPack_InstallAgreementLicenseKeyPack_AgreementType, sizeof(mv_Win32_TSLicenseKeyPack_InstallAgreementLicenseKeyPack_AgreementType) / sizeof(mv_Win32_TSLicenseKeyPack_InstallAgreementLicenseKeyPack_AgreementType[0]) },
-	{ "sAgreementNumber", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ProductVersion", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSLicenseKeyPack_InstallAgreementLicenseKeyPack_ProductVersion, sizeof(mv_Win32_TSLicenseKeyPack_InstallAgreementLicenseKeyPack_ProductVersion) / sizeof(mv_Win32_TSLicenseKeyPack_InstallAgreementLicenseKeyPack_ProductVersion[0]) },
-	{ "ProductType", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSLicenseKeyPack_InstallAgreementLicenseKeyPack_ProductType, sizeof(mv_Win32_TSLicenseKeyPack_InstallAgreementLicenseKeyPack_ProductType) / sizeof(mv_Win32_TSLicenseKeyPack_InstallAgreementLicenseKeyPack_ProductType[0]) },
-	{ "LicenseCount", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "KeyPackId", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseKeyPack_InstallLicenseKeyPack[] = {
-	{ "sLicenseKeyPackId", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "KeyPackId", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSLicenseKeyPack_InstallOpenLicenseKeyPack_ProductVersion[] = {
-	{ "0", "Not supported", NULL },
-	{ "1", "Not supported", NULL },
-	{ "2", "Windows Server 2008/Windows Server 2008 R2", NULL },
-	{ "4", "Windows Server 2012/Windows Server 2012 R2", NULL },
-	{ "5", "Windows Server 2016", NULL },
-	{ "6", "Windows Server 2019", NULL },
-};
-static const rdms__meaning mv_Win32_TSLicenseKeyPack_InstallOpenLicenseKeyPack_ProductType[] = {
-	{ "0", "The Remote Desktop Services license key ...", NULL },
-	{ "1", "The Remote Desktop Services license key ...", NULL },
-	{ "2", "This product type is not valid", NULL },
-};
-static const rdms__param mp_Win32_TSLicenseKeyPack_InstallOpenLicenseKeyPack[] = {
-	{ "sLicenseNumber", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "sAuthorizationNumber", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ProductVersion", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSLicenseKeyPack_InstallOpenLicenseKeyPack_ProductVersion, sizeof(mv_Win32_TSLicenseKeyPack_InstallOpenLicenseKeyPack_ProductVersion) / sizeof(mv_Win32_TSLicenseKeyPack_InstallOpenLicenseKeyPack_ProductVersion[0]) },
-	{ "ProductType", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSLicenseKeyPack_InstallOpenLicenseKeyPack_ProductType, sizeof(mv_Win32_TSLicenseKeyPack_InstallOpenLicenseKeyPack_ProductType) / sizeof(mv_Win32_TSLicenseKeyPack_InstallOpenLicenseKeyPack_ProductType[0]) },
-	{ "LicenseCount", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "KeyPackId", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseKeyPack_InstallRetailPurchaseLicenseKeyPack[] = {
-	{ "sLicenseCode", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "KeyPackId", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSLicenseKeyPack_ReinstallAgreementLicenseKeyPack_AgreementType[] = {
-	{ "0", "The license key pack is from ...", NULL },
-	{ "1", "The license key pack is from ...", NULL },
-	{ "2", "The license key pack is from ...", NULL },
-	{ "3", "The license key pack is from ...", NULL },
-	{ "4", "The license key pack is from ...", NULL },
-	{ "5", "The license key pack is from ...", NULL },
-};
-static const rdms__meaning mv_Win32_TSLicenseKeyPack_ReinstallAgreementLicenseKeyPack_ProductVersion[] = {
-	{ "0", "Not supported", NULL },
-	{ "1", "Not supported", NULL },
-	{ "2", "Windows Server 2008", NULL },
-};
-static const rdms__meaning mv_Win32_TSLicenseKeyPack_ReinstallAgreementLicenseKeyPack_ProductType[] = {
-	{ "0", "The Remote Desktop Services license key ...", NULL },
-	{ "1", "The Remote Desktop Services license key ...", NULL },
-	{ "2", "This product type is not valid", NULL },
-};
-static const rdms__param mp_Win32_TSLicenseKeyPack_ReinstallAgreementLicenseKeyPack[] = {
-	{ "AgreementType", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSLicenseKeyPack_ReinstallAgreementLicenseKeyPack_AgreementType, sizeof(mv_Win32_TSLicenseKeyPack_ReinstallAgreementLicenseKeyPack_AgreementType) / sizeof(mv_Win32_TSLicenseKeyPack_ReinstallAgreementLicenseKeyPack_AgreementType[0]) },
-	{ "sAgreementNumber", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ProductVersion", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSLicenseKeyPack_ReinstallAgreementLicenseKeyPack_ProductVersion, sizeof(mv_Win32_TSLicenseKeyPack_ReinstallAgreementLicenseKeyPack_ProductVersion) / sizeof(mv_Win32_TSLicenseKeyPack_ReinstallAgreementLicenseKeyPack_ProductVersion[0]) },
-	{ "ProductType", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSLicenseKeyPack_ReinstallAgreementLicenseKeyPack_ProductType, sizeof(mv_Win32_TSLicenseKeyPack_ReinstallAgreementLicenseKeyPack_ProductType) / sizeof(mv_Win32_TSLicenseKeyPack_ReinstallAgreementLicenseKeyPack_ProductType[0]) },
-	{ "LicenseCount", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "KeyPackId", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseKeyPack_ReinstallLicenseKeyPackOffline[] = {
-	{ "sLicenseKeyPackId", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "KeyPackId", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSLicenseKeyPack_ReinstallOpenPurchaseLicenseKeyPack_ProductVersion[] = {
-	{ "0", "Not supported", NULL },
-	{ "1", "Not supported", NULL },
-	{ "2", "Windows Server 2008", NULL },
-};
-static const rdms__meaning mv_Win32_TSLicenseKeyPack_ReinstallOpenPurchaseLicenseKeyPack_ProductType[] = {
-	{ "0", "The Remote Desktop Services license key ...", NULL },
-	{ "1", "The Remote Desktop Services license key ...", NULL },
-	{ "2", "This product type is not valid", NULL },
-};
-static const rdms__param mp_Win32_TSLicenseKeyPack_ReinstallOpenPurchaseLicenseKeyPack[] = {
-	{ "sLicenseNumber", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "sAuthorizationNumber", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ProductVersion", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSLicenseKeyPack_ReinstallOpenPurchaseLicenseKeyPack_ProductVersion, sizeof(mv_Win32_TSLicenseKeyPack_ReinstallOpenPurchaseLicenseKeyPack_ProductVersion) / sizeof(mv_Win32_TSLicenseKeyPack_ReinstallOpenPurchaseLicenseKeyPack_ProductVersion[0]) },
-	{ "ProductType", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSLicenseKeyPack_ReinstallOpenPurchaseLicenseKeyPack_ProductType, sizeof(mv_Win32_TSLicenseKeyPack_ReinstallOpenPurchaseLicenseKeyPack_ProductType) / sizeof(mv_Win32_TSLicenseKeyPack_ReinstallOpenPurchaseLicenseKeyPack_ProductType[0]) },
-	{ "LicenseCount", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "KeyPackId", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseKeyPack_ReinstallRetailPurchaseLicenseKeyPack[] = {
-	{ "sLicenseCode", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "KeyPackId", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseKeyPack_RemoveLicensesWithIdCount[] = {
-	{ "KeyPackId", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "LicenseCount", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSLicenseKeyPack_UninstallLicenseKeyPack_ProductVersion[] = {
-	{ "0", "Not supported", NULL },
-	{ "1", "Not supported", NULL },
-	{ "2", "Windows Server 2008", NULL },
-};
-static const rdms__meaning mv_Win32_TSLicenseKeyPack_UninstallLicenseKeyPack_ProductType[] = {
-	{ "0", "The Remote Desktop Services license key ...", NULL },
-	{ "1", "The Remote Desktop Services license key ...", NULL },
-	{ "2", "This product type is not valid", NULL },
-};
-static const rdms__param mp_Win32_TSLicenseKeyPack_UninstallLicenseKeyPack[] = {
-	{ "ProductVersion", "object", RDMS_DIR_IN, "unit32", mv_Win32_TSLicenseKeyPack_UninstallLicenseKeyPack_ProductVersion, sizeof(mv_Win32_TSLicenseKeyPack_UninstallLicenseKeyPack_ProductVersion) / sizeof(mv_Win32_TSLicenseKeyPack_UninstallLicenseKeyPack_ProductVersion[0]) },
-	{ "ProductType", "object", RDMS_DIR_IN, "unit32", mv_Win32_TSLicenseKeyPack_UninstallLicenseKeyPack_ProductType, sizeof(mv_Win32_TSLicenseKeyPack_UninstallLicenseKeyPack_ProductType) / sizeof(mv_Win32_TSLicenseKeyPack_UninstallLicenseKeyPack_ProductType[0]) },
-	{ "LicenseCount", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseKeyPack_UninstallLicenseKeyPackWithId[] = {
-	{ "KeyPackId", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_TSLicenseKeyPack[] = {
-	{ "ConvertLicenses", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_TSLicenseKeyPack_ConvertLicenses, sizeof(mp_Win32_TSLicenseKeyPack_ConvertLicenses) / sizeof(mp_Win32_TSLicenseKeyPack_ConvertLicenses[0]), NULL, 0, NULL, 0 },
-	{ "ImportAgreementLicenseKeyPack", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseKeyPack_ImportAgreementLicenseKeyPack, sizeof(mp_Win32_TSLicenseKeyPack_ImportAgreementLicenseKeyPack) / sizeof(mp_Win32_TSLicenseKeyPack_ImportAgreementLicenseKeyPack[0]), NULL, 0, NULL, 0 },
-	{ "ImportLicenseKeyPackOffline", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseKeyPack_ImportLicenseKeyPackOffline, sizeof(mp_Win32_TSLicenseKeyPack_ImportLicenseKeyPackOffline) / sizeof(mp_Win32_TSLicenseKeyPack_ImportLicenseKeyPackOffline[0]), NULL, 0, NULL, 0 },
-	{ "ImportOpenPurchaseLicenseKeyPack", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseKeyPack_ImportOpenPurchaseLicenseKeyPack, sizeof(mp_Win32_TSLicenseKeyPack_ImportOpenPurchaseLicenseKeyPack) / sizeof(mp_Win32_TSLicenseKeyPack_ImportOpenPurchaseLicenseKeyPack[0]), NULL, 0, NULL, 0 },
-	{ "ImportRetailPurchaseLicenseKeyPack", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseKeyPack_ImportRetailPurchaseLicenseKeyPack, sizeof(mp_Win32_TSLicenseKeyPack_ImportRetailPurchaseLicenseKeyPack) / sizeof(mp_Win32_TSLicenseKeyPack_ImportRetailPurchaseLicenseKeyPack[0]), NULL, 0, NULL, 0 },
-	{ "InstallAgreementLicenseKeyPack", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseKeyPack_InstallAgreementLicenseKeyPack, sizeof(mp_Win32_TSLicenseKeyPack_InstallAgreementLicenseKeyPack) / sizeof(mp_Win32_TSLicenseKeyPack_InstallAgreementLicenseKeyPack[0]), NULL, 0, NULL, 0 },
-	{ "InstallLicenseKeyPack", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseKeyPack_InstallLicenseKeyPack, sizeof(mp_Win32_TSLicenseKeyPack_InstallLicenseKeyPack) / sizeof(mp_Win32_TSLicenseKeyPack_InstallLicenseKeyPack[0]), NULL, 0, NULL, 0 },
-	{ "InstallOpenLicenseKeyPack", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseKeyPack_InstallOpenLicenseKeyPack, sizeof(mp_Win32_TSLicenseKeyPack_InstallOpenLicenseKeyPack) / sizeof(mp_Win32_TSLicenseKeyPack_InstallOpenLicenseKeyPack[0]), NULL, 0, NULL, 0 },
-	{ "InstallRetailPurchaseLicenseKeyPack", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseKeyPack_InstallRetailPurchaseLicenseKeyPack, sizeof(mp_Win32_TSLicenseKeyPack_InstallRetailPurchaseLicenseKeyPack) / sizeof(mp_Win32_TSLicenseKeyPack_InstallRetailPurchaseLicenseKeyPack[0]), NULL, 0, NULL, 0 },
-	{ "ReinstallAgreementLicenseKeyPack", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseKeyPack_ReinstallAgreementLicenseKeyPack, sizeof(mp_Win32_TSLicenseKeyPack_ReinstallAgreementLicenseKeyPack) / sizeof(mp_Win32_TSLicenseKeyPack_ReinstallAgreementLicenseKeyPack[0]), NULL, 0, NULL, 0 },
-	{ "ReinstallLicenseKeyPackOffline", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseKeyPack_ReinstallLicenseKeyPackOffline, sizeof(mp_Win32_TSLicenseKeyPack_ReinstallLicenseKeyPackOffline) / sizeof(mp_Win32_TSLicenseKeyPack_ReinstallLicenseKeyPackOffline[0]), NULL, 0, NULL, 0 },
-	{ "ReinstallOpenPurchaseLicenseKeyPack", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseKeyPack_ReinstallOpenPurchaseLicenseKeyPack, sizeof(mp_Win32_TSLicenseKeyPack_ReinstallOpenPurchaseLicenseKeyPack) / sizeof(mp_Win32_TSLicenseKeyPack_ReinstallOpenPurchaseLicenseKeyPack[0]), NULL, 0, NULL, 0 },
-	{ "ReinstallRetailPurchaseLicenseKeyPack", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseKeyPack_ReinstallRetailPurchaseLicenseKeyPack, sizeof(mp_Win32_TSLicenseKeyPack_ReinstallRetailPurchaseLicenseKeyPack) / sizeof(mp_Win32_TSLicenseKeyPack_ReinstallRetailPurchaseLicenseKeyPack[0]), NULL, 0, NULL, 0 },
-	{ "RemoveLicensesWithIdCount", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseKeyPack_RemoveLicensesWithIdCount, sizeof(mp_Win32_TSLicenseKeyPack_RemoveLicensesWithIdCount) / sizeof(mp_Win32_TSLicenseKeyPack_RemoveLicensesWithIdCount[0]), NULL, 0, NULL, 0 },
-	{ "UninstallLicenseKeyPack", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseKeyPack_UninstallLicenseKeyPack, sizeof(mp_Win32_TSLicenseKeyPack_UninstallLicenseKeyPack) / sizeof(mp_Win32_TSLicenseKeyPack_UninstallLicenseKeyPack[0]), NULL, 0, NULL, 0 },
-	{ "UninstallLicenseKeyPackWithId", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseKeyPack_UninstallLicenseKeyPackWithId, sizeof(mp_Win32_TSLicenseKeyPack_UninstallLicenseKeyPackWithId) / sizeof(mp_Win32_TSLicenseKeyPack_UninstallLicenseKeyPackWithId[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSLicenseKeyPack_KeyPackType[] = {
-	{ "0", "The Remote Desktop Services license key ...", NULL },
-	{ "1", "The Remote Desktop Services license key ...", NULL },
-	{ "2", "The Remote Desktop Services license key ...", NULL },
-	{ "3", "The Remote Desktop Services license key ...", NULL },
-	{ "4", "The Remote Desktop Services license key ...", NULL },
-	{ "5", "The Remote Desktop Services license key ...", NULL },
-	{ "6", "Not supported", NULL },
-};
-static const rdms__meaning pv_Win32_TSLicenseKeyPack_ProductType[] = {
-	{ "0", "The Remote Desktop Services license key ...", NULL },
-	{ "1", "The Remote Desktop Services license key ...", NULL },
-	{ "2", "This product type is not valid", NULL },
-	{ "3", "BuiltIn product type", NULL },
-};
-static const rdms__meaning pv_Win32_TSLicenseKeyPack_ProductVersion[] = {
-	{ "Windows Server 2022", "Only servers running Windows Server 2022 ...", NULL },
-	{ "Windows Server 2019", "Only servers running Windows Server 2019 ...", NULL },
-	{ "Windows Server 2016", "Only servers running Windows Server 2016 ...", NULL },
-	{ "Windows Server 2012", "Only servers running Windows Server 2012, ...", NULL },
-	{ "Windows Server 7", "Only servers running Windows Server 2008 ...", NULL },
-	{ "Windows Server 2008", "Only servers running Windows Server 2008 ...", NULL },
-};
-static const rdms__meaning pv_Win32_TSLicenseKeyPack_ProductVersionID[] = {
-	{ "0", "Not supported", NULL },
-	{ "1", "Not supported", NULL },
-	{ "2", "Windows Server 2008", NULL },
-	{ "3", "Windows Server 2008 R2", NULL },
-	{ "4", "Windows Server 2012/Windows Server 2012 R2", NULL },
-	{ "5", "Windows Server 2016", NULL },
-	{ "6", "Windows Server 2019", NULL },
-	{ "7", "Windows Server 2022", NULL },
-};
-static const rdms__property pr_Win32_TSLicenseKeyPack[] = {
-	{ "KeyPackId", "uint32", RDMS__P_KEY, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "KeyPackType", "uint32", 0, pv_Win32_TSLicenseKeyPack_KeyPackType, sizeof(pv_Win32_TSLicenseKeyPack_KeyPackType) / sizeof(pv_Win32_TSLicenseKeyPack_KeyPackType[0]) },
-	{ "ProductType", "uint32", 0, pv_Win32_TSLicenseKeyPack_ProductType, sizeof(pv_Win32_TSLicenseKeyPack_ProductType) / sizeof(pv_Win32_TSLicenseKeyPack_ProductType[0]) },
-	{ "ProductVersion", "string", 0, pv_Win32_TSLicenseKeyPack_ProductVersion, sizeof(pv_Win32_TSLicenseKeyPack_ProductVersion) / sizeof(pv_Win32_TSLicenseKeyPack_ProductVersion[0]) },
-	{ "ProductVersionID", "uint32", 0, pv_Win32_TSLicenseKeyPack_ProductVersionID, sizeof(pv_Win32_TSLicenseKeyPack_ProductVersionID) / sizeof(pv_Win32_TSLicenseKeyPack_ProductVersionID[0]) },
-	{ "TotalLicenses", "uint32", 0, NULL, 0 },
-	{ "IssuedLicenses", "uint32", 0, NULL, 0 },
-	{ "AvailableLicenses", "uint32", 0, NULL, 0 },
-	{ "ExpirationDate", "datetime", 0, NULL, 0 },
-	{ "AccessRights", "uint32", 0, NULL, 0 },
-	{ "TypeAndModel", "string", 0, NULL, 0 },
-};
-static const char *const ky_Win32_TSLicenseKeyPack[] = { "KeyPackId" };
-
-static const rdms__param mp_Win32_TSLicenseReport_FetchReportEntries[] = {
-	{ "StartIndex", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Count", "uint32", RDMS_DIR_INOUT, NULL, NULL, 0 },
-	{ "ReportEntries", "object[]", RDMS_DIR_OUT, "Win32_TSLicenseReportEntry", NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseReport_FetchReportFailedPerUserEntries[] = {
-	{ "StartIndex", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Count", "uint32", RDMS_DIR_INOUT, NULL, NULL, 0 },
-	{ "ReportFailedPerUserEntries", "object[]", RDMS_DIR_OUT, "Win32_TSLicenseReportFailedPerUserEntry", NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseReport_FetchReportFailedPerUserSummaryEntries[] = {
-	{ "StartIndex", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Count", "uint32", RDMS_DIR_INOUT, NULL, NULL, 0 },
-	{ "ReportFailedPerUserSummaryEntries", "object[]", RDMS_DIR_OUT, "Win32_TSLicenseReportFailedPerUserSummaryEntry", NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseReport_FetchReportPerDeviceEntries[] = {
-	{ "StartIndex", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Count", "uint32", RDMS_DIR_INOUT, NULL, NULL, 0 },
-	{ "ReportPerDeviceEntries", "object[]", RDMS_DIR_OUT, "Win32_TSLicenseReportPerDeviceEntry", NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseReport_FetchReportSummaryEntries[] = {
-	{ "StartIndex", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Count", "uint32", RDMS_DIR_INOUT, NULL, NULL, 0 },
-	{ "ReportSummaryEntries", "object[]", RDMS_DIR_OUT, "Win32_TSLicenseReportSummaryEntry", NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSLicenseReport_GenerateReport_ScopeType[] = {
-	{ "1", "The report will be generated for ...", NULL },
-	{ "2", "The report will be generated for ...", NULL },
-	{ "3", "The report will be generated for ...", NULL },
-};
-static const rdms__param mp_Win32_TSLicenseReport_GenerateReport[] = {
-	{ "ScopeType", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSLicenseReport_GenerateReport_ScopeType, sizeof(mv_Win32_TSLicenseReport_GenerateReport_ScopeType) / sizeof(mv_Win32_TSLicenseReport_GenerateReport_ScopeType[0]) },
-	{ "ScopeValue", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "FileName", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseReport_GenerateReportEx[] = {
-	{ "FileName", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_TSLicenseReport[] = {
-	{ "DeleteReport", 0, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", NULL, 0, NULL, 0, NULL, 0 },
-	{ "FetchReportEntries", 0, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseReport_FetchReportEntries, sizeof(mp_Win32_TSLicenseReport_FetchReportEntries) / sizeof(mp_Win32_TSLicenseReport_FetchReportEntries[0]), NULL, 0, NULL, 0 },
-	{ "FetchReportFailedPerUserEntries", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_TSLicenseReport_FetchReportFailedPerUserEntries, sizeof(mp_Win32_TSLicenseReport_FetchReportFailedPerUserEntries) / sizeof(mp_Win32_TSLicenseReport_FetchReportFailedPerUserEntries[0]), NULL, 0, NULL, 0 },
-	{ "FetchReportFailedPerUserSummaryEntries", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_TSLicenseReport_FetchReportFailedPerUserSummaryEntries, sizeof(mp_Win32_TSLicenseReport_FetchReportFailedPerUserSummaryEntries) / sizeof(mp_Win32_TSLicenseReport_FetchReportFailedPerUserSummaryEntries[0]), NULL, 0, NULL, 0 },
-	{ "FetchReportPerDeviceEntries", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_TSLicenseReport_FetchReportPerDeviceEntries, sizeof(mp_Win32_TSLicenseReport_FetchReportPerDeviceEntries) / sizeof(mp_Win32_TSLicenseReport_FetchReportPerDeviceEntries[0]), NULL, 0, NULL, 0 },
-	{ "FetchReportSummaryEntries", 0, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseReport_FetchReportSummaryEntries, sizeof(mp_Win32_TSLicenseReport_FetchReportSummaryEntries) / sizeof(mp_Win32_TSLicenseReport_FetchReportSummaryEntries[0]), NULL, 0, NULL, 0 },
-	{ "GenerateReport", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseReport_GenerateReport, sizeof(mp_Win32_TSLicenseReport_GenerateReport) / sizeof(mp_Win32_TSLicenseReport_GenerateReport[0]), NULL, 0, NULL, 0 },
-	{ "GenerateReportEx", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2012", mp_Win32_TSLicenseReport_GenerateReportEx, sizeof(mp_Win32_TSLicenseReport_GenerateReportEx) / sizeof(mp_Win32_TSLicenseReport_GenerateReportEx[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__property pr_Win32_TSLicenseReport[] = {
-	{ "FileName", "string", RDMS__P_KEY, NULL, 0 },
-	{ "LicenseUsageCount", "uint32", 0, NULL, 0 },
-	{ "InstalledLicenses", "uint32", 0, NULL, 0 },
-	{ "GenerationDateTime", "datetime", 0, NULL, 0 },
-	{ "ScopeType", "uint32", 0, NULL, 0 },
-	{ "ScopeValue", "string", 0, NULL, 0 },
-	{ "Version", "uint32", 0, NULL, 0 },
-};
-static const char *const ky_Win32_TSLicenseReport[] = { "FileName" };
-
-static const rdms__meaning pv_Win32_TSLicenseReportEntry_ProductVersion[] = {
-	{ "Windows Server 2012", "Only servers running Windows Server 2012, ...", NULL },
-	{ "Windows Server 7", "Only servers running Windows Server 2008 ...", NULL },
-	{ "Windows Server 2008", "Only servers running Windows Server 2008 ...", NULL },
-};
-static const rdms__meaning pv_Win32_TSLicenseReportEntry_ProductVersionID[] = {
-	{ "4", "Windows Server 2012", NULL },
-	{ "3", "Windows Server 2008 R2", NULL },
-	{ "2", "Windows Server 2008", NULL },
-	{ "1", "Not supported", NULL },
-	{ "0", "Not supported", NULL },
-};
-static const rdms__property pr_Win32_TSLicenseReportEntry[] = {
-	{ "User", "string", RDMS__P_KEY, NULL, 0 },
-	{ "ExpirationDate", "datetime", 0, NULL, 0 },
-	{ "CALType", "string", 0, NULL, 0 },
-	{ "ProductVersion", "string", 0, pv_Win32_TSLicenseReportEntry_ProductVersion, sizeof(pv_Win32_TSLicenseReportEntry_ProductVersion) / sizeof(pv_Win32_TSLicenseReportEntry_ProductVersion[0]) },
-	{ "ProductVersionID", "uint32", 0, pv_Win32_TSLicenseReportEntry_ProductVersionID, sizeof(pv_Win32_TSLicenseReportEntry_ProductVersionID) / sizeof(pv_Win32_TSLicenseReportEntry_ProductVersionID[0]) },
-};
-static const char *const ky_Win32_TSLicenseReportEntry[] = { "User" };
-
-static const rdms__meaning pv_Win32_TSLicenseReportFailedPerUserEntry_ProductVersion[] = {
-	{ "Windows Server 2012", "Only servers running Windows Server 2012, ...", NULL },
-	{ "Windows Server 7", "Only servers running Windows Server 2008 ...", NULL },
-	{ "Windows Server 2008", "Only servers running Windows Server 2008 ...", NULL },
-};
-static const rdms__meaning pv_Win32_TSLicenseReportFailedPerUserEntry_ProductVersionID[] = {
-	{ "4", "Windows Server 2012", NULL },
-	{ "3", "Windows Server 2008 R2", NULL },
-	{ "2", "Windows Server 2008", NULL },
-	{ "1", "Not supported", NULL },
-	{ "0", "Not supported", NULL },
-};
-static const rdms__property pr_Win32_TSLicenseReportFailedPerUserEntry[] = {
-	{ "User", "string", RDMS__P_KEY, NULL, 0 },
-	{ "TriedIssuanceOn", "datetime", 0, NULL, 0 },
-	{ "CALType", "string", 0, NULL, 0 },
-	{ "ProductVersion", "string", 0, pv_Win32_TSLicenseReportFailedPerUserEntry_ProductVersion, sizeof(pv_Win32_TSLicenseReportFailedPerUserEntry_ProductVersion) / sizeof(pv_Win32_TSLicenseReportFailedPerUserEntry_ProductVersion[0]) },
-	{ "ProductVersionID", "uint32", 0, pv_Win32_TSLicenseReportFailedPerUserEntry_ProductVersionID, sizeof(pv_Win32_TSLicenseReportFailedPerUserEntry_ProductVersionID) / sizeof(pv_Win32_TSLicenseReportFailedPerUserEntry_ProductVersionID[0]) },
-};
-static const char *const ky_Win32_TSLicenseReportFailedPerUserEntry[] = { "User" };
-
-static const rdms__property pr_Win32_TSLicenseReportFailedPerUserSummaryEntry[] = {
-	{ "DomainName", "string", RDMS__P_KEY, NULL, 0 },
-	{ "FailedIssuanceCount", "uint32", 0, NULL, 0 },
-};
-static const char *const ky_Win32_TSLicenseReportFailedPerUserSummaryEntry[] = { "DomainName" };
-
-static const rdms__meaning pv_Win32_TSLicenseReportPerDeviceEntry_ProductVersion[] = {
-	{ "Windows Server 2012", "Only servers running Windows Server 2012, ...", NULL },
-	{ "Windows Server 7", "Only servers running Windows Server 2008 ...", NULL },
-	{ "Windows Server 2008", "Only servers running Windows Server 2008 ...", NULL },
-};
-static const rdms__meaning pv_Win32_TSLicenseReportPerDeviceEntry_ProductVersionID[] = {
-	{ "4", "Windows Server 2012", NULL },
-	{ "3", "Windows Server 2008 R2", NULL },
-	{ "2", "Windows Server 2008", NULL },
-	{ "1", "Not supported", NULL },
-	{ "0", "Not supported", NULL },
-};
-static const rdms__property pr_Win32_TSLicenseReportPerDeviceEntry[] = {
-	{ "sIssuedToComputer", "string", 0, NULL, 0 },
-	{ "sHardwareId", "string", RDMS__P_KEY, NULL, 0 },
-	{ "ExpirationDate", "datetime", 0, NULL, 0 },
-	{ "CALType", "string", 0, NULL, 0 },
-	{ "ProductVersion", "string", 0, pv_Win32_TSLicenseReportPerDeviceEntry_ProductVersion, sizeof(pv_Win32_TSLicenseReportPerDeviceEntry_ProductVersion) / sizeof(pv_Win32_TSLicenseReportPerDeviceEntry_ProductVersion[0]) },
-	{ "ProductVersionID", "uint32", 0, pv_Win32_TSLicenseReportPerDeviceEntry_ProductVersionID, sizeof(pv_Win32_TSLicenseReportPerDeviceEntry_ProductVersionID) / sizeof(pv_Win32_TSLicenseReportPerDeviceEntry_ProductVersionID[0]) },
-};
-static const char *const ky_Win32_TSLicenseReportPerDeviceEntry[] = { "sHardwareId" };
-
-static const rdms__meaning pv_Win32_TSLicenseReportSummaryEntry_ProductVersion[] = {
-	{ "Windows Server 2012", "Only servers running Windows Server 2012, ...", NULL },
-	{ "Windows Server 7", "Only servers running Windows Server 2008 ...", NULL },
-	{ "Windows Server 2008", "Only servers running Windows Server 2008 ...", NULL },
-};
-static const rdms__meaning pv_Win32_TSLicenseReportSummaryEntry_ProductVersionID[] = {
-	{ "4", "Windows Server 2012", NULL },
-	{ "3", "Windows Server 2008 R2", NULL },
-	{ "2", "Windows Server 2008", NULL },
-	{ "1", "Not supported", NULL },
-	{ "0", "Not supported", NULL },
-};
-static const rdms__meaning pv_Win32_TSLicenseReportSummaryEntry_TSCALType[] = {
-	{ "Per Device", "The RDS Per User CALs are ...", NULL },
-	{ "Per User", "The RDS Per User CALs are ...", NULL },
-	{ "Unknown", "The type of RDS Per User ...", NULL },
-};
-static const rdms__meaning pv_Win32_TSLicenseReportSummaryEntry_TSCALAvailability[] = {
-	{ "Available", "The RDS Per User CALs are ...", NULL },
-	{ "Limited", "The availability of the RDS Per ...", NULL },
-	{ "None", "The RDS Per User CALs are ...", NULL },
-	{ "Not Tracking", "The availability of the RDS Per ...", NULL },
-};
-static const rdms__property pr_Win32_TSLicenseReportSummaryEntry[] = {
-	{ "ProductVersion", "string", 0, pv_Win32_TSLicenseReportSummaryEntry_ProductVersion, sizeof(pv_Win32_TSLicenseReportSummaryEntry_ProductVersion) / sizeof(pv_Win32_TSLicenseReportSummaryEntry_ProductVersion[0]) },
-	{ "ProductVersionID", "uint32", 0, pv_Win32_TSLicenseReportSummaryEntry_ProductVersionID, sizeof(pv_Win32_TSLicenseReportSummaryEntry_ProductVersionID) / sizeof(pv_Win32_TSLicenseReportSummaryEntry_ProductVersionID[0]) },
-	{ "TSCALType", "string", 0, pv_Win32_TSLicenseReportSummaryEntry_TSCALType, sizeof(pv_Win32_TSLicenseReportSummaryEntry_TSCALType) / sizeof(pv_Win32_TSLicenseReportSummaryEntry_TSCALType[0]) },
-	{ "InstalledLicenses", "uint32", 0, NULL, 0 },
-	{ "IssuedLicenses", "uint32", 0, NULL, 0 },
-	{ "TSCALAvailability", "string", 0, pv_Win32_TSLicenseReportSummaryEntry_TSCALAvailability, sizeof(pv_Win32_TSLicenseReportSummaryEntry_TSCALAvailability) / sizeof(pv_Win32_TSLicenseReportSummaryEntry_TSCALAvailability[0]) },
-};
-
-static const rdms__meaning mv_Win32_TSLicenseServer_ActivateServer_ActivationStatus[] = {
-	{ "0", "The Remote Desktop license server is ...", NULL },
-	{ "1", "The Remote Desktop license server is ...", NULL },
-	{ "2", "An unknown error occurred. It is ...", NULL },
-};
-static const rdms__param mp_Win32_TSLicenseServer_ActivateServer[] = {
-	{ "sLicenseServerId", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ActivationStatus", "uint32", RDMS_DIR_OUT, NULL, mv_Win32_TSLicenseServer_ActivateServer_ActivationStatus, sizeof(mv_Win32_TSLicenseServer_ActivateServer_ActivationStatus) / sizeof(mv_Win32_TSLicenseServer_ActivateServer_ActivationStatus[0]) },
-};
-static const rdms__meaning mv_Win32_TSLicenseServer_ActivateServerAutomatic_ActivationStatus[] = {
-	{ "0", "The Remote Desktop license server is ...", NULL },
-	{ "1", "The Remote Desktop license server is ...", NULL },
-	{ "2", "An unknown error occurred. It is ...", NULL },
-};
-static const rdms__param mp_Win32_TSLicenseServer_ActivateServerAutomatic[] = {
-	{ "ActivationStatus", "uint32", RDMS_DIR_OUT, NULL, mv_Win32_TSLicenseServer_ActivateServerAutomatic_ActivationStatus, sizeof(mv_Win32_TSLicenseServer_ActivateServerAutomatic_ActivationStatus) / sizeof(mv_Win32_TSLicenseServer_ActivateServerAutomatic_ActivationStatus[0]) },
-};
-static const rdms__meaning mv_Win32_TSLicenseServer_ChangeRole_ServerRole[] = {
-	{ "0", "RD Session Host servers in the ...", NULL },
-	{ "1", "RD Session Host servers in the ...", NULL },
-	{ "2", "RD Session Host servers from multiple ...", NULL },
-};
-static const rdms__param mp_Win32_TSLicenseServer_ChangeRole[] = {
-	{ "ServerRole", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSLicenseServer_ChangeRole_ServerRole, sizeof(mv_Win32_TSLicenseServer_ChangeRole_ServerRole) / sizeof(mv_Win32_TSLicenseServer_ChangeRole_ServerRole[0]) },
-};
-static const rdms__meaning mv_Win32_TSLicenseServer_DeactivateServer_ActivationStatus[] = {
-	{ "0", "The Remote Desktop license server is ...", NULL },
-	{ "1", "The Remote Desktop license server is ...", NULL },
-	{ "2", "An unknown error occurred. It is ...", NULL },
-};
-static const rdms__param mp_Win32_TSLicenseServer_DeactivateServer[] = {
-	{ "sConfirmCode", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ActivationStatus", "uint32", RDMS_DIR_OUT, NULL, mv_Win32_TSLicenseServer_DeactivateServer_ActivationStatus, sizeof(mv_Win32_TSLicenseServer_DeactivateServer_ActivationStatus) / sizeof(mv_Win32_TSLicenseServer_DeactivateServer_ActivationStatus[0]) },
-};
-static const rdms__meaning mv_Win32_TSLicenseServer_DeactivateServerAutomatic_ActivationStatus[] = {
-	{ "0", "The Remote Desktop license server is ...", NULL },
-	{ "1", "The Remote Desktop license server is ...", NULL },
-	{ "2", "An unknown error occurred. It is ...", NULL },
-};
-static const rdms__param mp_Win32_TSLicenseServer_DeactivateServerAutomatic[] = {
-	{ "ActivationStatus", "uint32", RDMS_DIR_OUT, NULL, mv_Win32_TSLicenseServer_DeactivateServerAutomatic_ActivationStatus, sizeof(mv_Win32_TSLicenseServer_DeactivateServerAutomatic_ActivationStatus) / sizeof(mv_Win32_TSLicenseServer_DeactivateServerAutomatic_ActivationStatus[0]) },
-};
-static const rdms__meaning mv_Win32_TSLicenseServer_GetActivationStatus_ActivationStatus[] = {
-	{ "0", "The Remote Desktop license server is ...", NULL },
-	{ "1", "The Remote Desktop license server is ...", NULL },
-	{ "2", "An unknown error occurred. It is ...", NULL },
-};
-static const rdms__param mp_Win32_TSLicenseServer_GetActivationStatus[] = {
-	{ "ActivationStatus", "uint32", RDMS_DIR_OUT, NULL, mv_Win32_TSLicenseServer_GetActivationStatus_ActivationStatus, sizeof(mv_Win32_TSLicenseServer_GetActivationStatus_ActivationStatus) / sizeof(mv_Win32_TSLicenseServer_GetActivationStatus_ActivationStatus[0]) },
-};
-static const rdms__param mp_Win32_TSLicenseServer_GetLicenseServerId[] = {
-	{ "sLicenseServerId", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseServer_IsLSPreventUpgradeGPEnabled[] = {
-	{ "Enabled", "boolean", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseServer_IsLSPublished[] = {
-	{ "Published", "boolean", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseServer_IsLSRegisteredToSCP[] = {
-	{ "Registered", "boolean", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseServer_IsLSSecGrpGPEnabled[] = {
-	{ "Enabled", "boolean", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseServer_IsLSinTSLSGroup[] = {
-	{ "Domain", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "IsMember", "boolean", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseServer_IsLSonDC[] = {
-	{ "OnDC", "boolean", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseServer_IsSecureAccessAllowed[] = {
-	{ "tsname", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Allowed", "boolean", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseServer_IsTSCGroupPresent[] = {
-	{ "Present", "boolean", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSLicenseServer_IsTSinTSCGroup[] = {
-	{ "tsname", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "IsMember", "boolean", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSLicenseServer_ReactivateServer_ActivationStatus[] = {
-	{ "0", "The Remote Desktop license server is ...", NULL },
-	{ "1", "The Remote Desktop license server is ...", NULL },
-	{ "2", "An unknown error occurred. It is ...", NULL },
-};
-static const rdms__param mp_Win32_TSLicenseServer_ReactivateServer[] = {
-	{ "sNewLicenseServerId", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ActivationStatus", "uint32", RDMS_DIR_OUT, NULL, mv_Win32_TSLicenseServer_ReactivateServer_ActivationStatus, sizeof(mv_Win32_TSLicenseServer_ReactivateServer_ActivationStatus) / sizeof(mv_Win32_TSLicenseServer_ReactivateServer_ActivationStatus[0]) },
-};
-static const rdms__meaning mv_Win32_TSLicenseServer_ReactivateServerAutomatic_Reason[] = {
-	{ "0", "The server was redeployed", NULL },
-	{ "1", "The certificate was corrupt", NULL },
-	{ "2", "The private key was compromised", NULL },
-	{ "3", "The activation key expired", NULL },
-	{ "4", "The server was upgraded", NULL },
-};
-static const rdms__meaning mv_Win32_TSLicenseServer_ReactivateServerAutomatic_ActivationStatus[] = {
-	{ "0", "The Remote Desktop license server is ...", NULL },
-	{ "1", "The Remote Desktop license server is ...", NULL },
-	{ "2", "An unknown error occurred. It is ...", NULL },
-};
-static const rdms__param mp_Win32_TSLicenseServer_ReactivateServerAutomatic[] = {
-	{ "Reason", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSLicenseServer_ReactivateServerAutomatic_Reason, sizeof(mv_Win32_TSLicenseServer_ReactivateServerAutomatic_Reason) / sizeof(mv_Win32_TSLicenseServer_ReactivateServerAutomatic_Reason[0]) },
-	{ "ActivationStatus", "uint32", RDMS_DIR_OUT, NULL, mv_Win32_TSLicenseServer_ReactivateServerAutomatic_ActivationStatus, sizeof(mv_Win32_TSLicenseServer_ReactivateServerAutomatic_ActivationStatus) / sizeof(mv_Win32_TSLicenseServer_ReactivateServerAutomatic_ActivationStatus[0]) },
-};
-static const struct rdms_method mt_Win32_TSLicenseServer[] = {
-	{ "ActivateServer", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseServer_ActivateServer, sizeof(mp_Win32_TSLicenseServer_ActivateServer) / sizeof(mp_Win32_TSLicenseServer_ActivateServer[0]), NULL, 0, NULL, 0 },
-	{ "ActivateServerAutomatic", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseServer_ActivateServerAutomatic, sizeof(mp_Win32_TSLicenseServer_ActivateServerAutomatic) / sizeof(mp_Win32_TSLicenseServer_ActivateServerAutomatic[0]), NULL, 0, NULL, 0 },
-	{ "AddLStoTSLSGroup", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", NULL, 0, NULL, 0, NULL, 0 },
-	{ "ChangeRole", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseServer_ChangeRole, sizeof(mp_Win32_TSLicenseServer_ChangeRole) / sizeof(mp_Win32_TSLicenseServer_ChangeRole[0]), NULL, 0, NULL, 0 },
-	{ "CreateTSCGroup", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", NULL, 0, NULL, 0, NULL, 0 },
-	{ "DeactivateServer", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseServer_DeactivateServer, sizeof(mp_Win32_TSLicenseServer_DeactivateServer) / sizeof(mp_Win32_TSLicenseServer_DeactivateServer[0]), NULL, 0, NULL, 0 },
-	{ "DeactivateServerAutomatic", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseServer_DeactivateServerAutomatic, sizeof(mp_Win32_TSLicenseServer_DeactivateServerAutomatic) / sizeof(mp_Win32_TSLicenseServer_DeactivateServerAutomatic[0]), NULL, 0, NULL, 0 },
-	{ "GetActivationStatus", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseServer_GetActivationStatus, sizeof(mp_Win32_TSLicenseServer_GetActivationStatus) / sizeof(mp_Win32_TSLicenseServer_GetActivationStatus[0]), NULL, 0, NULL, 0 },
-	{ "GetLicenseServerId", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseServer_GetLicenseServerId, sizeof(mp_Win32_TSLicenseServer_GetLicenseServerId) / sizeof(mp_Win32_TSLicenseServer_GetLicenseServerId[0]), NULL, 0, NULL, 0 },
-	{ "IsLSPreventUpgradeGPEnabled", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseServer_IsLSPreventUpgradeGPEnabled, sizeof(mp_Win32_TSLicenseServer_IsLSPreventUpgradeGPEnabled) / sizeof(mp_Win32_TSLicenseServer_IsLSPreventUpgradeGPEnabled[0]), NULL, 0, NULL, 0 },
-	{ "IsLSPublished", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseServer_IsLSPublished, sizeof(mp_Win32_TSLicenseServer_IsLSPublished) / sizeof(mp_Win32_TSLicenseServer_IsLSPublished[0]), NULL, 0, NULL, 0 },
-	{ "IsLSRegisteredToSCP", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSLicenseServer_IsLSRegisteredToSCP, sizeof(mp_Win32_TSLicenseServer_IsLSRegisteredToSCP) / sizeof(mp_Win32_TSLicenseServer_IsLSRegisteredToSCP[0]), NULL, 0, NULL, 0 },
-	{ "IsLSSecGrpGPEnabled", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseServer_IsLSSecGrpGPEnabled, sizeof(mp_Win32_TSLicenseServer_IsLSSecGrpGPEnabled) / sizeof(mp_Win32_TSLicenseServer_IsLSSecGrpGPEnabled[0]), NULL, 0, NULL, 0 },
-	{ "IsLSinTSLSGroup", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseServer_IsLSinTSLSGroup, sizeof(mp_Win32_TSLicenseServer_IsLSinTSLSGroup) / sizeof(mp_Win32_TSLicenseServer_IsLSinTSLSGroup[0]), NULL, 0, NULL, 0 },
-	{ "IsLSonDC", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseServer_IsLSonDC, sizeof(mp_Win32_TSLicenseServer_IsLSonDC) / sizeof(mp_Win32_TSLicenseServer_IsLSonDC[0]), NULL, 0, NULL, 0 },
-	{ "IsSecureAccessAllowed", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseServer_IsSecureAccessAllowed, sizeof(mp_Win32_TSLicenseServer_IsSecureAccessAllowed) / sizeof(mp_Win32_TSLicenseServer_IsSecureAccessAllowed[0]), NULL, 0, NULL, 0 },
-	{ "IsTSCGroupPresent", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseServer_IsTSCGroupPresent, sizeof(mp_Win32_TSLicenseServer_IsTSCGroupPresent) / sizeof(mp_Win32_TSLicenseServer_IsTSCGroupPresent[0]), NULL, 0, NULL, 0 },
-	{ "IsTSinTSCGroup", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseServer_IsTSinTSCGroup, sizeof(mp_Win32_TSLicenseServer_IsTSinTSCGroup) / sizeof(mp_Win32_TSLicenseServer_IsTSinTSCGroup[0]), NULL, 0, NULL, 0 },
-	{ "PublishLS", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", NULL, 0, NULL, 0, NULL, 0 },
-	{ "ReactivateServer", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseServer_ReactivateServer, sizeof(mp_Win32_TSLicenseServer_ReactivateServer) / sizeof(mp_Win32_TSLicenseServer_ReactivateServer[0]), NULL, 0, NULL, 0 },
-	{ "ReactivateServerAutomatic", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLicenseServer_ReactivateServerAutomatic, sizeof(mp_Win32_TSLicenseServer_ReactivateServerAutomatic) / sizeof(mp_Win32_TSLicenseServer_ReactivateServerAutomatic[0]), NULL, 0, NULL, 0 },
-	{ "RegisterLSToSCP", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008 R2", NULL, 0, NULL, 0, NULL, 0 },
-	{ "RemoveLSfromTSLSGroup", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", NULL, 0, NULL, 0, NULL, 0 },
-	{ "RemoveTSCGroup", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", NULL, 0, NULL, 0, NULL, 0 },
-	{ "UnRegisterLSFromSCP", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008 R2", NULL, 0, NULL, 0, NULL, 0 },
-	{ "UnpublishLS", 1, RDMS_BASIS_DOCUMENTED, 1, "uint32", "Windows Server 2008", NULL, 0, NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSLicenseServer_ServerRole[] = {
-	{ "0", "RD Session Host servers in the ...", NULL },
-	{ "1", "RD Session Host servers in the ...", NULL },
-	{ "2", "RD Session Host servers from multiple ...", NULL },
-};
-static const rdms__property pr_Win32_TSLicenseServer[] = {
-	{ "FirstName", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "LastName", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "Company", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "CountryRegion", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "eMail", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "OrgUnit", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "Address", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "City", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "State", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "PostalCode", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "ServerRole", "uint32", 0, pv_Win32_TSLicenseServer_ServerRole, sizeof(pv_Win32_TSLicenseServer_ServerRole) / sizeof(pv_Win32_TSLicenseServer_ServerRole[0]) },
-	{ "DatabasePath", "string", 0, NULL, 0 },
-	{ "ProductId", "string", 0, NULL, 0 },
-	{ "Version", "string", 0, NULL, 0 },
-	{ "VersionNumber", "string", 0, NULL, 0 },
-};
-
-static const rdms__param mp_Win32_TSLogonSetting_ExplicitLogon[] = {
-	{ "UserName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Domain", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Password", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSLogonSetting_SetPromptForPassword_PromptForPassword[] = {
-	{ "0", "Disables password-prompting", NULL },
-	{ "1", "Enables password-prompting", NULL },
-};
-static const rdms__param mp_Win32_TSLogonSetting_SetPromptForPassword[] = {
-	{ "PromptForPassword", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSLogonSetting_SetPromptForPassword_PromptForPassword, sizeof(mv_Win32_TSLogonSetting_SetPromptForPassword_PromptForPassword) / sizeof(mv_Win32_TSLogonSetting_SetPromptForPassword_PromptForPassword[0]) },
-};
-static const struct rdms_method mt_Win32_TSLogonSetting[] = {
-	{ "ExplicitLogon", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLogonSetting_ExplicitLogon, sizeof(mp_Win32_TSLogonSetting_ExplicitLogon) / sizeof(mp_Win32_TSLogonSetting_ExplicitLogon[0]), NULL, 0, NULL, 0 },
-	{ "SetPromptForPassword", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSLogonSetting_SetPromptForPassword, sizeof(mp_Win32_TSLogonSetting_SetPromptForPassword) / sizeof(mp_Win32_TSLogonSetting_SetPromptForPassword[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSLogonSetting_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_TSLogonSetting_ClientLogonInfoPolicy[] = {
-	{ "0", "Per User", NULL },
-	{ "1", "Server-Override", NULL },
-};
-static const rdms__meaning pv_Win32_TSLogonSetting_PolicySourceDomain[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSLogonSetting_PolicySourcePromptForPassword[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSLogonSetting_PolicySourceUserName[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSLogonSetting_PromptForPassword[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__property pr_Win32_TSLogonSetting[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSLogonSetting_Status, sizeof(pv_Win32_TSLogonSetting_Status) / sizeof(pv_Win32_TSLogonSetting_Status[0]) },
-	{ "TerminalName", "string", 0, NULL, 0 },
-	{ "ClientLogonInfoPolicy", "uint32", RDMS__P_WRITABLE, pv_Win32_TSLogonSetting_ClientLogonInfoPolicy, sizeof(pv_Win32_TSLogonSetting_ClientLogonInfoPolicy) / sizeof(pv_Win32_TSLogonSetting_ClientLogonInfoPolicy[0]) },
-	{ "Domain", "string", 0, NULL, 0 },
-	{ "Password", "string", 0, NULL, 0 },
-	{ "PolicySourceDomain", "uint32", 0, pv_Win32_TSLogonSetting_PolicySourceDomain, sizeof(pv_Win32_TSLogonSetting_PolicySourceDomain) / sizeof(pv_Win32_TSLogonSetting_PolicySourceDomain[0]) },
-	{ "PolicySourcePromptForPassword", "uint32", 0, pv_Win32_TSLogonSetting_PolicySourcePromptForPassword, sizeof(pv_Win32_TSLogonSetting_PolicySourcePromptForPassword) / sizeof(pv_Win32_TSLogonSetting_PolicySourcePromptForPassword[0]) },
-	{ "PolicySourceUserName", "uint32", 0, pv_Win32_TSLogonSetting_PolicySourceUserName, sizeof(pv_Win32_TSLogonSetting_PolicySourceUserName) / sizeof(pv_Win32_TSLogonSetting_PolicySourceUserName[0]) },
-	{ "PromptForPassword", "uint32", 0, pv_Win32_TSLogonSetting_PromptForPassword, sizeof(pv_Win32_TSLogonSetting_PromptForPassword) / sizeof(pv_Win32_TSLogonSetting_PromptForPassword[0]) },
-	{ "UserName", "string", 0, NULL, 0 },
-};
-static const char *const ky_Win32_TSLogonSetting[] = { "TerminalName" };
-
-static const rdms__meaning pv_Win32_TSNetworkAdapterListSetting_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__property pr_Win32_TSNetworkAdapterListSetting[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSNetworkAdapterListSetting_Status, sizeof(pv_Win32_TSNetworkAdapterListSetting_Status) / sizeof(pv_Win32_TSNetworkAdapterListSetting_Status[0]) },
-	{ "TerminalName", "string", 0, NULL, 0 },
-	{ "NetworkAdapterID", "string", 0, NULL, 0 },
-	{ "NetworkAdapterIP", "string", RDMS__P_KEY, NULL, 0 },
-};
-static const char *const ky_Win32_TSNetworkAdapterListSetting[] = { "NetworkAdapterIP" };
-
-static const rdms__param mp_Win32_TSNetworkAdapterSetting_SelectNetworkAdapterIP[] = {
-	{ "NetworkAdapterIP", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSNetworkAdapterSetting_SetNetworkAdapterLanaID[] = {
-	{ "NetworkAdapterLanaID", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_TSNetworkAdapterSetting[] = {
-	{ "SelectAllNetworkAdapters", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", NULL, 0, NULL, 0, NULL, 0 },
-	{ "SelectNetworkAdapterIP", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSNetworkAdapterSetting_SelectNetworkAdapterIP, sizeof(mp_Win32_TSNetworkAdapterSetting_SelectNetworkAdapterIP) / sizeof(mp_Win32_TSNetworkAdapterSetting_SelectNetworkAdapterIP[0]), NULL, 0, NULL, 0 },
-	{ "SetNetworkAdapterLanaID", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSNetworkAdapterSetting_SetNetworkAdapterLanaID, sizeof(mp_Win32_TSNetworkAdapterSetting_SetNetworkAdapterLanaID) / sizeof(mp_Win32_TSNetworkAdapterSetting_SetNetworkAdapterLanaID[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSNetworkAdapterSetting_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_TSNetworkAdapterSetting_PolicySourceMaximumConnections[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__property pr_Win32_TSNetworkAdapterSetting[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSNetworkAdapterSetting_Status, sizeof(pv_Win32_TSNetworkAdapterSetting_Status) / sizeof(pv_Win32_TSNetworkAdapterSetting_Status[0]) },
-	{ "TerminalName", "string", 0, NULL, 0 },
-	{ "DeviceIDList", "string[]", 0, NULL, 0 },
-	{ "MaximumConnections", "uint32", RDMS__P_WRITABLE, NULL, 0 },
-	{ "NetworkAdapterID", "string", 0, NULL, 0 },
-	{ "NetworkAdapterLanaID", "uint32", 0, NULL, 0 },
-	{ "NetworkAdapterList", "string[]", 0, NULL, 0 },
-	{ "NetworkAdapterName", "string", 0, NULL, 0 },
-	{ "PolicySourceMaximumConnections", "uint32", 0, pv_Win32_TSNetworkAdapterSetting_PolicySourceMaximumConnections, sizeof(pv_Win32_TSNetworkAdapterSetting_PolicySourceMaximumConnections) / sizeof(pv_Win32_TSNetworkAdapterSetting_PolicySourceMaximumConnections[0]) },
-};
-static const char *const ky_Win32_TSNetworkAdapterSetting[] = { "TerminalName" };
-
-static const rdms__meaning mv_Win32_TSPermissionsSetting_AddAccount_PermissionPreSet[] = {
-	{ "0", "WINSTATION_GUEST_ACCESS", NULL },
-	{ "1", "WINSTATION_USER_ACCESS", NULL },
-	{ "2", "WINSTATION_ALL_ACCESS", NULL },
-};
-static const rdms__param mp_Win32_TSPermissionsSetting_AddAccount[] = {
-	{ "AccountName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "PermissionPreSet", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSPermissionsSetting_AddAccount_PermissionPreSet, sizeof(mv_Win32_TSPermissionsSetting_AddAccount_PermissionPreSet) / sizeof(mv_Win32_TSPermissionsSetting_AddAccount_PermissionPreSet[0]) },
-};
-static const struct rdms_method mt_Win32_TSPermissionsSetting[] = {
-	{ "AddAccount", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSPermissionsSetting_AddAccount, sizeof(mp_Win32_TSPermissionsSetting_AddAccount) / sizeof(mp_Win32_TSPermissionsSetting_AddAccount[0]), NULL, 0, NULL, 0 },
-	{ "RestoreDefaults", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", NULL, 0, NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSPermissionsSetting_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_TSPermissionsSetting_PolicySourceDenyAdminPermissionForCustomization[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__property pr_Win32_TSPermissionsSetting[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSPermissionsSetting_Status, sizeof(pv_Win32_TSPermissionsSetting_Status) / sizeof(pv_Win32_TSPermissionsSetting_Status[0]) },
-	{ "TerminalName", "string", 0, NULL, 0 },
-	{ "DenyAdminPermissionForCustomization", "uint32", 0, NULL, 0 },
-	{ "PolicySourceDenyAdminPermissionForCustomization", "uint32", 0, pv_Win32_TSPermissionsSetting_PolicySourceDenyAdminPermissionForCustomization, sizeof(pv_Win32_TSPermissionsSetting_PolicySourceDenyAdminPermissionForCustomization) / sizeof(pv_Win32_TSPermissionsSetting_PolicySourceDenyAdminPermissionForCustomization[0]) },
-	{ "StringSecurityDescriptor", "string", RDMS__P_WRITABLE, NULL, 0 },
-};
-static const char *const ky_Win32_TSPermissionsSetting[] = { "TerminalName" };
-
-static const rdms__meaning pv_Win32_TSPublishedApplication_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_TSPublishedApplication_CommandLineSetting[] = {
-	{ "0", "Do not allow command-line arguments", NULL },
-	{ "1", "Allow any command-line arguments", NULL },
-	{ "2", "Always use the required command-line arguments ...", NULL },
-};
-static const rdms__property pr_Win32_TSPublishedApplication[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSPublishedApplication_Status, sizeof(pv_Win32_TSPublishedApplication_Status) / sizeof(pv_Win32_TSPublishedApplication_Status[0]) },
-	{ "Alias", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "SecurityDescriptor", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "Path", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "PathExists", "boolean", 0, NULL, 0 },
-	{ "VPath", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IconPath", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IconIndex", "sint32", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IconContents", "uint8[]", 0, NULL, 0 },
-	{ "CommandLineSetting", "uint32", RDMS__P_WRITABLE, pv_Win32_TSPublishedApplication_CommandLineSetting, sizeof(pv_Win32_TSPublishedApplication_CommandLineSetting) / sizeof(pv_Win32_TSPublishedApplication_CommandLineSetting[0]) },
-	{ "RequiredCommandLine", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "ShowInPortal", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "RDPFileContents", "string", RDMS__P_WRITABLE, NULL, 0 },
-};
-static const char *const ky_Win32_TSPublishedApplication[] = { "Alias" };
-
-static const rdms__meaning pv_Win32_TSPublishedApplicationList_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_TSPublishedApplicationList_PolicySourceDisabled[] = {
-	{ "0", "The setting is configured on the ...", NULL },
-	{ "1", "The setting is configured through group ...", NULL },
-	{ "2", "The setting is not configured. The ...", NULL },
-};
-static const rdms__property pr_Win32_TSPublishedApplicationList[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSPublishedApplicationList_Status, sizeof(pv_Win32_TSPublishedApplicationList_Status) / sizeof(pv_Win32_TSPublishedApplicationList_Status[0]) },
-	{ "Disabled", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "PolicySourceDisabled", "uint32", 0, pv_Win32_TSPublishedApplicationList_PolicySourceDisabled, sizeof(pv_Win32_TSPublishedApplicationList_PolicySourceDisabled) / sizeof(pv_Win32_TSPublishedApplicationList_PolicySourceDisabled[0]) },
-};
-
-static const rdms__meaning mv_Win32_TSRemoteControlSetting_RemoteControl_LevelOfControl[] = {
-	{ "0", "Disable", NULL },
-	{ "1", "EnableInputNotify", NULL },
-	{ "2", "EnableInputNoNotify", NULL },
-	{ "3", "EnableNoInputNotify", NULL },
-	{ "4", "EnableNoInputNoNotify", NULL },
-};
-static const rdms__param mp_Win32_TSRemoteControlSetting_RemoteControl[] = {
-	{ "LevelOfControl", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSRemoteControlSetting_RemoteControl_LevelOfControl, sizeof(mv_Win32_TSRemoteControlSetting_RemoteControl_LevelOfControl) / sizeof(mv_Win32_TSRemoteControlSetting_RemoteControl_LevelOfControl[0]) },
-};
-static const struct rdms_method mt_Win32_TSRemoteControlSetting[] = {
-	{ "RemoteControl", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSRemoteControlSetting_RemoteControl, sizeof(mp_Win32_TSRemoteControlSetting_RemoteControl) / sizeof(mp_Win32_TSRemoteControlSetting_RemoteControl[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSRemoteControlSetting_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_TSRemoteControlSetting_LevelOfControl[] = {
-	{ "0", "Disable", NULL },
-	{ "1", "EnableInputNotify", NULL },
-	{ "2", "EnableInputNoNotify", NULL },
-	{ "3", "EnableNoInputNotify", NULL },
-	{ "4", "EnableNoInputNoNotify", NULL },
-};
-static const rdms__meaning pv_Win32_TSRemoteControlSetting_PolicySourceLevelOfControl[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSRemoteControlSetting_RemoteControlPolicy[] = {
-	{ "0", "Per User", NULL },
-	{ "1", "Server-Override", NULL },
-};
-static const rdms__property pr_Win32_TSRemoteControlSetting[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSRemoteControlSetting_Status, sizeof(pv_Win32_TSRemoteControlSetting_Status) / sizeof(pv_Win32_TSRemoteControlSetting_Status[0]) },
-	{ "TerminalName", "string", 0, NULL, 0 },
-	{ "LevelOfControl", "uint32", 0, pv_Win32_TSRemoteControlSetting_LevelOfControl, sizeof(pv_Win32_TSRemoteControlSetting_LevelOfControl) / sizeof(pv_Win32_TSRemoteControlSetting_LevelOfControl[0]) },
-	{ "PolicySourceLevelOfControl", "uint32", 0, pv_Win32_TSRemoteControlSetting_PolicySourceLevelOfControl, sizeof(pv_Win32_TSRemoteControlSetting_PolicySourceLevelOfControl) / sizeof(pv_Win32_TSRemoteControlSetting_PolicySourceLevelOfControl[0]) },
-	{ "RemoteControlPolicy", "uint32", RDMS__P_WRITABLE, pv_Win32_TSRemoteControlSetting_RemoteControlPolicy, sizeof(pv_Win32_TSRemoteControlSetting_RemoteControlPolicy) / sizeof(pv_Win32_TSRemoteControlSetting_RemoteControlPolicy[0]) },
-};
-static const char *const ky_Win32_TSRemoteControlSetting[] = { "TerminalName" };
-
-static const rdms__meaning pv_Win32_TSRemoteDesktop_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__property pr_Win32_TSRemoteDesktop[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSRemoteDesktop_Status, sizeof(pv_Win32_TSRemoteDesktop_Status) / sizeof(pv_Win32_TSRemoteDesktop_Status[0]) },
-	{ "Alias", "string", RDMS__P_KEY | RDMS__P_WRITABLE, NULL, 0 },
-	{ "SecurityDescriptor", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IconPath", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IconIndex", "sint32", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IconContents", "uint8[]", 0, NULL, 0 },
-	{ "ShowInPortal", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "RDPFileContents", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "IsVmFarm", "boolean", RDMS__P_WRITABLE, NULL, 0 },
-	{ "VmFarmSettings", "string", RDMS__P_WRITABLE, NULL, 0 },
-};
-static const char *const ky_Win32_TSRemoteDesktop[] = { "Alias" };
-
-static const rdms__param mp_Win32_TSSessionDirectory_CreateUserDiskTemplate[] = {
-	{ "UserDisksStorageUrl", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "UserDiskMaxSizeInGB", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSSessionDirectory_EnableUserVhd[] = {
-	{ "UvhdShareUrl", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "UvhdRoamingPolicyXml", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSSessionDirectory_GetCurrentRedirectableAddresses[] = {
-	{ "fTokenRedirection", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "IPAddresses", "string[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSSessionDirectory_GetRedirectableAddresses[] = {
-	{ "fTokenRedirection", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "IPAddresses", "string[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "AdapterNames", "string[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "NetConName", "string[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSSessionDirectory_PingSessionDirectory[] = {
-	{ "ServerName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSSessionDirectory_SetCurrentRedirectableAddresses[] = {
-	{ "fTokenRedirection", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "IPAddresses", "string[]", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSSessionDirectory_SetLoadBalancingState_StateValue[] = {
-	{ "0", "The server will not participate in ...", NULL },
-	{ "1", "The server will participate in RD ...", NULL },
-};
-static const rdms__param mp_Win32_TSSessionDirectory_SetLoadBalancingState[] = {
-	{ "StateValue", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSSessionDirectory_SetLoadBalancingState_StateValue, sizeof(mv_Win32_TSSessionDirectory_SetLoadBalancingState_StateValue) / sizeof(mv_Win32_TSSessionDirectory_SetLoadBalancingState_StateValue[0]) },
-};
-static const rdms__param mp_Win32_TSSessionDirectory_SetServerWeight[] = {
-	{ "ServerWeightValue", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSSessionDirectory_SetSessionDirectoryActive_SessionDirectoryActive[] = {
-	{ "0", "Disable the Session Directory service", NULL },
-	{ "1", "Enable the Session Directory service", NULL },
-};
-static const rdms__param mp_Win32_TSSessionDirectory_SetSessionDirectoryActive[] = {
-	{ "SessionDirectoryActive", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSSessionDirectory_SetSessionDirectoryActive_SessionDirectoryActive, sizeof(mv_Win32_TSSessionDirectory_SetSessionDirectoryActive_SessionDirectoryActive) / sizeof(mv_Win32_TSSessionDirectory_SetSessionDirectoryActive_SessionDirectoryActive[0]) },
-};
-static const rdms__meaning mv_Win32_TSSessionDirectory_SetSessionDirectoryExposeServerIP_SessionDirectoryExposeServerIP[] = {
-	{ "0", "Disable the property", NULL },
-	{ "1", "Enable the property", NULL },
-};
-static const rdms__param mp_Win32_TSSessionDirectory_SetSessionDirectoryExposeServerIP[] = {
-	{ "SessionDirectoryExposeServerIP", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSSessionDirectory_SetSessionDirectoryExposeServerIP_SessionDirectoryExposeServerIP, sizeof(mv_Win32_TSSessionDirectory_SetSessionDirectoryExposeServerIP_SessionDirectoryExposeServerIP) / sizeof(mv_Win32_TSSessionDirectory_SetSessionDirectoryExposeServerIP_SessionDirectoryExposeServerIP[0]) },
-};
-static const rdms__meaning mv_Win32_TSSessionDirectory_SetSessionDirectoryProperty_PropertyName[] = {
-	{ "SessionDirectoryLocation", "The method is setting the SessionDirectoryLocation ...", NULL },
-	{ "SessionDirectoryClusterName", "The method is setting the SessionDirectoryClusterName ...", NULL },
-};
-static const rdms__param mp_Win32_TSSessionDirectory_SetSessionDirectoryProperty[] = {
-	{ "PropertyName", "string", RDMS_DIR_IN, NULL, mv_Win32_TSSessionDirectory_SetSessionDirectoryProperty_PropertyName, sizeof(mv_Win32_TSSessionDirectory_SetSessionDirectoryProperty_PropertyName) / sizeof(mv_Win32_TSSessionDirectory_SetSessionDirectoryProperty_PropertyName[0]) },
-	{ "Value", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSSessionDirectory_SetTSRedirectorMode_TSRedirValue[] = {
-	{ "0", "The server will act as a ...", NULL },
-	{ "1", "The server will not act as ...", NULL },
-};
-static const rdms__param mp_Win32_TSSessionDirectory_SetTSRedirectorMode[] = {
-	{ "TSRedirValue", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSSessionDirectory_SetTSRedirectorMode_TSRedirValue, sizeof(mv_Win32_TSSessionDirectory_SetTSRedirectorMode_TSRedirValue) / sizeof(mv_Win32_TSSessionDirectory_SetTSRedirectorMode_TSRedirValue[0]) },
-};
-static const struct rdms_method mt_Win32_TSSessionDirectory[] = {
-	{ "CreateUserDiskTemplate", 0, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2012", mp_Win32_TSSessionDirectory_CreateUserDiskTemplate, sizeof(mp_Win32_TSSessionDirectory_CreateUserDiskTemplate) / sizeof(mp_Win32_TSSessionDirectory_CreateUserDiskTemplate[0]), NULL, 0, NULL, 0 },
-	{ "DisableUserVhd", 0, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2012", NULL, 0, NULL, 0, NULL, 0 },
-	{ "EnableUserVhd", 0, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2012", mp_Win32_TSSessionDirectory_EnableUserVhd, sizeof(mp_Win32_TSSessionDirectory_EnableUserVhd) / sizeof(mp_Win32_TSSessionDirectory_EnableUserVhd[0]), NULL, 0, NULL, 0 },
-	{ "GetCurrentRedirectableAddresses", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSSessionDirectory_GetCurrentRedirectableAddresses, sizeof(mp_Win32_TSSessionDirectory_GetCurrentRedirectableAddresses) / sizeof(mp_Win32_TSSessionDirectory_GetCurrentRedirectableAddresses[0]), NULL, 0, NULL, 0 },
-	{ "GetRedirectableAddresses", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSSessionDirectory_GetRedirectableAddresses, sizeof(mp_Win32_TSSessionDirectory_GetRedirectableAddresses) / sizeof(mp_Win32_TSSessionDirectory_GetRedirectableAddresses[0]), NULL, 0, NULL, 0 },
-	{ "PingSessionDirectory", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSSessionDirectory_PingSessionDirectory, sizeof(mp_Win32_TSSessionDirectory_PingSessionDirectory) / sizeof(mp_Win32_TSSessionDirectory_PingSessionDirectory[0]), NULL, 0, NULL, 0 },
-	{ "SetCurrentRedirectableAddresses", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSSessionDirectory_SetCurrentRedirectableAddresses, sizeof(mp_Win32_TSSessionDirectory_SetCurrentRedirectableAddresses) / sizeof(mp_Win32_TSSessionDirectory_SetCurrentRedirectableAddresses[0]), NULL, 0, NULL, 0 },
-	{ "SetLoadBalancingState", 0, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2008", mp_Win32_TSSessionDirectory_SetLoadBalancingState, sizeof(mp_Win32_TSSessionDirectory_SetLoadBalancingState) / sizeof(mp_Win32_TSSessionDirectory_SetLoadBalancingState[0]), NULL, 0, NULL, 0 },
-	{ "SetServerWeight", 0, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2008", mp_Win32_TSSessionDirectory_SetServerWeight, sizeof(mp_Win32_TSSessionDirectory_SetServerWeight) / sizeof(mp_Win32_TSSessionDirectory_SetServerWeight[0]), NULL, 0, NULL, 0 },
-	{ "SetSessionDirectoryActive", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSSessionDirectory_SetSessionDirectoryActive, sizeof(mp_Win32_TSSessionDirectory_SetSessionDirectoryActive) / sizeof(mp_Win32_TSSessionDirectory_SetSessionDirectoryActive[0]), NULL, 0, NULL, 0 },
-	{ "SetSessionDirectoryExposeServerIP", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSSessionDirectory_SetSessionDirectoryExposeServerIP, sizeof(mp_Win32_TSSessionDirectory_SetSessionDirectoryExposeServerIP) / sizeof(mp_Win32_TSSessionDirectory_SetSessionDirectoryExposeServerIP[0]), NULL, 0, NULL, 0 },
-	{ "SetSessionDirectoryProperty", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSSessionDirectory_SetSessionDirectoryProperty, sizeof(mp_Win32_TSSessionDirectory_SetSessionDirectoryProperty) / sizeof(mp_Win32_TSSessionDirectory_SetSessionDirectoryProperty[0]), NULL, 0, NULL, 0 },
-	{ "SetTSRedirectorMode", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSSessionDirectory_SetTSRedirectorMode, sizeof(mp_Win32_TSSessionDirectory_SetTSRedirectorMode) / sizeof(mp_Win32_TSSessionDirectory_SetTSRedirectorMode[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSSessionDirectory_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_TSSessionDirectory_PolicySourceSessionDirectoryLocation[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TSSessionDirectory_SessionDirectoryActive[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TSSessionDirectory_PolicySourceSessionDirectoryActive[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TSSessionDirectory_SessionDirectoryExposeServerIP[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TSSessionDirectory_PolicySourceSessionDirectoryExposeServerIP[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TSSessionDirectory_PolicySourceLoadBalancing[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TSSessionDirectory_GetLoadBalancingState[] = {
-	{ "0", "The server is not configured to ...", NULL },
-	{ "1", "The server is configured to participate ...", NULL },
-};
-static const rdms__meaning pv_Win32_TSSessionDirectory_PolicySourceSessionDirectoryClusterName[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TSSessionDirectory_GetTSRedirectorMode[] = {
-	{ "0", "The server is configured to act ...", NULL },
-	{ "1", "The server is not configured to ...", NULL },
-};
-static const rdms__meaning pv_Win32_TSSessionDirectory_PolicySourceTSRedirectorMode[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__property pr_Win32_TSSessionDirectory[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSSessionDirectory_Status, sizeof(pv_Win32_TSSessionDirectory_Status) / sizeof(pv_Win32_TSSessionDirectory_Status[0]) },
-	{ "SessionDirectoryLocation", "string", 0, NULL, 0 },
-	{ "PolicySourceSessionDirectoryLocation", "uint32", 0, pv_Win32_TSSessionDirectory_PolicySourceSessionDirectoryLocation, sizeof(pv_Win32_TSSessionDirectory_PolicySourceSessionDirectoryLocation) / sizeof(pv_Win32_TSSessionDirectory_PolicySourceSessionDirectoryLocation[0]) },
-	{ "SessionDirectoryActive", "uint32", RDMS__P_KEY, pv_Win32_TSSessionDirectory_SessionDirectoryActive, sizeof(pv_Win32_TSSessionDirectory_SessionDirectoryActive) / sizeof(pv_Win32_TSSessionDirectory_SessionDirectoryActive[0]) },
-	{ "PolicySourceSessionDirectoryActive", "uint32", 0, pv_Win32_TSSessionDirectory_PolicySourceSessionDirectoryActive, sizeof(pv_Win32_TSSessionDirectory_PolicySourceSessionDirectoryActive) / sizeof(pv_Win32_TSSessionDirectory_PolicySourceSessionDirectoryActive[0]) },
-	{ "SessionDirectoryExposeServerIP", "uint32", 0, pv_Win32_TSSessionDirectory_SessionDirectoryExposeServerIP, sizeof(pv_Win32_TSSessionDirectory_SessionDirectoryExposeServerIP) / sizeof(pv_Win32_TSSessionDirectory_SessionDirectoryExposeServerIP[0]) },
-	{ "PolicySourceSessionDirectoryExposeServerIP", "uint32", 0, pv_Win32_TSSessionDirectory_PolicySourceSessionDirectoryExposeServerIP, sizeof(pv_Win32_TSSessionDirectory_PolicySourceSessionDirectoryExposeServerIP) / sizeof(pv_Win32_TSSessionDirectory_PolicySourceSessionDirectoryExposeServerIP[0]) },
-	{ "SessionDirectoryClusterName", "string", 0, NULL, 0 },
-	{ "PolicySourceLoadBalancing", "uint32", 0, pv_Win32_TSSessionDirectory_PolicySourceLoadBalancing, sizeof(pv_Win32_TSSessionDirectory_PolicySourceLoadBalancing) / sizeof(pv_Win32_TSSessionDirectory_PolicySourceLoadBalancing[0]) },
-	{ "GetLoadBalancingState", "uint32", 0, pv_Win32_TSSessionDirectory_GetLoadBalancingState, sizeof(pv_Win32_TSSessionDirectory_GetLoadBalancingState) / sizeof(pv_Win32_TSSessionDirectory_GetLoadBalancingState[0]) },
-	{ "GetServerWeight", "uint32", 0, NULL, 0 },
-	{ "PolicySourceSessionDirectoryClusterName", "uint32", 0, pv_Win32_TSSessionDirectory_PolicySourceSessionDirectoryClusterName, sizeof(pv_Win32_TSSessionDirectory_PolicySourceSessionDirectoryClusterName) / sizeof(pv_Win32_TSSessionDirectory_PolicySourceSessionDirectoryClusterName[0]) },
-	{ "SessionDirectoryIPAddress", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "GetTSRedirectorMode", "uint32", 0, pv_Win32_TSSessionDirectory_GetTSRedirectorMode, sizeof(pv_Win32_TSSessionDirectory_GetTSRedirectorMode) / sizeof(pv_Win32_TSSessionDirectory_GetTSRedirectorMode[0]) },
-	{ "PolicySourceTSRedirectorMode", "uint32", 0, pv_Win32_TSSessionDirectory_PolicySourceTSRedirectorMode, sizeof(pv_Win32_TSSessionDirectory_PolicySourceTSRedirectorMode) / sizeof(pv_Win32_TSSessionDirectory_PolicySourceTSRedirectorMode[0]) },
-};
-static const char *const ky_Win32_TSSessionDirectory[] = { "SessionDirectoryActive" };
-
-static const rdms__meaning pv_Win32_TSSessionDirectorySetting_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__property pr_Win32_TSSessionDirectorySetting[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSSessionDirectorySetting_Status, sizeof(pv_Win32_TSSessionDirectorySetting_Status) / sizeof(pv_Win32_TSSessionDirectorySetting_Status[0]) },
-	{ "Element", "ref", RDMS__P_KEY, NULL, 0 },
-	{ "Setting", "ref", RDMS__P_KEY, NULL, 0 },
-};
-static const char *const ky_Win32_TSSessionDirectorySetting[] = { "Element", "Setting" };
-
-static const rdms__meaning mv_Win32_TSSessionSetting_BrokenConnection_BrokenConnectionAction[] = {
-	{ "0", "Disconnect", NULL },
-	{ "1", "Terminate", NULL },
-};
-static const rdms__param mp_Win32_TSSessionSetting_BrokenConnection[] = {
-	{ "BrokenConnectionAction", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSSessionSetting_BrokenConnection_BrokenConnectionAction, sizeof(mv_Win32_TSSessionSetting_BrokenConnection_BrokenConnectionAction) / sizeof(mv_Win32_TSSessionSetting_BrokenConnection_BrokenConnectionAction[0]) },
-};
-static const rdms__meaning mv_Win32_TSSessionSetting_TimeLimit_SessionLimitType[] = {
-	{ "ActiveSessionLimit", "The method is setting the ActiveSessionLimit ...", NULL },
-	{ "DisconnectedSessionLimit", "The method is setting the DisconnectedSessionLimit ...", NULL },
-	{ "IdleSessionLimit", "The method is setting the IdleSessionLimit ...", NULL },
-};
-static const rdms__param mp_Win32_TSSessionSetting_TimeLimit[] = {
-	{ "SessionLimitType", "string", RDMS_DIR_IN, NULL, mv_Win32_TSSessionSetting_TimeLimit_SessionLimitType, sizeof(mv_Win32_TSSessionSetting_TimeLimit_SessionLimitType) / sizeof(mv_Win32_TSSessionSetting_TimeLimit_SessionLimitType[0]) },
-	{ "ValueLimit", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_TSSessionSetting[] = {
-	{ "BrokenConnection", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSSessionSetting_BrokenConnection, sizeof(mp_Win32_TSSessionSetting_BrokenConnection) / sizeof(mp_Win32_TSSessionSetting_BrokenConnection[0]), NULL, 0, NULL, 0 },
-	{ "TimeLimit", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TSSessionSetting_TimeLimit, sizeof(mp_Win32_TSSessionSetting_TimeLimit) / sizeof(mp_Win32_TSSessionSetting_TimeLimit[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSSessionSetting_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_TSSessionSetting_BrokenConnectionAction[] = {
-	{ "0", "Disconnect", NULL },
-	{ "1", "Terminate", NULL },
-};
-static const rdms__meaning pv_Win32_TSSessionSetting_BrokenConnectionPolicy[] = {
-	{ "1", "Server-Override", NULL },
-	{ "0", "Per User", NULL },
-};
-static const rdms__meaning pv_Win32_TSSessionSetting_PolicySourceActiveSessionLimit[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSSessionSetting_PolicySourceBrokenConnectionAction[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSSessionSetting_PolicySourceDisconnectedSessionLimit[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSSessionSetting_PolicySourceIdleSessionLimit[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSSessionSetting_PolicySourceReconnectionPolicy[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-	{ "2", "Default", NULL },
-};
-static const rdms__meaning pv_Win32_TSSessionSetting_ReconnectionPolicy[] = {
-	{ "0", "Any Client", NULL },
-	{ "1", "Previous Client", NULL },
-};
-static const rdms__meaning pv_Win32_TSSessionSetting_TimeLimitPolicy[] = {
-	{ "0", "Per User", NULL },
-	{ "1", "Server Override", NULL },
-};
-static const rdms__property pr_Win32_TSSessionSetting[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSSessionSetting_Status, sizeof(pv_Win32_TSSessionSetting_Status) / sizeof(pv_Win32_TSSessionSetting_Status[0]) },
-	{ "TerminalName", "string", 0, NULL, 0 },
-	{ "ActiveSessionLimit", "uint32", 0, NULL, 0 },
-	{ "BrokenConnectionAction", "uint32", 0, pv_Win32_TSSessionSetting_BrokenConnectionAction, sizeof(pv_Win32_TSSessionSetting_BrokenConnectionAction) / sizeof(pv_Win32_TSSessionSetting_BrokenConnectionAction[0]) },
-	{ "BrokenConnectionPolicy", "uint32", RDMS__P_WRITABLE, pv_Win32_TSSessionSetting_BrokenConnectionPolicy, sizeof(pv_Win32_TSSessionSetting_BrokenConnectionPolicy) / sizeof(pv_Win32_TSSessionSetting_BrokenConnectionPolicy[0]) },
-	{ "DisconnectedSessionLimit", "uint32", 0, NULL, 0 },
-	{ "IdleSessionLimit", "uint32", 0, NULL, 0 },
-	{ "PolicySourceActiveSessionLimit", "uint32", 0, pv_Win32_TSSessionSetting_PolicySourceActiveSessionLimit, sizeof(pv_Win32_TSSessionSetting_PolicySourceActiveSessionLimit) / sizeof(pv_Win32_TSSessionSetting_PolicySourceActiveSessionLimit[0]) },
-	{ "PolicySourceBrokenConnectionAction", "uint32", 0, pv_Win32_TSSessionSetting_PolicySourceBrokenConnectionAction, sizeof(pv_Win32_TSSessionSetting_PolicySourceBrokenConnectionAction) / sizeof(pv_Win32_TSSessionSetting_PolicySourceBrokenConnectionAction[0]) },
-	{ "PolicySourceDisconnectedSessionLimit", "uint32", 0, pv_Win32_TSSessionSetting_PolicySourceDisconnectedSessionLimit, sizeof(pv_Win32_TSSessionSetting_PolicySourceDisconnectedSessionLimit) / sizeof(pv_Win32_TSSessionSetting_PolicySourceDisconnectedSessionLimit[0]) },
-	{ "PolicySourceIdleSessionLimit", "uint32", 0, pv_Win32_TSSessionSetting_PolicySourceIdleSessionLimit, sizeof(pv_Win32_TSSessionSetting_PolicySourceIdleSessionLimit) / sizeof(pv_Win32_TSSessionSetting_PolicySourceIdleSessionLimit[0]) },
-	{ "PolicySourceReconnectionPolicy", "uint32", 0, pv_Win32_TSSessionSetting_PolicySourceReconnectionPolicy, sizeof(pv_Win32_TSSessionSetting_PolicySourceReconnectionPolicy) / sizeof(pv_Win32_TSSessionSetting_PolicySourceReconnectionPolicy[0]) },
-	{ "ReconnectionPolicy", "uint32", RDMS__P_WRITABLE, pv_Win32_TSSessionSetting_ReconnectionPolicy, sizeof(pv_Win32_TSSessionSetting_ReconnectionPolicy) / sizeof(pv_Win32_TSSessionSetting_ReconnectionPolicy[0]) },
-	{ "TimeLimitPolicy", "uint32", RDMS__P_WRITABLE, pv_Win32_TSSessionSetting_TimeLimitPolicy, sizeof(pv_Win32_TSSessionSetting_TimeLimitPolicy) / sizeof(pv_Win32_TSSessionSetting_TimeLimitPolicy[0]) },
-	{ "EnableTimeoutWarning", "uint32", RDMS__P_WRITABLE, NULL, 0 },
-};
-static const char *const ky_Win32_TSSessionSetting[] = { "TerminalName" };
-
-static const rdms__meaning pv_Win32_TSStartMenuApplication_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__property pr_Win32_TSStartMenuApplication[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSStartMenuApplication_Status, sizeof(pv_Win32_TSStartMenuApplication_Status) / sizeof(pv_Win32_TSStartMenuApplication_Status[0]) },
-	{ "Path", "string", RDMS__P_KEY, NULL, 0 },
-	{ "VPath", "string", 0, NULL, 0 },
-	{ "IconPath", "string", 0, NULL, 0 },
-	{ "IconIndex", "sint32", 0, NULL, 0 },
-	{ "CommandLineArguments", "string", 0, NULL, 0 },
-};
-static const char *const ky_Win32_TSStartMenuApplication[] = { "Path" };
-
-static const rdms__meaning pv_Win32_TSSystemInfo_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__property pr_Win32_TSSystemInfo[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSSystemInfo_Status, sizeof(pv_Win32_TSSystemInfo_Status) / sizeof(pv_Win32_TSSystemInfo_Status[0]) },
-	{ "RDUGroup", "string", 0, NULL, 0 },
-	{ "ProviderVersion", "uint32", 0, NULL, 0 },
-};
-
-static const rdms__property pr_Win32_TSVirtualDesktopServerSettings[] = {
-	{ "SessionBrokerName", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "PolicySourceSessionBrokerName", "sint32", 0, NULL, 0 },
-	{ "Concurrency", "uint32", RDMS__P_WRITABLE, NULL, 0 },
-};
-
-static const rdms__param mp_Win32_TSVirtualIP_AddProgram[] = {
-	{ "ProgramPath", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSVirtualIP_RemoveProgram[] = {
-	{ "ProgramPath", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSVirtualIP_SelectNetworkAdapter[] = {
-	{ "NetworkAdapterMacAddress", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSVirtualIP_SetProgramList[] = {
-	{ "ProgramList", "string[]", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TSVirtualIP_SetVirtualIPActive[] = {
-	{ "VirtualIPActive", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSVirtualIP_SetVirtualIPMode_VirtualIPMode[] = {
-	{ "0", "The IP virtualization mode is per-session", NULL },
-	{ "1", "The IP virtualization mode is per-user", NULL },
-};
-static const rdms__param mp_Win32_TSVirtualIP_SetVirtualIPMode[] = {
-	{ "VirtualIPMode", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSVirtualIP_SetVirtualIPMode_VirtualIPMode, sizeof(mv_Win32_TSVirtualIP_SetVirtualIPMode_VirtualIPMode) / sizeof(mv_Win32_TSVirtualIP_SetVirtualIPMode_VirtualIPMode[0]) },
-};
-static const rdms__meaning mv_Win32_TSVirtualIP_SetVirtualizeLoopbackAddressesEnabled_VirtualizeLoopbackAddressesEnabled[] = {
-	{ "0", "Do not enable loopback address virtualization", NULL },
-	{ "1", "Enable loopback address virtualization", NULL },
-};
-static const rdms__param mp_Win32_TSVirtualIP_SetVirtualizeLoopbackAddressesEnabled[] = {
-	{ "VirtualizeLoopbackAddressesEnabled", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TSVirtualIP_SetVirtualizeLoopbackAddressesEnabled_VirtualizeLoopbackAddressesEnabled, sizeof(mv_Win32_TSVirtualIP_SetVirtualizeLoopbackAddressesEnabled_VirtualizeLoopbackAddressesEnabled) / sizeof(mv_Win32_TSVirtualIP_SetVirtualizeLoopbackAddressesEnabled_VirtualizeLoopbackAddressesEnabled[0]) },
-};
-static const struct rdms_method mt_Win32_TSVirtualIP[] = {
-	{ "AddProgram", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSVirtualIP_AddProgram, sizeof(mp_Win32_TSVirtualIP_AddProgram) / sizeof(mp_Win32_TSVirtualIP_AddProgram[0]), NULL, 0, NULL, 0 },
-	{ "RemoveProgram", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSVirtualIP_RemoveProgram, sizeof(mp_Win32_TSVirtualIP_RemoveProgram) / sizeof(mp_Win32_TSVirtualIP_RemoveProgram[0]), NULL, 0, NULL, 0 },
-	{ "SelectNetworkAdapter", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSVirtualIP_SelectNetworkAdapter, sizeof(mp_Win32_TSVirtualIP_SelectNetworkAdapter) / sizeof(mp_Win32_TSVirtualIP_SelectNetworkAdapter[0]), NULL, 0, NULL, 0 },
-	{ "SetProgramList", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSVirtualIP_SetProgramList, sizeof(mp_Win32_TSVirtualIP_SetProgramList) / sizeof(mp_Win32_TSVirtualIP_SetProgramList[0]), NULL, 0, NULL, 0 },
-	{ "SetVirtualIPActive", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSVirtualIP_SetVirtualIPActive, sizeof(mp_Win32_TSVirtualIP_SetVirtualIPActive) / sizeof(mp_Win32_TSVirtualIP_SetVirtualIPActive[0]), NULL, 0, NULL, 0 },
-	{ "SetVirtualIPMode", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TSVirtualIP_SetVirtualIPMode, sizeof(mp_Win32_TSVirtualIP_SetVirtualIPMode) / sizeof(mp_Win32_TSVirtualIP_SetVirtualIPMode[0]), NULL, 0, NULL, 0 },
-	{ "SetVirtualizeLoopbackAddressesEnabled", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_TSVirtualIP_SetVirtualizeLoopbackAddressesEnabled, sizeof(mp_Win32_TSVirtualIP_SetVirtualizeLoopbackAddressesEnabled) / sizeof(mp_Win32_TSVirtualIP_SetVirtualizeLoopbackAddressesEnabled[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSVirtualIP_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_TSVirtualIP_VirtualIPActive[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TSVirtualIP_PolicySourceVirtualIPActive[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TSVirtualIP_VirtualIPMode[] = {
-	{ "0", "Per-Session", NULL },
-	{ "1", "Per-Program", NULL },
-};
-static const rdms__meaning pv_Win32_TSVirtualIP_PolicySourceVirtualIPMode[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TSVirtualIP_PolicySourceProgramList[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TSVirtualIP_PolicySourceNetworkAdapter[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TSVirtualIP_VirtualizeLoopbackAddressesEnabled[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__property pr_Win32_TSVirtualIP[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSVirtualIP_Status, sizeof(pv_Win32_TSVirtualIP_Status) / sizeof(pv_Win32_TSVirtualIP_Status[0]) },
-	{ "VirtualIPActive", "uint32", RDMS__P_KEY, pv_Win32_TSVirtualIP_VirtualIPActive, sizeof(pv_Win32_TSVirtualIP_VirtualIPActive) / sizeof(pv_Win32_TSVirtualIP_VirtualIPActive[0]) },
-	{ "PolicySourceVirtualIPActive", "uint32", 0, pv_Win32_TSVirtualIP_PolicySourceVirtualIPActive, sizeof(pv_Win32_TSVirtualIP_PolicySourceVirtualIPActive) / sizeof(pv_Win32_TSVirtualIP_PolicySourceVirtualIPActive[0]) },
-	{ "VirtualIPMode", "uint32", 0, pv_Win32_TSVirtualIP_VirtualIPMode, sizeof(pv_Win32_TSVirtualIP_VirtualIPMode) / sizeof(pv_Win32_TSVirtualIP_VirtualIPMode[0]) },
-	{ "PolicySourceVirtualIPMode", "uint32", 0, pv_Win32_TSVirtualIP_PolicySourceVirtualIPMode, sizeof(pv_Win32_TSVirtualIP_PolicySourceVirtualIPMode) / sizeof(pv_Win32_TSVirtualIP_PolicySourceVirtualIPMode[0]) },
-	{ "ProgramList", "string[]", 0, NULL, 0 },
-	{ "PolicySourceProgramList", "uint32", 0, pv_Win32_TSVirtualIP_PolicySourceProgramList, sizeof(pv_Win32_TSVirtualIP_PolicySourceProgramList) / sizeof(pv_Win32_TSVirtualIP_PolicySourceProgramList[0]) },
-	{ "NetworkAdapterDescription", "string", 0, NULL, 0 },
-	{ "NetworkAdapterMacAddress", "string", 0, NULL, 0 },
-	{ "PolicySourceNetworkAdapter", "uint32", 0, pv_Win32_TSVirtualIP_PolicySourceNetworkAdapter, sizeof(pv_Win32_TSVirtualIP_PolicySourceNetworkAdapter) / sizeof(pv_Win32_TSVirtualIP_PolicySourceNetworkAdapter[0]) },
-	{ "NetworkAdapterDescriptionList", "string[]", 0, NULL, 0 },
-	{ "NetworkAdapterMacList", "string[]", 0, NULL, 0 },
-	{ "VirtualizeLoopbackAddressesEnabled", "uint32", 0, pv_Win32_TSVirtualIP_VirtualizeLoopbackAddressesEnabled, sizeof(pv_Win32_TSVirtualIP_VirtualizeLoopbackAddressesEnabled) / sizeof(pv_Win32_TSVirtualIP_VirtualizeLoopbackAddressesEnabled[0]) },
-};
-static const char *const ky_Win32_TSVirtualIP[] = { "VirtualIPActive" };
-
-static const rdms__meaning pv_Win32_TSVirtualIPSetting_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__property pr_Win32_TSVirtualIPSetting[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSVirtualIPSetting_Status, sizeof(pv_Win32_TSVirtualIPSetting_Status) / sizeof(pv_Win32_TSVirtualIPSetting_Status[0]) },
-	{ "Element", "ref", RDMS__P_KEY, NULL, 0 },
-	{ "Setting", "ref", RDMS__P_KEY, NULL, 0 },
-};
-static const char *const ky_Win32_TSVirtualIPSetting[] = { "Element", "Setting" };
-
-static const rdms__param mp_Win32_TSVm_Export[] = {
-	{ "ExportFolderPath", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ExportJobObjectPath", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TSVm_QueryOfflineInformation_ProcArch[] = {
-	{ "0", "x86", NULL },
-	{ "1", "amd64", NULL },
-};
-static const rdms__param mp_Win32_TSVm_QueryOfflineInformation[] = {
-	{ "Build", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "CurrentVersion", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "InstallationType", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "EditionId", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "SysPrepImageState", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "SysPrepMode", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "ProcArch", "sint32", RDMS_DIR_OUT, NULL, mv_Win32_TSVm_QueryOfflineInformation_ProcArch, sizeof(mv_Win32_TSVm_QueryOfflineInformation_ProcArch) / sizeof(mv_Win32_TSVm_QueryOfflineInformation_ProcArch[0]) },
-	{ "fIsVmbusCapable", "boolean", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "fIsRdvIcInstalled", "boolean", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_TSVm[] = {
-	{ "DumpVmInfo", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", NULL, 0, NULL, 0, NULL, 0 },
-	{ "Export", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_TSVm_Export, sizeof(mp_Win32_TSVm_Export) / sizeof(mp_Win32_TSVm_Export[0]), NULL, 0, NULL, 0 },
-	{ "QueryOfflineInformation", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_TSVm_QueryOfflineInformation, sizeof(mp_Win32_TSVm_QueryOfflineInformation) / sizeof(mp_Win32_TSVm_QueryOfflineInformation[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TSVm_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__property pr_Win32_TSVm[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSVm_Status, sizeof(pv_Win32_TSVm_Status) / sizeof(pv_Win32_TSVm_Status[0]) },
-	{ "VmName", "string", RDMS__P_KEY, NULL, 0 },
-	{ "EnlightmentSettings", "string", RDMS__P_WRITABLE, NULL, 0 },
-};
-static const char *const ky_Win32_TSVm[] = { "VmName" };
-
-static const rdms__property pr_Win32_TSVmMetadataAssociation[] = {
-	{ "TSVm", "ref", RDMS__P_KEY, NULL, 0 },
-	{ "MetadataItem", "ref", 0, NULL, 0 },
-};
-static const char *const ky_Win32_TSVmMetadataAssociation[] = { "TSVm" };
-
-static const rdms__meaning pv_Win32_TSVmMetadataItem_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_TSVmMetadataItem_SectionId[] = {
-	{ "0", "Configuration section", NULL },
-	{ "1", "Enlightenment settings section", NULL },
-};
-static const rdms__property pr_Win32_TSVmMetadataItem[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TSVmMetadataItem_Status, sizeof(pv_Win32_TSVmMetadataItem_Status) / sizeof(pv_Win32_TSVmMetadataItem_Status[0]) },
-	{ "VmName", "string", RDMS__P_KEY, NULL, 0 },
-	{ "SectionId", "sint32", RDMS__P_KEY, pv_Win32_TSVmMetadataItem_SectionId, sizeof(pv_Win32_TSVmMetadataItem_SectionId) / sizeof(pv_Win32_TSVmMetadataItem_SectionId[0]) },
-	{ "Value", "string", RDMS__P_WRITABLE, NULL, 0 },
-};
-static const char *const ky_Win32_TSVmMetadataItem[] = { "VmName", "SectionId" };
-
-static const rdms__param mp_Win32_Terminal_Create[] = {
-	{ "NewTerminalName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Transport", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "TerminalProtocol", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_Terminal_Delete[] = {
-	{ "NewTerminalName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_Terminal_Enable_fEnableTerminal[] = {
-	{ "0", "The terminal is disabled", NULL },
-	{ "1", "The terminal is enabled", NULL },
-};
-static const rdms__param mp_Win32_Terminal_Enable[] = {
-	{ "fEnableTerminal", "uint32", RDMS_DIR_IN, NULL, mv_Win32_Terminal_Enable_fEnableTerminal, sizeof(mv_Win32_Terminal_Enable_fEnableTerminal) / sizeof(mv_Win32_Terminal_Enable_fEnableTerminal[0]) },
-};
-static const rdms__param mp_Win32_Terminal_Rename[] = {
-	{ "NewTerminalName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_Terminal[] = {
-	{ "Create", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_Terminal_Create, sizeof(mp_Win32_Terminal_Create) / sizeof(mp_Win32_Terminal_Create[0]), NULL, 0, NULL, 0 },
-	{ "Delete", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_Terminal_Delete, sizeof(mp_Win32_Terminal_Delete) / sizeof(mp_Win32_Terminal_Delete[0]), NULL, 0, NULL, 0 },
-	{ "Enable", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_Terminal_Enable, sizeof(mp_Win32_Terminal_Enable) / sizeof(mp_Win32_Terminal_Enable[0]), NULL, 0, NULL, 0 },
-	{ "Rename", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_Terminal_Rename, sizeof(mp_Win32_Terminal_Rename) / sizeof(mp_Win32_Terminal_Rename[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_Terminal_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_Terminal_fEnableTerminal[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__property pr_Win32_Terminal[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_Terminal_Status, sizeof(pv_Win32_Terminal_Status) / sizeof(pv_Win32_Terminal_Status[0]) },
-	{ "fEnableTerminal", "uint32", 0, pv_Win32_Terminal_fEnableTerminal, sizeof(pv_Win32_Terminal_fEnableTerminal) / sizeof(pv_Win32_Terminal_fEnableTerminal[0]) },
-	{ "LoggedOnUsers", "uint32", 0, NULL, 0 },
-	{ "TerminalName", "string", RDMS__P_KEY, NULL, 0 },
-};
-static const char *const ky_Win32_Terminal[] = { "TerminalName" };
-
-static const rdms__property pr_Win32_TerminalError[] = {
-	{ "Description", "string", 0, NULL, 0 },
-	{ "Operation", "string", 0, NULL, 0 },
-	{ "ParameterInfo", "string", 0, NULL, 0 },
-	{ "ProviderName", "string", 0, NULL, 0 },
-	{ "StatusCode", "uint32", 0, NULL, 0 },
-	{ "TerminalName", "string", 0, NULL, 0 },
-};
-
-static const rdms__meaning mv_Win32_TerminalService_Change_ServiceType[] = {
-	{ "1", "Kernel Driver", NULL },
-	{ "2", "File System Driver", NULL },
-	{ "4", "Adapter", NULL },
-	{ "8", "Recognizer Driver", NULL },
-	{ "16", "Own Process", NULL },
-	{ "32", "Share Process", NULL },
-	{ "256", "Interactive Process", NULL },
-};
-static const rdms__meaning mv_Win32_TerminalService_Change_ErrorControl[] = {
-	{ "0", "Ignore. Startup continues. No notification is ...", NULL },
-	{ "1", "Normal. Startup continues. Before the user ...", NULL },
-	{ "2", "Severe. Computer attempts to restart with ...", NULL },
-	{ "3", "Critical. Computer attempts to restart with ...", NULL },
-};
-static const rdms__meaning mv_Win32_TerminalService_Change_StartMode[] = {
-	{ "Boot", "Device driver started by the operating ...", NULL },
-	{ "System", "Device driver started by the operating ...", NULL },
-	{ "Automatic", "Service is started automatically by the ...", NULL },
-	{ "Manual", "Service to be started by the ...", NULL },
-	{ "Disabled", "Service that can no longer be ...", NULL },
-};
-static const rdms__param mp_Win32_TerminalService_Change[] = {
-	{ "DisplayName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "PathName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ServiceType", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TerminalService_Change_ServiceType, sizeof(mv_Win32_TerminalService_Change_ServiceType) / sizeof(mv_Win32_TerminalService_Change_ServiceType[0]) },
-	{ "ErrorControl", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TerminalService_Change_ErrorControl, sizeof(mv_Win32_TerminalService_Change_ErrorControl) / sizeof(mv_Win32_TerminalService_Change_ErrorControl[0]) },
-	{ "StartMode", "string", RDMS_DIR_IN, NULL, mv_Win32_TerminalService_Change_StartMode, sizeof(mv_Win32_TerminalService_Change_StartMode) / sizeof(mv_Win32_TerminalService_Change_StartMode[0]) },
-	{ "DesktopInteract", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "StartName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "StartPassword", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "LoadOrderGroup", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "LoadOrderGroupDependencies", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ServiceDependencies", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning rv_Win32_TerminalService_Change[] = {
-	{ "0", "Success", NULL },
-	{ "1", "Not Supported", NULL },
-	{ "2", "Access Denied", NULL },
-	{ "3", "Dependent Services Running", NULL },
-	{ "4", "Invalid Service Control", NULL },
-	{ "5", "Service Cannot Accept Control", NULL },
-	{ "6", "Service Not Active", NULL },
-	{ "7", "Service Request Timeout", NULL },
-	{ "8", "Unknown Failure", NULL },
-	{ "9", "Path Not Found", NULL },
-	{ "10", "Service Already Running", NULL },
-	{ "11", "Service Database Locked", NULL },
-	{ "12", "Service Dependency Deleted", NULL },
-	{ "13", "Service Dependency Failure", NULL },
-	{ "14", "Service Disabled", NULL },
-	{ "15", "Service Logon Failed", NULL },
-	{ "16", "Service Marked For Deletion", NULL },
-	{ "17", "Service No Thread", NULL },
-	{ "18", "Status Circular Dependency", NULL },
-	{ "19", "Status Duplicate Name", NULL },
-	{ "20", "Status Invalid Name", NULL },
-	{ "21", "Status Invalid Parameter", NULL },
-	{ "22", "Status Invalid Service Account", NULL },
-	{ "23", "Status Service Exists", NULL },
-	{ "24", "Service Already Paused", NULL },
-};
-static const rdms__meaning mv_Win32_TerminalService_ChangeStartMode_StartMode[] = {
-	{ "Boot", "Device driver started by the operating ...", NULL },
-	{ "System", "Device driver started by the operating ...", NULL },
-	{ "Automatic", "Service to be started automatically by ...", NULL },
-	{ "Manual", "Service to be started by the ...", NULL },
-	{ "Disabled", "Service that can no longer be ...", NULL },
-};
-static const rdms__param mp_Win32_TerminalService_ChangeStartMode[] = {
-	{ "StartMode", "string", RDMS_DIR_IN, NULL, mv_Win32_TerminalService_ChangeStartMode_StartMode, sizeof(mv_Win32_TerminalService_ChangeStartMode_StartMode) / sizeof(mv_Win32_TerminalService_ChangeStartMode_StartMode[0]) },
-};
-static const rdms__meaning rv_Win32_TerminalService_ChangeStartMode[] = {
-	{ "0", "Success", NULL },
-	{ "1", "Not Supported", NULL },
-	{ "2", "Access Denied", NULL },
-	{ "3", "Dependent Services Running", NULL },
-	{ "4", "Invalid Service Control", NULL },
-	{ "5", "Service Cannot Accept Control", NULL },
-	{ "6", "Service Not Active", NULL },
-	{ "7", "Service Request Timeout", NULL },
-	{ "8", "Unknown Failure", NULL },
-	{ "9", "Path Not Found", NULL },
-	{ "10", "Service Already Running", NULL },
-	{ "11", "Service Database Locked", NULL },
-	{ "12", "Service Dependency Deleted", NULL },
-	{ "13", "Service Dependency Failure", NULL },
-	{ "14", "Service Disabled", NULL },
-	{ "15", "Service Logon Failed", NULL },
-	{ "16", "Service Marked For Deletion", NULL },
-	{ "17", "Service No Thread", NULL },
-	{ "18", "Status Circular Dependency", NULL },
-	{ "19", "Status Duplicate Name", NULL },
-	{ "20", "Status Invalid Name", NULL },
-	{ "21", "Status Invalid Parameter", NULL },
-	{ "22", "Status Invalid Service Account", NULL },
-	{ "23", "Status Service Exists", NULL },
-	{ "24", "Service Already Paused", NULL },
-};
-static const rdms__meaning mv_Win32_TerminalService_Create_ServiceType[] = {
-	{ "1", "Kernel Driver", NULL },
-	{ "2", "File System Driver", NULL },
-	{ "4", "Adapter", NULL },
-	{ "8", "Recognizer Driver", NULL },
-	{ "16", "Own Process", NULL },
-	{ "32", "Share Process", NULL },
-	{ "256", "Interactive Process", NULL },
-};
-static const rdms__meaning mv_Win32_TerminalService_Create_ErrorControl[] = {
-	{ "0", "User is not notified", NULL },
-	{ "1", "User is notified", NULL },
-	{ "2", "System is restarted with the last-known-good ...", NULL },
-	{ "3", "System attempts to start with a ...", NULL },
-};
-static const rdms__meaning mv_Win32_TerminalService_Create_StartMode[] = {
-	{ "Boot", "Device driver started by the operating ...", NULL },
-	{ "System", "Device driver started by the operating ...", NULL },
-	{ "Automatic", "Service to be started automatically by ...", NULL },
-	{ "Manual", "Service to be started by the ...", NULL },
-	{ "Disabled", "Service that can no longer be ...", NULL },
-};
-static const rdms__param mp_Win32_TerminalService_Create[] = {
-	{ "Name", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "DisplayName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "PathName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ServiceType", "uint8", RDMS_DIR_IN, NULL, mv_Win32_TerminalService_Create_ServiceType, sizeof(mv_Win32_TerminalService_Create_ServiceType) / sizeof(mv_Win32_TerminalService_Create_ServiceType[0]) },
-	{ "ErrorControl", "uint8", RDMS_DIR_IN, NULL, mv_Win32_TerminalService_Create_ErrorControl, sizeof(mv_Win32_TerminalService_Create_ErrorControl) / sizeof(mv_Win32_TerminalService_Create_ErrorControl[0]) },
-	{ "StartMode", "string", RDMS_DIR_IN, NULL, mv_Win32_TerminalService_Create_StartMode, sizeof(mv_Win32_TerminalService_Create_StartMode) / sizeof(mv_Win32_TerminalService_Create_StartMode[0]) },
-	{ "DesktopInteract", "boolean", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "StartName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "StartPassword", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "LoadOrderGroup", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "LoadOrderGroupDependencies", "string[]", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "ServiceDependencies", "string[]", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning rv_Win32_TerminalService_Create[] = {
-	{ "0", "Success", NULL },
-	{ "1", "Not Supported", NULL },
-	{ "2", "Access Denied", NULL },
-	{ "3", "Dependent Services Running", NULL },
-	{ "4", "Invalid Service Control", NULL },
-	{ "5", "Service Cannot Accept Control", NULL },
-	{ "6", "Service Not Active", NULL },
-	{ "7", "Service Request Timeout", NULL },
-	{ "8", "Unknown Failure", NULL },
-	{ "9", "Path Not Found", NULL },
-	{ "10", "Service Already Running", NULL },
-	{ "11", "Service Database Locked", NULL },
-	{ "12", "Service Dependency Deleted", NULL },
-	{ "13", "Service Dependency Failure", NULL },
-	{ "14", "Service Disabled", NULL },
-	{ "15", "Service Logon Failed", NULL },
-	{ "16", "Service Marked For Deletion", NULL },
-	{ "17", "Service No Thread", NULL },
-	{ "18", "Status Circular Dependency", NULL },
-	{ "19", "Status Duplicate Name", NULL },
-	{ "20", "Status Invalid Name", NULL },
-	{ "21", "Status Invalid Parameter", NULL },
-	{ "22", "Status Invalid Service Account", NULL },
-	{ "23", "Status Service Exists", NULL },
-	{ "24", "Service Already Paused", NULL },
-};
-static const rdms__meaning rv_Win32_TerminalService_Delete[] = {
-	{ "0", "Success", NULL },
-	{ "1", "Not Supported", NULL },
-	{ "2", "Access Denied", NULL },
-	{ "3", "Dependent Services Running", NULL },
-	{ "4", "Invalid Service Control", NULL },
-	{ "5", "Service Cannot Accept Control", NULL },
-	{ "6", "Service Not Active", NULL },
-	{ "7", "Service Request Timeout", NULL },
-	{ "8", "Unknown Failure", NULL },
-	{ "9", "Path Not Found", NULL },
-	{ "10", "Service Already Running", NULL },
-	{ "11", "Service Database Locked", NULL },
-	{ "12", "Service Dependency Deleted", NULL },
-	{ "13", "Service Dependency Failure", NULL },
-	{ "14", "Service Disabled", NULL },
-	{ "15", "Service Logon Failed", NULL },
-	{ "16", "Service Marked For Deletion", NULL },
-	{ "17", "Service No Thread", NULL },
-	{ "18", "Status Circular Dependency", NULL },
-	{ "19", "Status Duplicate Name", NULL },
-	{ "20", "Status Invalid Name", NULL },
-	{ "21", "Status Invalid Parameter", NULL },
-	{ "22", "Status Invalid Service Account", NULL },
-	{ "23", "Status Service Exists", NULL },
-	{ "24", "Service Already Paused", NULL },
-};
-static const rdms__param mp_Win32_TerminalService_GetSecurityDescriptor[] = {
-	{ "Descriptor", "object", RDMS_DIR_OUT, "Win32_SecurityDescriptor", NULL, 0 },
-};
-static const rdms__meaning rv_Win32_TerminalService_GetSecurityDescriptor[] = {
-	{ "0", "Success", NULL },
-	{ "1", "Not Supported", NULL },
-	{ "2", "Access Denied", NULL },
-	{ "3", "Dependent Services Running", NULL },
-	{ "4", "Invalid Service Control", NULL },
-	{ "5", "Service Cannot Accept Control", NULL },
-	{ "6", "Service Not Active", NULL },
-	{ "7", "Service Request Timeout", NULL },
-	{ "8", "Unknown Failure", NULL },
-	{ "9", "Path Not Found", NULL },
-	{ "10", "Service Already Running", NULL },
-	{ "11", "Service Database Locked", NULL },
-	{ "12", "Service Dependency Deleted", NULL },
-	{ "13", "Service Dependency Failure", NULL },
-	{ "14", "Service Disabled", NULL },
-	{ "15", "Service Logon Failed", NULL },
-	{ "16", "Service Marked For Deletion", NULL },
-	{ "17", "Service No Thread", NULL },
-	{ "18", "Status Circular Dependency", NULL },
-	{ "19", "Status Duplicate Name", NULL },
-	{ "20", "Status Invalid Name", NULL },
-	{ "21", "Status Invalid Parameter", NULL },
-	{ "22", "Status Invalid Service Account", NULL },
-	{ "23", "Status Service Exists", NULL },
-	{ "24", "Service Already Paused", NULL },
-};
-static const rdms__meaning rv_Win32_TerminalService_InterrogateService[] = {
-	{ "0", "Success", NULL },
-	{ "1", "Not Supported", NULL },
-	{ "2", "Access Denied", NULL },
-	{ "3", "Dependent Services Running", NULL },
-	{ "4", "Invalid Service Control", NULL },
-	{ "5", "Service Cannot Accept Control", NULL },
-	{ "6", "Service Not Active", NULL },
-	{ "7", "Service Request Timeout", NULL },
-	{ "8", "Unknown Failure", NULL },
-	{ "9", "Path Not Found", NULL },
-	{ "10", "Service Already Running", NULL },
-	{ "11", "Service Database Locked", NULL },
-	{ "12", "Service Dependency Deleted", NULL },
-	{ "13", "Service Dependency Failure", NULL },
-	{ "14", "Service Disabled", NULL },
-	{ "15", "Service Logon Failed", NULL },
-	{ "16", "Service Marked For Deletion", NULL },
-	{ "17", "Service No Thread", NULL },
-	{ "18", "Status Circular Dependency", NULL },
-	{ "19", "Status Duplicate Name", NULL },
-	{ "20", "Status Invalid Name", NULL },
-	{ "21", "Status Invalid Parameter", NULL },
-	{ "22", "Status Invalid Service Account", NULL },
-	{ "23", "Status Service Exists", NULL },
-	{ "24", "Service Already Paused", NULL },
-};
-static const rdms__meaning rv_Win32_TerminalService_PauseService[] = {
-	{ "0", "Success", NULL },
-	{ "1", "Not Supported", NULL },
-	{ "2", "Access Denied", NULL },
-	{ "3", "Dependent Services Running", NULL },
-	{ "4", "Invalid Service Control", NULL },
-	{ "5", "Service Cannot Accept Control", NULL },
-	{ "6", "Service Not Active", NULL },
-	{ "7", "Service Request Timeout", NULL },
-	{ "8", "Unknown Failure", NULL },
-	{ "9", "Path Not Found", NULL },
-	{ "10", "Service Already Running", NULL },
-	{ "11", "Service Database Locked", NULL },
-	{ "12", "Service Dependency Deleted", NULL },
-	{ "13", "Service Dependency Failure", NULL },
-	{ "14", "Service Disabled", NULL },
-	{ "15", "Service Logon Failed", NULL },
-	{ "16", "Service Marked For Deletion", NULL },
-	{ "17", "Service No Thread", NULL },
-	{ "18", "Status Circular Dependency", NULL },
-	{ "19", "Status Duplicate Name", NULL },
-	{ "20", "Status Invalid Name", NULL },
-	{ "21", "Status Invalid Parameter", NULL },
-	{ "22", "Status Invalid Service Account", NULL },
-	{ "23", "Status Service Exists", NULL },
-	{ "24", "Service Already Paused", NULL },
-};
-static const rdms__meaning rv_Win32_TerminalService_ResumeService[] = {
-	{ "0", "Success", NULL },
-	{ "1", "Not Supported", NULL },
-	{ "2", "Access Denied", NULL },
-	{ "3", "Dependent Services Running", NULL },
-	{ "4", "Invalid Service Control", NULL },
-	{ "5", "Service Cannot Accept Control", NULL },
-	{ "6", "Service Not Active", NULL },
-	{ "7", "Service Request Timeout", NULL },
-	{ "8", "Unknown Failure", NULL },
-	{ "9", "Path Not Found", NULL },
-	{ "10", "Service Already Running", NULL },
-	{ "11", "Service Database Locked", NULL },
-	{ "12", "Service Dependency Deleted", NULL },
-	{ "13", "Service Dependency Failure", NULL },
-	{ "14", "Service Disabled", NULL },
-	{ "15", "Service Logon Failed", NULL },
-	{ "16", "Service Marked For Deletion", NULL },
-	{ "17", "Service No Thread", NULL },
-	{ "18", "Status Circular Dependency", NULL },
-	{ "19", "Status Duplicate Name", NULL },
-	{ "20", "Status Invalid Name", NULL },
-	{ "21", "Status Invalid Parameter", NULL },
-	{ "22", "Status Invalid Service Account", NULL },
-	{ "23", "Status Service Exists", NULL },
-	{ "24", "Service Already Paused", NULL },
-};
-static const rdms__param mp_Win32_TerminalService_SetSecurityDescriptor[] = {
-	{ "Descriptor", "object", RDMS_DIR_IN, "Win32_SecurityDescriptor", NULL, 0 },
-};
-static const rdms__meaning rv_Win32_TerminalService_SetSecurityDescriptor[] = {
-	{ "0", "Success", NULL },
-	{ "1", "Not Supported", NULL },
-	{ "2", "Access Denied", NULL },
-	{ "3", "Dependent Services Running", NULL },
-	{ "4", "Invalid Service Control", NULL },
-	{ "5", "Service Cannot Accept Control", NULL },
-	{ "6", "Service Not Active", NULL },
-	{ "7", "Service Request Timeout", NULL },
-	{ "8", "Unknown Failure", NULL },
-	{ "9", "Path Not Found", NULL },
-	{ "10", "Service Already Running", NULL },
-	{ "11", "Service Database Locked", NULL },
-	{ "12", "Service Dependency Deleted", NULL },
-	{ "13", "Service Dependency Failure", NULL },
-	{ "14", "Service Disabled", NULL },
-	{ "15", "Service Logon Failed", NULL },
-	{ "16", "Service Marked For Deletion", NULL },
-	{ "17", "Service No Thread", NULL },
-	{ "18", "Status Circular Dependency", NULL },
-	{ "19", "Status Duplicate Name", NULL },
-	{ "20", "Status Invalid Name", NULL },
-	{ "21", "Status Invalid Parameter", NULL },
-	{ "22", "Status Invalid Service Account", NULL },
-	{ "23", "Status Service Exists", NULL },
-	{ "24", "Service Already Paused", NULL },
-};
-static const rdms__meaning rv_Win32_TerminalService_StartService[] = {
-	{ "0", "Success", NULL },
-	{ "1", "Not Supported", NULL },
-	{ "2", "Access Denied", NULL },
-	{ "3", "Dependent Services Running", NULL },
-	{ "4", "Invalid Service Control", NULL },
-	{ "5", "Service Cannot Accept Control", NULL },
-	{ "6", "Service Not Active", NULL },
-	{ "7", "Service Request Timeout", NULL },
-	{ "8", "Unknown Failure", NULL },
-	{ "9", "Path Not Found", NULL },
-	{ "10", "Service Already Running", NULL },
-	{ "11", "Service Database Locked", NULL },
-	{ "12", "Service Dependency Deleted", NULL },
-	{ "13", "Service Dependency Failure", NULL },
-	{ "14", "Service Disabled", NULL },
-	{ "15", "Service Logon Failed", NULL },
-	{ "16", "Service Marked For Deletion", NULL },
-	{ "17", "Service No Thread", NULL },
-	{ "18", "Status Circular Dependency", NULL },
-	{ "19", "Status Duplicate Name", NULL },
-	{ "20", "Status Invalid Name", NULL },
-	{ "21", "Status Invalid Parameter", NULL },
-	{ "22", "Status Invalid Service Account", NULL },
-	{ "23", "Status Service Exists", NULL },
-	{ "24", "Service Already Paused", NULL },
-};
-static const rdms__meaning rv_Win32_TerminalService_StopService[] = {
-	{ "0", "Success", NULL },
-	{ "1", "Not Supported", NULL },
-	{ "2", "Access Denied", NULL },
-	{ "3", "Dependent Services Running", NULL },
-	{ "4", "Invalid Service Control", NULL },
-	{ "5", "Service Cannot Accept Control", NULL },
-	{ "6", "Service Not Active", NULL },
-	{ "7", "Service Request Timeout", NULL },
-	{ "8", "Unknown Failure", NULL },
-	{ "9", "Path Not Found", NULL },
-	{ "10", "Service Already Running", NULL },
-	{ "11", "Service Database Locked", NULL },
-	{ "12", "Service Dependency Deleted", NULL },
-	{ "13", "Service Dependency Failure", NULL },
-	{ "14", "Service Disabled", NULL },
-	{ "15", "Service Logon Failed", NULL },
-	{ "16", "Service Marked For Deletion", NULL },
-	{ "17", "Service No Thread", NULL },
-	{ "18", "Status Circular Dependency", NULL },
-	{ "19", "Status Duplicate Name", NULL },
-	{ "20", "Status Invalid Name", NULL },
-	{ "21", "Status Invalid Parameter", NULL },
-	{ "22", "Status Invalid Service Account", NULL },
-	{ "23", "Status Service Exists", NULL },
-	{ "24", "Service Already Paused", NULL },
-};
-static const rdms__param mp_Win32_TerminalService_UserControlService[] = {
-	{ "ControlCode", "uint8", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning rv_Win32_TerminalService_UserControlService[] = {
-	{ "0", "Success", NULL },
-	{ "1", "Not Supported", NULL },
-	{ "2", "Access Denied", NULL },
-	{ "3", "Dependent Services Running", NULL },
-	{ "4", "Invalid Service Control", NULL },
-	{ "5", "Service Cannot Accept Control", NULL },
-	{ "6", "Service Not Active", NULL },
-	{ "7", "Service Request Timeout", NULL },
-	{ "8", "Unknown Failure", NULL },
-	{ "9", "Path Not Found", NULL },
-	{ "10", "Service Already Running", NULL },
-	{ "11", "Service Database Locked", NULL },
-	{ "12", "Service Dependency Deleted", NULL },
-	{ "13", "Service Dependency Failure", NULL },
-	{ "14", "Service Disabled", NULL },
-	{ "15", "Service Logon Failed", NULL },
-	{ "16", "Service Marked For Deletion", NULL },
-	{ "17", "Service No Thread", NULL },
-	{ "18", "Status Circular Dependency", NULL },
-	{ "19", "Status Duplicate Name", NULL },
-	{ "20", "Status Invalid Name", NULL },
-	{ "21", "Status Invalid Parameter", NULL },
-	{ "22", "Status Invalid Service Account", NULL },
-	{ "23", "Status Service Exists", NULL },
-	{ "24", "Service Already Paused", NULL },
-};
-static const struct rdms_method mt_Win32_TerminalService[] = {
-	{ "Change", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalService_Change, sizeof(mp_Win32_TerminalService_Change) / sizeof(mp_Win32_TerminalService_Change[0]), rv_Win32_TerminalService_Change, sizeof(rv_Win32_TerminalService_Change) / sizeof(rv_Win32_TerminalService_Change[0]), NULL, 0 },
-	{ "ChangeStartMode", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalService_ChangeStartMode, sizeof(mp_Win32_TerminalService_ChangeStartMode) / sizeof(mp_Win32_TerminalService_ChangeStartMode[0]), rv_Win32_TerminalService_ChangeStartMode, sizeof(rv_Win32_TerminalService_ChangeStartMode) / sizeof(rv_Win32_TerminalService_ChangeStartMode[0]), NULL, 0 },
-	{ "Create", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalService_Create, sizeof(mp_Win32_TerminalService_Create) / sizeof(mp_Win32_TerminalService_Create[0]), rv_Win32_TerminalService_Create, sizeof(rv_Win32_TerminalService_Create) / sizeof(rv_Win32_TerminalService_Create[0]), NULL, 0 },
-	{ "Delete", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", NULL, 0, rv_Win32_TerminalService_Delete, sizeof(rv_Win32_TerminalService_Delete) / sizeof(rv_Win32_TerminalService_Delete[0]), NULL, 0 },
-	{ "GetSecurityDescriptor", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalService_GetSecurityDescriptor, sizeof(mp_Win32_TerminalService_GetSecurityDescriptor) / sizeof(mp_Win32_TerminalService_GetSecurityDescriptor[0]), rv_Win32_TerminalService_GetSecurityDescriptor, sizeof(rv_Win32_TerminalService_GetSecurityDescriptor) / sizeof(rv_Win32_TerminalService_GetSecurityDescriptor[0]), NULL, 0 },
-	{ "InterrogateService", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", NULL, 0, rv_Win32_TerminalService_InterrogateService, sizeof(rv_Win32_TerminalService_InterrogateService) / sizeof(rv_Win32_TerminalService_InterrogateService[0]), NULL, 0 },
-	{ "PauseService", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", NULL, 0, rv_Win32_TerminalService_PauseService, sizeof(rv_Win32_TerminalService_PauseService) / sizeof(rv_Win32_TerminalService_PauseService[0]), NULL, 0 },
-	{ "ResumeService", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", NULL, 0, rv_Win32_TerminalService_ResumeService, sizeof(rv_Win32_TerminalService_ResumeService) / sizeof(rv_Win32_TerminalService_ResumeService[0]), NULL, 0 },
-	{ "SetSecurityDescriptor", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalService_SetSecurityDescriptor, sizeof(mp_Win32_TerminalService_SetSecurityDescriptor) / sizeof(mp_Win32_TerminalService_SetSecurityDescriptor[0]), rv_Win32_TerminalService_SetSecurityDescriptor, sizeof(rv_Win32_TerminalService_SetSecurityDescriptor) / sizeof(rv_Win32_TerminalService_SetSecurityDescriptor[0]), NULL, 0 },
-	{ "StartService", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", NULL, 0, rv_Win32_TerminalService_StartService, sizeof(rv_Win32_TerminalService_StartService) / sizeof(rv_Win32_TerminalService_StartService[0]), NULL, 0 },
-	{ "StopService", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", NULL, 0, rv_Win32_TerminalService_StopService, sizeof(rv_Win32_TerminalService_StopService) / sizeof(rv_Win32_TerminalService_StopService[0]), NULL, 0 },
-	{ "UserControlService", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalService_UserControlService, sizeof(mp_Win32_TerminalService_UserControlService) / sizeof(mp_Win32_TerminalService_UserControlService[0]), rv_Win32_TerminalService_UserControlService, sizeof(rv_Win32_TerminalService_UserControlService) / sizeof(rv_Win32_TerminalService_UserControlService[0]), NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TerminalService_ErrorControl[] = {
-	{ "Ignore", "User is not notified", NULL },
-	{ "Normal", "User is notified. Usually this will ...", NULL },
-	{ "Severe", "System is restarted with the last-known-good ...", NULL },
-	{ "Critical", "System attempts to restart with a ...", NULL },
-	{ "Unknown", "Severity of the error is unknown", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalService_ServiceType[] = {
-	{ "Kernel Driver", "", NULL },
-	{ "File System Driver", "", NULL },
-	{ "Adapter", "", NULL },
-	{ "Recognizer Driver", "", NULL },
-	{ "Own Process", "", NULL },
-	{ "Share Process", "", NULL },
-	{ "Interactive Process", "", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalService_StartMode[] = {
-	{ "Boot", "Device driver started by the operating ...", NULL },
-	{ "System", "Device driver started by the operating ...", NULL },
-	{ "Auto", "Service to be started automatically by ...", NULL },
-	{ "Manual", "Service to be started by the ...", NULL },
-	{ "Disabled", "Service that cannot be started until ...", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalService_State[] = {
-	{ "Stopped", "", NULL },
-	{ "Start Pending", "", NULL },
-	{ "Stop Pending", "", NULL },
-	{ "Running", "", NULL },
-	{ "Continue Pending", "", NULL },
-	{ "Pause Pending", "", NULL },
-	{ "Paused", "", NULL },
-	{ "Unknown", "", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalService_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-	{ "Stressed", "", NULL },
-	{ "NonRecover", "", NULL },
-	{ "No Contact", "", NULL },
-	{ "Lost Comm", "", NULL },
-};
-static const rdms__property pr_Win32_TerminalService[] = {
-	{ "AcceptPause", "boolean", 0, NULL, 0 },
-	{ "AcceptStop", "boolean", 0, NULL, 0 },
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "CheckPoint", "uint32", 0, NULL, 0 },
-	{ "CreationClassName", "string", 0, NULL, 0 },
-	{ "DelayedAutoStart", "boolean", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "DesktopInteract", "boolean", 0, NULL, 0 },
-	{ "DisplayName", "string", 0, NULL, 0 },
-	{ "ErrorControl", "string", 0, pv_Win32_TerminalService_ErrorControl, sizeof(pv_Win32_TerminalService_ErrorControl) / sizeof(pv_Win32_TerminalService_ErrorControl[0]) },
-	{ "ExitCode", "uint32", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", RDMS__P_KEY, NULL, 0 },
-	{ "PathName", "string", 0, NULL, 0 },
-	{ "ProcessId", "uint32", 0, NULL, 0 },
-	{ "ServiceSpecificExitCode", "uint32", 0, NULL, 0 },
-	{ "ServiceType", "string", 0, pv_Win32_TerminalService_ServiceType, sizeof(pv_Win32_TerminalService_ServiceType) / sizeof(pv_Win32_TerminalService_ServiceType[0]) },
-	{ "Started", "boolean", 0, NULL, 0 },
-	{ "StartMode", "string", 0, pv_Win32_TerminalService_StartMode, sizeof(pv_Win32_TerminalService_StartMode) / sizeof(pv_Win32_TerminalService_StartMode[0]) },
-	{ "StartName", "string", 0, NULL, 0 },
-	{ "State", "string", RDMS__P_WRITABLE, pv_Win32_TerminalService_State, sizeof(pv_Win32_TerminalService_State) / sizeof(pv_Win32_TerminalService_State[0]) },
-	{ "Status", "string", 0, pv_Win32_TerminalService_Status, sizeof(pv_Win32_TerminalService_Status) / sizeof(pv_Win32_TerminalService_Status[0]) },
-	{ "SystemCreationClassName", "string", 0, NULL, 0 },
-	{ "SystemName", "string", 0, NULL, 0 },
-	{ "TagId", "uint32", 0, NULL, 0 },
-	{ "WaitHint", "uint32", 0, NULL, 0 },
-	{ "DisconnectedSessions", "uint32", 0, NULL, 0 },
-	{ "TotalSessions", "uint32", 0, NULL, 0 },
-};
-static const char *const ky_Win32_TerminalService[] = { "Name" };
-
-static const rdms__param mp_Win32_TerminalServiceSetting_AddDirectConnectLicenseServer[] = {
-	{ "LicenseServerName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_AddLSToSpecifiedLicenseServerList[] = {
-	{ "LicenseServerName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TerminalServiceSetting_CanAccessLicenseServer_AccessAllowed[] = {
-	{ "0", "The request is allowed", NULL },
-	{ "1", "The request is not allowed", NULL },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_CanAccessLicenseServer[] = {
-	{ "ServerName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "AccessAllowed", "uint32", RDMS_DIR_OUT, NULL, mv_Win32_TerminalServiceSetting_CanAccessLicenseServer_AccessAllowed, sizeof(mv_Win32_TerminalServiceSetting_CanAccessLicenseServer_AccessAllowed) / sizeof(mv_Win32_TerminalServiceSetting_CanAccessLicenseServer_AccessAllowed[0]) },
-};
-static const rdms__meaning mv_Win32_TerminalServiceSetting_ChangeMode_LicensingType[] = {
-	{ "0", "Personal RD Session Host server", NULL },
-	{ "1", "Remote desktop for administration", NULL },
-	{ "2", "Per device/per seat. Valid for application ...", NULL },
-	{ "4", "Per User. Valid for application servers", NULL },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_ChangeMode[] = {
-	{ "LicensingType", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TerminalServiceSetting_ChangeMode_LicensingType, sizeof(mv_Win32_TerminalServiceSetting_ChangeMode_LicensingType) / sizeof(mv_Win32_TerminalServiceSetting_ChangeMode_LicensingType[0]) },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_CreateWinstation[] = {
-	{ "Name", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "WinstaDriverName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "LanaId", "uint32", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_DeleteDirectConnectLicenseServer[] = {
-	{ "LicenseServerName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_FindLicenseServers[] = {
-	{ "LicenseServersList", "object[]", RDMS_DIR_OUT, "Win32_TSDiscoveredLicenseServer", NULL, 0 },
-	{ "Count", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_GetDomain[] = {
-	{ "Domain", "string", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_GetGracePeriodDays[] = {
-	{ "DaysLeft", "uint32", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_GetRegisteredLicenseServerList[] = {
-	{ "RegisteredLSList", "string[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_GetSpecifiedLicenseServerList[] = {
-	{ "SpecifiedLSList", "string[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_GetTSLanaIds[] = {
-	{ "LanaIdList", "uint32[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-	{ "LanaIdDescriptions", "string[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TerminalServiceSetting_GetTStoLSConnectivityStatus_TStoLSConnectivityStatus[] = {
-	{ "0", "LS_CONNECTABLE_UNKNOWN", NULL },
-	{ "1", "LS_CONNECTABLE_VALID_WS08R2", NULL },
-	{ "2", "LS_CONNECTABLE_VALID_WS08", NULL },
-	{ "3", "LS_CONNECTABLE_BETA_RTM_MISMATCH", NULL },
-	{ "4", "LS_CONNECTABLE_LOWER_VERSION", NULL },
-	{ "5", "LS_CONNECTABLE_NOT_IN_TSCGROUP", NULL },
-	{ "6", "LS_NOT_CONNECTABLE", NULL },
-	{ "7", "LS_CONNECTABLE_UNKNOWN_VALIDITY", NULL },
-	{ "8", "LS_CONNECTABLE_BUT_ACCESS_DENIED", NULL },
-	{ "9", "LS_CONNECTABLE_VALID_WS08R2_VDI", NULL },
-	{ "10", "LS_CONNECTABLE_FEATURE_NOT_SUPPORTED", NULL },
-	{ "11", "LS_CONNECTABLE_VALID_LS", NULL },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_GetTStoLSConnectivityStatus[] = {
-	{ "ServerName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "TStoLSConnectivityStatus", "uint32", RDMS_DIR_OUT, NULL, mv_Win32_TerminalServiceSetting_GetTStoLSConnectivityStatus_TStoLSConnectivityStatus, sizeof(mv_Win32_TerminalServiceSetting_GetTStoLSConnectivityStatus_TStoLSConnectivityStatus) / sizeof(mv_Win32_TerminalServiceSetting_GetTStoLSConnectivityStatus_TStoLSConnectivityStatus[0]) },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_GetWinstationDriverNames[] = {
-	{ "WinstaDriverNames", "string[]", RDMS_DIR_OUT, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_PingLicenseServer[] = {
-	{ "ServerName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning rv_Win32_TerminalServiceSetting_PingLicenseServer[] = {
-	{ "S_OK", "The server is a valid license ...", NULL },
-	{ "S_FALSE", "The license server is not valid", NULL },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_RemoveLSFromSpecifiedLicenseServerList[] = {
-	{ "LicenseServerName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TerminalServiceSetting_SetAllowTSConnections_AllowTSConnections[] = {
-	{ "0", "New connections are not allowed. If ...", NULL },
-	{ "1", "New connections are allowed. If the ...", NULL },
-};
-static const rdms__meaning mv_Win32_TerminalServiceSetting_SetAllowTSConnections_ModifyFirewallException[] = {
-	{ "0", "Do not modify the firewall exception ...", NULL },
-	{ "1", "Modify the firewall exception setting", NULL },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_SetAllowTSConnections[] = {
-	{ "AllowTSConnections", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TerminalServiceSetting_SetAllowTSConnections_AllowTSConnections, sizeof(mv_Win32_TerminalServiceSetting_SetAllowTSConnections_AllowTSConnections) / sizeof(mv_Win32_TerminalServiceSetting_SetAllowTSConnections_AllowTSConnections[0]) },
-	{ "ModifyFirewallException", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TerminalServiceSetting_SetAllowTSConnections_ModifyFirewallException, sizeof(mv_Win32_TerminalServiceSetting_SetAllowTSConnections_ModifyFirewallException) / sizeof(mv_Win32_TerminalServiceSetting_SetAllowTSConnections_ModifyFirewallException[0]) },
-};
-static const rdms__meaning mv_Win32_TerminalServiceSetting_SetDisableForcibleLogoff_DisableForcibleLogoff[] = {
-	{ "0", "Disable the property. The connected administrator ...", NULL },
-	{ "1", "Enable the property. The connected administrator ...", NULL },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_SetDisableForcibleLogoff[] = {
-	{ "DisableForcibleLogoff", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TerminalServiceSetting_SetDisableForcibleLogoff_DisableForcibleLogoff, sizeof(mv_Win32_TerminalServiceSetting_SetDisableForcibleLogoff_DisableForcibleLogoff) / sizeof(mv_Win32_TerminalServiceSetting_SetDisableForcibleLogoff_DisableForcibleLogoff[0]) },
-};
-static const rdms__meaning mv_Win32_TerminalServiceSetting_SetFallbackPrintDriverType_FallbackPrintDriverType[] = {
-	{ "0", "No fallback drivers", NULL },
-	{ "1", "Best guess", NULL },
-	{ "2", "Best guess. If no match is ...", NULL },
-	{ "3", "Best guess. If no match is ...", NULL },
-	{ "4", "Best guess. If no match is ...", NULL },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_SetFallbackPrintDriverType[] = {
-	{ "FallbackPrintDriverType", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TerminalServiceSetting_SetFallbackPrintDriverType_FallbackPrintDriverType, sizeof(mv_Win32_TerminalServiceSetting_SetFallbackPrintDriverType_FallbackPrintDriverType) / sizeof(mv_Win32_TerminalServiceSetting_SetFallbackPrintDriverType_FallbackPrintDriverType[0]) },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_SetHomeDirectory[] = {
-	{ "HomeDirectory", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TerminalServiceSetting_SetPolicyPropertyName_PropertyName[] = {
-	{ "DeleteTempFolders", "The method is setting the DeleteTempFolders ...", NULL },
-	{ "UseTempFolders", "The method is setting the UseTempFolders ...", NULL },
-	{ "Help", "The method is setting the Help ...", NULL },
-};
-static const rdms__meaning mv_Win32_TerminalServiceSetting_SetPolicyPropertyName_Value[] = {
-	{ "0", "Disable the property", NULL },
-	{ "1", "Enable the property", NULL },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_SetPolicyPropertyName[] = {
-	{ "PropertyName", "string", RDMS_DIR_IN, NULL, mv_Win32_TerminalServiceSetting_SetPolicyPropertyName_PropertyName, sizeof(mv_Win32_TerminalServiceSetting_SetPolicyPropertyName_PropertyName) / sizeof(mv_Win32_TerminalServiceSetting_SetPolicyPropertyName_PropertyName[0]) },
-	{ "Value", "boolean", RDMS_DIR_IN, NULL, mv_Win32_TerminalServiceSetting_SetPolicyPropertyName_Value, sizeof(mv_Win32_TerminalServiceSetting_SetPolicyPropertyName_Value) / sizeof(mv_Win32_TerminalServiceSetting_SetPolicyPropertyName_Value[0]) },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_SetPrimaryLicenseServer[] = {
-	{ "LicenseServerName", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_SetProfilePath[] = {
-	{ "ProfilePath", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TerminalServiceSetting_SetSingleSession_SingleSession[] = {
-	{ "0", "Disable the property", NULL },
-	{ "1", "Enable the property", NULL },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_SetSingleSession[] = {
-	{ "SingleSession", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TerminalServiceSetting_SetSingleSession_SingleSession, sizeof(mv_Win32_TerminalServiceSetting_SetSingleSession_SingleSession) / sizeof(mv_Win32_TerminalServiceSetting_SetSingleSession_SingleSession[0]) },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_SetSpecifiedLicenseServerList[] = {
-	{ "SpecifiedLSList", "string[]", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const rdms__meaning mv_Win32_TerminalServiceSetting_SetTimeZoneRedirection_TimeZoneRedirection[] = {
-	{ "0", "Disables the TimeZoneRedirection property. No time ...", NULL },
-	{ "1", "Enables the TimeZoneRedirection property. The client's ...", NULL },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_SetTimeZoneRedirection[] = {
-	{ "TimeZoneRedirection", "uint32", RDMS_DIR_IN, NULL, mv_Win32_TerminalServiceSetting_SetTimeZoneRedirection_TimeZoneRedirection, sizeof(mv_Win32_TerminalServiceSetting_SetTimeZoneRedirection_TimeZoneRedirection) / sizeof(mv_Win32_TerminalServiceSetting_SetTimeZoneRedirection_TimeZoneRedirection[0]) },
-};
-static const rdms__param mp_Win32_TerminalServiceSetting_UpdateDirectConnectLicenseServer[] = {
-	{ "LicenseServerList", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_TerminalServiceSetting[] = {
-	{ "AddDirectConnectLicenseServer", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalServiceSetting_AddDirectConnectLicenseServer, sizeof(mp_Win32_TerminalServiceSetting_AddDirectConnectLicenseServer) / sizeof(mp_Win32_TerminalServiceSetting_AddDirectConnectLicenseServer[0]), NULL, 0, NULL, 0 },
-	{ "AddLSToSpecifiedLicenseServerList", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TerminalServiceSetting_AddLSToSpecifiedLicenseServerList, sizeof(mp_Win32_TerminalServiceSetting_AddLSToSpecifiedLicenseServerList) / sizeof(mp_Win32_TerminalServiceSetting_AddLSToSpecifiedLicenseServerList[0]), NULL, 0, NULL, 0 },
-	{ "CanAccessLicenseServer", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalServiceSetting_CanAccessLicenseServer, sizeof(mp_Win32_TerminalServiceSetting_CanAccessLicenseServer) / sizeof(mp_Win32_TerminalServiceSetting_CanAccessLicenseServer[0]), NULL, 0, NULL, 0 },
-	{ "ChangeMode", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalServiceSetting_ChangeMode, sizeof(mp_Win32_TerminalServiceSetting_ChangeMode) / sizeof(mp_Win32_TerminalServiceSetting_ChangeMode[0]), NULL, 0, NULL, 0 },
-	{ "CreateWinstation", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalServiceSetting_CreateWinstation, sizeof(mp_Win32_TerminalServiceSetting_CreateWinstation) / sizeof(mp_Win32_TerminalServiceSetting_CreateWinstation[0]), NULL, 0, NULL, 0 },
-	{ "DeleteDirectConnectLicenseServer", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalServiceSetting_DeleteDirectConnectLicenseServer, sizeof(mp_Win32_TerminalServiceSetting_DeleteDirectConnectLicenseServer) / sizeof(mp_Win32_TerminalServiceSetting_DeleteDirectConnectLicenseServer[0]), NULL, 0, NULL, 0 },
-	{ "EmptySpecifiedLicenseServerList", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", NULL, 0, NULL, 0, NULL, 0 },
-	{ "FindLicenseServers", 0, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2008", mp_Win32_TerminalServiceSetting_FindLicenseServers, sizeof(mp_Win32_TerminalServiceSetting_FindLicenseServers) / sizeof(mp_Win32_TerminalServiceSetting_FindLicenseServers[0]), NULL, 0, NULL, 0 },
-	{ "GetDomain", 0, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2008", mp_Win32_TerminalServiceSetting_GetDomain, sizeof(mp_Win32_TerminalServiceSetting_GetDomain) / sizeof(mp_Win32_TerminalServiceSetting_GetDomain[0]), NULL, 0, NULL, 0 },
-	{ "GetGracePeriodDays", 0, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2008", mp_Win32_TerminalServiceSetting_GetGracePeriodDays, sizeof(mp_Win32_TerminalServiceSetting_GetGracePeriodDays) / sizeof(mp_Win32_TerminalServiceSetting_GetGracePeriodDays[0]), NULL, 0, NULL, 0 },
-	{ "GetRegisteredLicenseServerList", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TerminalServiceSetting_GetRegisteredLicenseServerList, sizeof(mp_Win32_TerminalServiceSetting_GetRegisteredLicenseServerList) / sizeof(mp_Win32_TerminalServiceSetting_GetRegisteredLicenseServerList[0]), NULL, 0, NULL, 0 },
-	{ "GetSpecifiedLicenseServerList", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TerminalServiceSetting_GetSpecifiedLicenseServerList, sizeof(mp_Win32_TerminalServiceSetting_GetSpecifiedLicenseServerList) / sizeof(mp_Win32_TerminalServiceSetting_GetSpecifiedLicenseServerList[0]), NULL, 0, NULL, 0 },
-	{ "GetTSLanaIds", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalServiceSetting_GetTSLanaIds, sizeof(mp_Win32_TerminalServiceSetting_GetTSLanaIds) / sizeof(mp_Win32_TerminalServiceSetting_GetTSLanaIds[0]), NULL, 0, NULL, 0 },
-	{ "GetTStoLSConnectivityStatus", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TerminalServiceSetting_GetTStoLSConnectivityStatus, sizeof(mp_Win32_TerminalServiceSetting_GetTStoLSConnectivityStatus) / sizeof(mp_Win32_TerminalServiceSetting_GetTStoLSConnectivityStatus[0]), NULL, 0, NULL, 0 },
-	{ "GetWinstationDriverNames", 0, RDMS_BASIS_INFERRED, 0, "uint32", "Windows Server 2008", mp_Win32_TerminalServiceSetting_GetWinstationDriverNames, sizeof(mp_Win32_TerminalServiceSetting_GetWinstationDriverNames) / sizeof(mp_Win32_TerminalServiceSetting_GetWinstationDriverNames[0]), NULL, 0, NULL, 0 },
-	{ "PingLicenseServer", 1, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalServiceSetting_PingLicenseServer, sizeof(mp_Win32_TerminalServiceSetting_PingLicenseServer) / sizeof(mp_Win32_TerminalServiceSetting_PingLicenseServer[0]), rv_Win32_TerminalServiceSetting_PingLicenseServer, sizeof(rv_Win32_TerminalServiceSetting_PingLicenseServer) / sizeof(rv_Win32_TerminalServiceSetting_PingLicenseServer[0]), NULL, 0 },
-	{ "RemoveLSFromSpecifiedLicenseServerList", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TerminalServiceSetting_RemoveLSFromSpecifiedLicenseServerList, sizeof(mp_Win32_TerminalServiceSetting_RemoveLSFromSpecifiedLicenseServerList) / sizeof(mp_Win32_TerminalServiceSetting_RemoveLSFromSpecifiedLicenseServerList[0]), NULL, 0, NULL, 0 },
-	{ "SetAllowTSConnections", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalServiceSetting_SetAllowTSConnections, sizeof(mp_Win32_TerminalServiceSetting_SetAllowTSConnections) / sizeof(mp_Win32_TerminalServiceSetting_SetAllowTSConnections[0]), NULL, 0, NULL, 0 },
-	{ "SetDisableForcibleLogoff", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalServiceSetting_SetDisableForcibleLogoff, sizeof(mp_Win32_TerminalServiceSetting_SetDisableForcibleLogoff) / sizeof(mp_Win32_TerminalServiceSetting_SetDisableForcibleLogoff[0]), NULL, 0, NULL, 0 },
-	{ "SetFallbackPrintDriverType", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalServiceSetting_SetFallbackPrintDriverType, sizeof(mp_Win32_TerminalServiceSetting_SetFallbackPrintDriverType) / sizeof(mp_Win32_TerminalServiceSetting_SetFallbackPrintDriverType[0]), NULL, 0, NULL, 0 },
-	{ "SetHomeDirectory", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalServiceSetting_SetHomeDirectory, sizeof(mp_Win32_TerminalServiceSetting_SetHomeDirectory) / sizeof(mp_Win32_TerminalServiceSetting_SetHomeDirectory[0]), NULL, 0, NULL, 0 },
-	{ "SetPolicyPropertyName", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalServiceSetting_SetPolicyPropertyName, sizeof(mp_Win32_TerminalServiceSetting_SetPolicyPropertyName) / sizeof(mp_Win32_TerminalServiceSetting_SetPolicyPropertyName[0]), NULL, 0, NULL, 0 },
-	{ "SetPrimaryLicenseServer", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TerminalServiceSetting_SetPrimaryLicenseServer, sizeof(mp_Win32_TerminalServiceSetting_SetPrimaryLicenseServer) / sizeof(mp_Win32_TerminalServiceSetting_SetPrimaryLicenseServer[0]), NULL, 0, NULL, 0 },
-	{ "SetProfilePath", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalServiceSetting_SetProfilePath, sizeof(mp_Win32_TerminalServiceSetting_SetProfilePath) / sizeof(mp_Win32_TerminalServiceSetting_SetProfilePath[0]), NULL, 0, NULL, 0 },
-	{ "SetSingleSession", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalServiceSetting_SetSingleSession, sizeof(mp_Win32_TerminalServiceSetting_SetSingleSession) / sizeof(mp_Win32_TerminalServiceSetting_SetSingleSession[0]), NULL, 0, NULL, 0 },
-	{ "SetSpecifiedLicenseServerList", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008 R2", mp_Win32_TerminalServiceSetting_SetSpecifiedLicenseServerList, sizeof(mp_Win32_TerminalServiceSetting_SetSpecifiedLicenseServerList) / sizeof(mp_Win32_TerminalServiceSetting_SetSpecifiedLicenseServerList[0]), NULL, 0, NULL, 0 },
-	{ "SetTimeZoneRedirection", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalServiceSetting_SetTimeZoneRedirection, sizeof(mp_Win32_TerminalServiceSetting_SetTimeZoneRedirection) / sizeof(mp_Win32_TerminalServiceSetting_SetTimeZoneRedirection[0]), NULL, 0, NULL, 0 },
-	{ "UpdateDirectConnectLicenseServer", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2008", mp_Win32_TerminalServiceSetting_UpdateDirectConnectLicenseServer, sizeof(mp_Win32_TerminalServiceSetting_UpdateDirectConnectLicenseServer) / sizeof(mp_Win32_TerminalServiceSetting_UpdateDirectConnectLicenseServer[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_TerminalServerMode[] = {
-	{ "1", "AppServer", NULL },
-	{ "0", "RemoteAdmin", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_LicensingType[] = {
-	{ "0", "Personal Terminal Server", NULL },
-	{ "1", "Remote Desktop for Administration", NULL },
-	{ "2", "Per Device", NULL },
-	{ "3", "Per User", NULL },
-	{ "4", "Not Configured", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_PolicySourceLicensingType[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_PossibleLicensingTypes[] = {
-	{ "1", "Personal RD Session Host server licenses ...", NULL },
-	{ "2", "Remote Desktop licenses are supported", NULL },
-	{ "4", "Per device licenses are supported", NULL },
-	{ "8", "Per user licenses are supported", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_ActiveDesktop[] = {
-	{ "0", "TRUE", NULL },
-	{ "1", "FALSE", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_UserPermission[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_DeleteTempFolders[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_PolicySourceDeleteTempFolders[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_UseTempFolders[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_PolicySourceUseTempFolders[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_AllowTSConnections[] = {
-	{ "0", "FALSE", NULL },
-	{ "1", "TRUE", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_PolicySourceAllowTSConnections[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_SingleSession[] = {
-	{ "0", "False", NULL },
-	{ "1", "True", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_PolicySourceSingleSession[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_PolicySourceProfilePath[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_PolicySourceHomeDirectory[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_TimeZoneRedirection[] = {
-	{ "0", "Redirection is disabled", NULL },
-	{ "1", "Redirection is enabled", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_PolicySourceTimeZoneRedirection[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_Logons[] = {
-	{ "0", "new sessions allowed", NULL },
-	{ "1", "new sessions not allowed", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_PolicySourceDirectConnectLicenseServers[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_PolicySourceConfiguredLicenseServers[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_DisableForcibleLogoff[] = {
-	{ "0", "Administrator can be forcibly logged off", NULL },
-	{ "1", "Administrator cannot be forcibly logged off", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_PolicySourceDisableForcibleLogoff[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group Policy", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_FallbackPrintDriverType[] = {
-	{ "No fallback dirvers=0 (0)", "No fallback drivers", NULL },
-	{ "Best guess=1 (1)", "Best guess", NULL },
-	{ "Best guess, if no match is found fallback to PCL=2 (2)", "Best guess. If no match is ...", NULL },
-	{ "Best guess, if no match is found fallback to PS=3 (3)", "Best guess. If no match is ...", NULL },
-	{ "Best guess, if no match is found show both PCL and PS drivers=4 (4)", "Best guess. If no match is ...", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_PolicySourceFallbackPrintDriverType[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_SessionBrokerDrainMode[] = {
-	{ "0", "allow all connections", "Yes" },
-	{ "1", "reconnect only, no new logons until restart", "NotUntilReboot" },
-	{ "2", "reconnect only, no new logons", "No" },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_LimitedUserSessions[] = {
-	{ "0", "The feature is disabled", NULL },
-	{ "1 or greater", "A value of one or greater ...", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_EnableDFSS[] = {
-	{ "0", "DFSS is disabled", NULL },
-	{ "1", "DFSS is enabled", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_PolicySourceEnableDFSS[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_EnableRemoteDesktopMSI[] = {
-	{ "0", "Disabled", NULL },
-	{ "1", "Enabled", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_PolicySourceEnableRemoteDesktopMSI[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_EnableAutomaticReconnection[] = {
-	{ "0", "Automatic reconnection is disabled", NULL },
-	{ "1", "Automatic reconnection is enabled", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_PolicySourceEnableAutomaticReconnection[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_UseRDEasyPrintDriver[] = {
-	{ "0", "The RD Session Host server tries ...", NULL },
-	{ "1", "The RD Session Host server first ...", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_PolicySourceUseRDEasyPrintDriver[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_RedirectSmartCards[] = {
-	{ "0", "Smart card device redirection is not ...", NULL },
-	{ "1", "Smart card device redirection is allowed", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_PolicySourceRedirectSmartCards[] = {
-	{ "0", "Server", NULL },
-	{ "1", "Group policy", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_EnableDiskFSS[] = {
-	{ "0", "Disk fair share scheduling is disabled", NULL },
-	{ "1", "Disk fair share scheduling is enabled", NULL },
-};
-static const rdms__meaning pv_Win32_TerminalServiceSetting_EnableNetworkFSS[] = {
-	{ "0", "Network fair share scheduling is disabled", NULL },
-	{ "1", "Network fair share scheduling is enabled", NULL },
-};
-static const rdms__property pr_Win32_TerminalServiceSetting[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TerminalServiceSetting_Status, sizeof(pv_Win32_TerminalServiceSetting_Status) / sizeof(pv_Win32_TerminalServiceSetting_Status[0]) },
-	{ "ServerName", "string", RDMS__P_KEY, NULL, 0 },
-	{ "TerminalServerMode", "uint32", 0, pv_Win32_TerminalServiceSetting_TerminalServerMode, sizeof(pv_Win32_TerminalServiceSetting_TerminalServerMode) / sizeof(pv_Win32_TerminalServiceSetting_TerminalServerMode[0]) },
-	{ "GetCapabilitiesID", "uint32", 0, NULL, 0 },
-	{ "LicensingType", "uint32", 0, pv_Win32_TerminalServiceSetting_LicensingType, sizeof(pv_Win32_TerminalServiceSetting_LicensingType) / sizeof(pv_Win32_TerminalServiceSetting_LicensingType[0]) },
-	{ "PolicySourceLicensingType", "uint32", 0, pv_Win32_TerminalServiceSetting_PolicySourceLicensingType, sizeof(pv_Win32_TerminalServiceSetting_PolicySourceLicensingType) / sizeof(pv_Win32_TerminalServiceSetting_PolicySourceLicensingType[0]) },
-	{ "PossibleLicensingTypes", "uint32", 0, pv_Win32_TerminalServiceSetting_PossibleLicensingTypes, sizeof(pv_Win32_TerminalServiceSetting_PossibleLicensingTypes) / sizeof(pv_Win32_TerminalServiceSetting_PossibleLicensingTypes[0]) },
-	{ "LicensingName", "string", 0, NULL, 0 },
-	{ "LicensingDescription", "string", 0, NULL, 0 },
-	{ "ActiveDesktop", "uint32", RDMS__P_WRITABLE, pv_Win32_TerminalServiceSetting_ActiveDesktop, sizeof(pv_Win32_TerminalServiceSetting_ActiveDesktop) / sizeof(pv_Win32_TerminalServiceSetting_ActiveDesktop[0]) },
-	{ "UserPermission", "uint32", RDMS__P_WRITABLE, pv_Win32_TerminalServiceSetting_UserPermission, sizeof(pv_Win32_TerminalServiceSetting_UserPermission) / sizeof(pv_Win32_TerminalServiceSetting_UserPermission[0]) },
-	{ "DeleteTempFolders", "uint32", 0, pv_Win32_TerminalServiceSetting_DeleteTempFolders, sizeof(pv_Win32_TerminalServiceSetting_DeleteTempFolders) / sizeof(pv_Win32_TerminalServiceSetting_DeleteTempFolders[0]) },
-	{ "PolicySourceDeleteTempFolders", "uint32", 0, pv_Win32_TerminalServiceSetting_PolicySourceDeleteTempFolders, sizeof(pv_Win32_TerminalServiceSetting_PolicySourceDeleteTempFolders) / sizeof(pv_Win32_TerminalServiceSetting_PolicySourceDeleteTempFolders[0]) },
-	{ "UseTempFolders", "uint32", 0, pv_Win32_TerminalServiceSetting_UseTempFolders, sizeof(pv_Win32_TerminalServiceSetting_UseTempFolders) / sizeof(pv_Win32_TerminalServiceSetting_UseTempFolders[0]) },
-	{ "PolicySourceUseTempFolders", "uint32", 0, pv_Win32_TerminalServiceSetting_PolicySourceUseTempFolders, sizeof(pv_Win32_TerminalServiceSetting_PolicySourceUseTempFolders) / sizeof(pv_Win32_TerminalServiceSetting_PolicySourceUseTempFolders[0]) },
-	{ "AllowTSConnections", "uint32", 0, pv_Win32_TerminalServiceSetting_AllowTSConnections, sizeof(pv_Win32_TerminalServiceSetting_AllowTSConnections) / sizeof(pv_Win32_TerminalServiceSetting_AllowTSConnections[0]) },
-	{ "PolicySourceAllowTSConnections", "uint32", 0, pv_Win32_TerminalServiceSetting_PolicySourceAllowTSConnections, sizeof(pv_Win32_TerminalServiceSetting_PolicySourceAllowTSConnections) / sizeof(pv_Win32_TerminalServiceSetting_PolicySourceAllowTSConnections[0]) },
-	{ "SingleSession", "uint32", 0, pv_Win32_TerminalServiceSetting_SingleSession, sizeof(pv_Win32_TerminalServiceSetting_SingleSession) / sizeof(pv_Win32_TerminalServiceSetting_SingleSession[0]) },
-	{ "PolicySourceSingleSession", "uint32", 0, pv_Win32_TerminalServiceSetting_PolicySourceSingleSession, sizeof(pv_Win32_TerminalServiceSetting_PolicySourceSingleSession) / sizeof(pv_Win32_TerminalServiceSetting_PolicySourceSingleSession[0]) },
-	{ "ProfilePath", "string", 0, NULL, 0 },
-	{ "PolicySourceProfilePath", "uint32", 0, pv_Win32_TerminalServiceSetting_PolicySourceProfilePath, sizeof(pv_Win32_TerminalServiceSetting_PolicySourceProfilePath) / sizeof(pv_Win32_TerminalServiceSetting_PolicySourceProfilePath[0]) },
-	{ "HomeDirectory", "string", 0, NULL, 0 },
-	{ "PolicySourceHomeDirectory", "uint32", 0, pv_Win32_TerminalServiceSetting_PolicySourceHomeDirectory, sizeof(pv_Win32_TerminalServiceSetting_PolicySourceHomeDirectory) / sizeof(pv_Win32_TerminalServiceSetting_PolicySourceHomeDirectory[0]) },
-	{ "TimeZoneRedirection", "uint32", 0, pv_Win32_TerminalServiceSetting_TimeZoneRedirection, sizeof(pv_Win32_TerminalServiceSetting_TimeZoneRedirection) / sizeof(pv_Win32_TerminalServiceSetting_TimeZoneRedirection[0]) },
-	{ "PolicySourceTimeZoneRedirection", "uint32", 0, pv_Win32_TerminalServiceSetting_PolicySourceTimeZoneRedirection, sizeof(pv_Win32_TerminalServiceSetting_PolicySourceTimeZoneRedirection) / sizeof(pv_Win32_TerminalServiceSetting_PolicySourceTimeZoneRedirection[0]) },
-	{ "Logons", "string", RDMS__P_WRITABLE, pv_Win32_TerminalServiceSetting_Logons, sizeof(pv_Win32_TerminalServiceSetting_Logons) / sizeof(pv_Win32_TerminalServiceSetting_Logons[0]) },
-	{ "DirectConnectLicenseServers", "string", 0, NULL, 0 },
-	{ "PolicySourceDirectConnectLicenseServers", "uint32", 0, pv_Win32_TerminalServiceSetting_PolicySourceDirectConnectLicenseServers, sizeof(pv_Win32_TerminalServiceSetting_PolicySourceDirectConnectLicenseServers) / sizeof(pv_Win32_TerminalServiceSetting_PolicySourceDirectConnectLicenseServers[0]) },
-	{ "PolicySourceConfiguredLicenseServers", "uint32", 0, pv_Win32_TerminalServiceSetting_PolicySourceConfiguredLicenseServers, sizeof(pv_Win32_TerminalServiceSetting_PolicySourceConfiguredLicenseServers) / sizeof(pv_Win32_TerminalServiceSetting_PolicySourceConfiguredLicenseServers[0]) },
-	{ "DisableForcibleLogoff", "uint32", 0, pv_Win32_TerminalServiceSetting_DisableForcibleLogoff, sizeof(pv_Win32_TerminalServiceSetting_DisableForcibleLogoff) / sizeof(pv_Win32_TerminalServiceSetting_DisableForcibleLogoff[0]) },
-	{ "PolicySourceDisableForcibleLogoff", "uint32", 0, pv_Win32_TerminalServiceSetting_PolicySourceDisableForcibleLogoff, sizeof(pv_Win32_TerminalServiceSetting_PolicySourceDisableForcibleLogoff) / sizeof(pv_Win32_TerminalServiceSetting_PolicySourceDisableForcibleLogoff[0]) },
-	{ "FallbackPrintDriverType", "uint32", 0, pv_Win32_TerminalServiceSetting_FallbackPrintDriverType, sizeof(pv_Win32_TerminalServiceSetting_FallbackPrintDriverType) / sizeof(pv_Win32_TerminalServiceSetting_FallbackPrintDriverType[0]) },
-	{ "PolicySourceFallbackPrintDriverType", "uint32", 0, pv_Win32_TerminalServiceSetting_PolicySourceFallbackPrintDriverType, sizeof(pv_Win32_TerminalServiceSetting_PolicySourceFallbackPrintDriverType) / sizeof(pv_Win32_TerminalServiceSetting_PolicySourceFallbackPrintDriverType[0]) },
-	{ "SessionBrokerDrainMode", "uint32", RDMS__P_WRITABLE, pv_Win32_TerminalServiceSetting_SessionBrokerDrainMode, sizeof(pv_Win32_TerminalServiceSetting_SessionBrokerDrainMode) / sizeof(pv_Win32_TerminalServiceSetting_SessionBrokerDrainMode[0]) },
-	{ "LimitedUserSessions", "uint32", RDMS__P_WRITABLE, pv_Win32_TerminalServiceSetting_LimitedUserSessions, sizeof(pv_Win32_TerminalServiceSetting_LimitedUserSessions) / sizeof(pv_Win32_TerminalServiceSetting_LimitedUserSessions[0]) },
-	{ "EnableDFSS", "uint32", RDMS__P_WRITABLE, pv_Win32_TerminalServiceSetting_EnableDFSS, sizeof(pv_Win32_TerminalServiceSetting_EnableDFSS) / sizeof(pv_Win32_TerminalServiceSetting_EnableDFSS[0]) },
-	{ "PolicySourceEnableDFSS", "uint32", 0, pv_Win32_TerminalServiceSetting_PolicySourceEnableDFSS, sizeof(pv_Win32_TerminalServiceSetting_PolicySourceEnableDFSS) / sizeof(pv_Win32_TerminalServiceSetting_PolicySourceEnableDFSS[0]) },
-	{ "EnableRemoteDesktopMSI", "uint32", RDMS__P_WRITABLE, pv_Win32_TerminalServiceSetting_EnableRemoteDesktopMSI, sizeof(pv_Win32_TerminalServiceSetting_EnableRemoteDesktopMSI) / sizeof(pv_Win32_TerminalServiceSetting_EnableRemoteDesktopMSI[0]) },
-	{ "PolicySourceEnableRemoteDesktopMSI", "uint32", 0, pv_Win32_TerminalServiceSetting_PolicySourceEnableRemoteDesktopMSI, sizeof(pv_Win32_TerminalServiceSetting_PolicySourceEnableRemoteDesktopMSI) / sizeof(pv_Win32_TerminalServiceSetting_PolicySourceEnableRemoteDesktopMSI[0]) },
-	{ "EnableAutomaticReconnection", "uint32", RDMS__P_WRITABLE, pv_Win32_TerminalServiceSetting_EnableAutomaticReconnection, sizeof(pv_Win32_TerminalServiceSetting_EnableAutomaticReconnection) / sizeof(pv_Win32_TerminalServiceSetting_EnableAutomaticReconnection[0]) },
-	{ "PolicySourceEnableAutomaticReconnection", "uint32", 0, pv_Win32_TerminalServiceSetting_PolicySourceEnableAutomaticReconnection, sizeof(pv_Win32_TerminalServiceSetting_PolicySourceEnableAutomaticReconnection) / sizeof(pv_Win32_TerminalServiceSetting_PolicySourceEnableAutomaticReconnection[0]) },
-	{ "UseRDEasyPrintDriver", "uint32", RDMS__P_WRITABLE, pv_Win32_TerminalServiceSetting_UseRDEasyPrintDriver, sizeof(pv_Win32_TerminalServiceSetting_UseRDEasyPrintDriver) / sizeof(pv_Win32_TerminalServiceSetting_UseRDEasyPrintDriver[0]) },
-	{ "PolicySourceUseRDEasyPrintDriver", "uint32", 0, pv_Win32_TerminalServiceSetting_PolicySourceUseRDEasyPrintDriver, sizeof(pv_Win32_TerminalServiceSetting_PolicySourceUseRDEasyPrintDriver) / sizeof(pv_Win32_TerminalServiceSetting_PolicySourceUseRDEasyPrintDriver[0]) },
-	{ "RedirectSmartCards", "uint32", RDMS__P_WRITABLE, pv_Win32_TerminalServiceSetting_RedirectSmartCards, sizeof(pv_Win32_TerminalServiceSetting_RedirectSmartCards) / sizeof(pv_Win32_TerminalServiceSetting_RedirectSmartCards[0]) },
-	{ "PolicySourceRedirectSmartCards", "uint32", 0, pv_Win32_TerminalServiceSetting_PolicySourceRedirectSmartCards, sizeof(pv_Win32_TerminalServiceSetting_PolicySourceRedirectSmartCards) / sizeof(pv_Win32_TerminalServiceSetting_PolicySourceRedirectSmartCards[0]) },
-	{ "EnableDiskFSS", "uint32", RDMS__P_WRITABLE, pv_Win32_TerminalServiceSetting_EnableDiskFSS, sizeof(pv_Win32_TerminalServiceSetting_EnableDiskFSS) / sizeof(pv_Win32_TerminalServiceSetting_EnableDiskFSS[0]) },
-	{ "EnableNetworkFSS", "uint32", RDMS__P_WRITABLE, pv_Win32_TerminalServiceSetting_EnableNetworkFSS, sizeof(pv_Win32_TerminalServiceSetting_EnableNetworkFSS) / sizeof(pv_Win32_TerminalServiceSetting_EnableNetworkFSS[0]) },
-	{ "NetworkFSSUserSessionWeight", "uint32", RDMS__P_WRITABLE, NULL, 0 },
-	{ "NetworkFSSLocalSystemWeight", "uint32", RDMS__P_WRITABLE, NULL, 0 },
-	{ "NetworkFSSCatchAllWeight", "uint32", RDMS__P_WRITABLE, NULL, 0 },
-};
-static const char *const ky_Win32_TerminalServiceSetting[] = { "ServerName" };
-
-static const rdms__meaning pv_Win32_TerminalServiceToSetting_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__property pr_Win32_TerminalServiceToSetting[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TerminalServiceToSetting_Status, sizeof(pv_Win32_TerminalServiceToSetting_Status) / sizeof(pv_Win32_TerminalServiceToSetting_Status[0]) },
-	{ "Element", "ref", RDMS__P_KEY, NULL, 0 },
-	{ "Setting", "ref", RDMS__P_KEY, NULL, 0 },
-};
-static const char *const ky_Win32_TerminalServiceToSetting[] = { "Element", "Setting" };
-
-static const rdms__meaning pv_Win32_TerminalSetting_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__property pr_Win32_TerminalSetting[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TerminalSetting_Status, sizeof(pv_Win32_TerminalSetting_Status) / sizeof(pv_Win32_TerminalSetting_Status[0]) },
-	{ "TerminalName", "string", 0, NULL, 0 },
-};
-
-static const rdms__meaning pv_Win32_TerminalTerminalSetting_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__property pr_Win32_TerminalTerminalSetting[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_TerminalTerminalSetting_Status, sizeof(pv_Win32_TerminalTerminalSetting_Status) / sizeof(pv_Win32_TerminalTerminalSetting_Status[0]) },
-	{ "Element", "ref", RDMS__P_KEY, NULL, 0 },
-	{ "Setting", "ref", RDMS__P_KEY, NULL, 0 },
-};
-static const char *const ky_Win32_TerminalTerminalSetting[] = { "Element", "Setting" };
-
-static const rdms__param mp_Win32_VirtualDesktopSession_SendMessage[] = {
-	{ "Title", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-	{ "Message", "string", RDMS_DIR_IN, NULL, NULL, 0 },
-};
-static const struct rdms_method mt_Win32_VirtualDesktopSession[] = {
-	{ "Disconnect", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", NULL, 0, NULL, 0, NULL, 0 },
-	{ "Logoff", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", NULL, 0, NULL, 0, NULL, 0 },
-	{ "SendMessage", 0, RDMS_BASIS_INFERRED, 1, "uint32", "Windows Server 2012", mp_Win32_VirtualDesktopSession_SendMessage, sizeof(mp_Win32_VirtualDesktopSession_SendMessage) / sizeof(mp_Win32_VirtualDesktopSession_SendMessage[0]), NULL, 0, NULL, 0 },
-};
-static const rdms__property pr_Win32_VirtualDesktopSession[] = {
-	{ "VMHostName", "string", RDMS__P_KEY, NULL, 0 },
-	{ "SessionId", "uint32", RDMS__P_KEY, NULL, 0 },
-	{ "VMName", "string", 0, NULL, 0 },
-	{ "ConnectState", "uint32", 0, NULL, 0 },
-	{ "UserName", "string", 0, NULL, 0 },
-	{ "DomainName", "string", 0, NULL, 0 },
-	{ "CollectionId", "string", 0, NULL, 0 },
-	{ "ClientMachineName", "string", 0, NULL, 0 },
-};
-static const char *const ky_Win32_VirtualDesktopSession[] = { "VMHostName", "SessionId" };
-
-static const rdms__meaning pv_Win32_Workspace_Status[] = {
-	{ "OK", "", NULL },
-	{ "Error", "", NULL },
-	{ "Degraded", "", NULL },
-	{ "Unknown", "", NULL },
-	{ "Pred Fail", "", NULL },
-	{ "Starting", "", NULL },
-	{ "Stopping", "", NULL },
-	{ "Service", "", NULL },
-};
-static const rdms__property pr_Win32_Workspace[] = {
-	{ "Caption", "string", 0, NULL, 0 },
-	{ "Description", "string", 0, NULL, 0 },
-	{ "InstallDate", "datetime", 0, NULL, 0 },
-	{ "Name", "string", 0, NULL, 0 },
-	{ "Status", "string", 0, pv_Win32_Workspace_Status, sizeof(pv_Win32_Workspace_Status) / sizeof(pv_Win32_Workspace_Status[0]) },
-	{ "IsDefaultName", "boolean", 0, NULL, 0 },
-	{ "ID", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "Redirector", "string", RDMS__P_WRITABLE, NULL, 0 },
-	{ "RedirectorAlternateAddress", "string", RDMS__P_WRITABLE, NULL, 0 },
+/* the string pool: 43744 bytes */
+static const char rdms__str[] =
+	"\0"
+	"Caption\000"
+	"string\000"
+	"Description\000"
+	"InstallDate\000"
+	"datetime\000"
+	"Name\000"
+	"OK\000"
+	"\000"
+	"Error\000"
+	"Degraded\000"
+	"Unknown\000"
+	"Pred Fail\000"
+	"Starting\000"
+	"Stopping\000"
+	"Service\000"
+	"Status\000"
+	"CIM_ElementSetting\000"
+	"root/cimv2/TerminalServices\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/CIM_ElementSetting\000"
+	"other\000"
+	"CIM_ManagedSystemElement\000"
+	"Windows Server 2008\000"
+	"CIM_LogicalElement\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/CIM_LogicalElement\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/CIM_ManagedSystemElement\000"
+	"CIM_Setting\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/CIM_Setting\000"
+	"SECURITY_DESCRIPTOR\000"
+	"uint8[]\000"
+	"TIME_CREATED\000"
+	"uint64\000"
+	"TargetInstance\000"
+	"object\000"
+	"0\000"
+	"Create\000"
+	"1\000"
+	"Modify\000"
+	"2\000"
+	"Delete\000"
+	"OperationType\000"
+	"uint32\000"
+	"Win32_CentralPublishingChangeEvent\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_CentralPublishingChangeEvent\000"
+	"session-directory\000"
+	"__ExtrinsicEvent\000"
+	"Windows Server 2012\000"
+	"CommandLine\000"
+	"CurrentDirectory\000"
+	"ProcessStartupInformation\000"
+	"Win32_ProcessStartup\000"
+	"ProcessId\000"
+	"Successful completion\000"
+	"Access denied\000"
+	"3\000"
+	"Insufficient privilege\000"
+	"8\000"
+	"Unknown failure\000"
+	"9\000"
+	"Path not found\000"
+	"21\000"
+	"Invalid parameter\000"
+	"CreationClassName\000"
+	"CreationDate\000"
+	"CSCreationClassName\000"
+	"CSName\000"
+	"ExecutablePath\000"
+	"Other\000"
+	"Ready\000"
+	"Running\000"
+	"4\000"
+	"Blocked\000"
+	"5\000"
+	"Suspended Blocked\000"
+	"6\000"
+	"Suspended Ready\000"
+	"7\000"
+	"Terminated\000"
+	"Stopped\000"
+	"Growing\000"
+	"ExecutionState\000"
+	"uint16\000"
+	"Handle\000"
+	"HandleCount\000"
+	"KernelModeTime\000"
+	"MaximumWorkingSetSize\000"
+	"MinimumWorkingSetSize\000"
+	"OSCreationClassName\000"
+	"OSName\000"
+	"OtherOperationCount\000"
+	"OtherTransferCount\000"
+	"PageFaults\000"
+	"PageFileUsage\000"
+	"ParentProcessId\000"
+	"PeakPageFileUsage\000"
+	"PeakVirtualSize\000"
+	"PeakWorkingSetSize\000"
+	"Priority\000"
+	"PrivatePageCount\000"
+	"QuotaNonPagedPoolUsage\000"
+	"QuotaPagedPoolUsage\000"
+	"QuotaPeakNonPagedPoolUsage\000"
+	"QuotaPeakPagedPoolUsage\000"
+	"ReadOperationCount\000"
+	"ReadTransferCount\000"
+	"SessionId\000"
+	"TerminationDate\000"
+	"ThreadCount\000"
+	"UserModeTime\000"
+	"VirtualSize\000"
+	"WindowsVersion\000"
+	"WorkingSetSize\000"
+	"WriteOperationCount\000"
+	"WriteTransferCount\000"
+	"Win32_Process\000"
+	"root/cimv2\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_Process\000"
+	"session-host\000"
+	"CIM_Process\000"
+	"ExtName\000"
+	"AppAlias\000"
+	"ProgIdHint\000"
+	"Win32_RDAllowListFileAssociation\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_RDAllowListFileAssociation\000"
+	"PublishingFarm\000"
+	"Port\000"
+	"sint32\000"
+	"FarmName\000"
+	"NoGateway\000"
+	"UseGatewayBypassLocal\000"
+	"UseGateway\000"
+	"DetectGateway\000"
+	"GatewayUsage\000"
+	"GatewayName\000"
+	"Password(0) (0)\000"
+	"Smartcard(1) (1)\000"
+	"Allow User to Choose(4) (4)\000"
+	"GatewayAuthMode\000"
+	"GatewayUseCachedCreds\000"
+	"boolean\000"
+	"ColorBitDepth\000"
+	"AllowFontSmoothing\000"
+	"UseMultimon\000"
+	"None\000"
+	"Drives\000"
+	"Printers\000"
+	"Clipboard\000"
+	"Plug and Play\000"
+	"16\000"
+	"Smart Card\000"
+	"RedirectionOptions\000"
+	"HasCertificate\000"
+	"CertificateHash\000"
+	"CustomRDPSettings\000"
+	"DeploymentRDPSettings\000"
+	"Win32_RDCentralPublishedDeploymentSettings\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_RDCentralPublishedDeploymentSettings\000"
+	"Alias\000"
+	"RDSH\000"
+	"TempVM\000"
+	"ManualPersonalVM\000"
+	"AutoPersonalVM\000"
+	"FarmType\000"
+	"IsUserAdmin\000"
+	"RollbackEnabled\000"
+	"SecurityDescriptor\000"
+	"VmFarmSettings\000"
+	"Win32_RDCentralPublishedFarm\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_RDCentralPublishedFarm\000"
+	"FarmAlias\000"
+	"IconContents\000"
+	"PrimaryHandler\000"
+	"Win32_RDCentralPublishedFileAssociation\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_RDCentralPublishedFileAssociation\000"
+	"Path\000"
+	"VPath\000"
+	"DoNotAllow\000"
+	"Allow\000"
+	"Require\000"
+	"CommandLineSetting\000"
+	"RequiredCommandLine\000"
+	"ShowInPortal\000"
+	"AppID\000"
+	"RDPFileContents\000"
+	"Folders\000"
+	"string[]\000"
+	"Win32_RDCentralPublishedRemoteApplication\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_RDCentralPublishedRemoteApplication\000"
+	"Win32_RDCentralPublishedRemoteDesktop\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_RDCentralPublishedRemoteDesktop\000"
+	"IconPath\000"
+	"IconIndex\000"
+	"Win32_RDFileAssociation\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_RDFileAssociation\000"
+	"Clone\000"
+	"cloned VHD\000"
+	"DiffDisk\000"
+	"differencing VHD\000"
+	"PoolVhdType\000"
+	"MasterVmLocation\000"
+	"NamePrefix\000"
+	"NameStartIndex\000"
+	"LocalVmLocation\000"
+	"LocalGoldVmLocation\000"
+	"RunFromSMB\000"
+	"SMBLocation\000"
+	"SMBStreaming\000"
+	"VmDomain\000"
+	"VmOU\000"
+	"ProductKey\000"
+	"GetProvisioningProperties\000"
+	"ReferenceVirtualDesktopName\000"
+	"ReferenceVirtualDesktopMachineName\000"
+	"ReferenceVirtualDesktopHost\000"
+	"ReferenceVirtualDesktopGuid\000"
+	"ReferenceVirtualDesktopOsversion\000"
+	"ReferenceVirtualDesktopRamsizeMB\000"
+	"ReferenceVirtualDesktopArchitecture\000"
+	"ReferenceVirtualDesktopRemoteFX\000"
+	"ReferenceVirtualDesktopAdapters\000"
+	"Win32_RDMSCollectionProperties\000"
+	"root/cimv2/rdms\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDMSCollectionProperties\000"
+	"rdms\000"
+	"DirectoryPath\000"
+	"GetBaseVHDPath\000"
+	"ConnectionString\000"
+	"GetConnectionString\000"
+	"Windows Server 2016\000"
+	"GetDiffVHDPath\000"
+	"GetExportPath\000"
+	"Key\000"
+	"Value\000"
+	"DeploymentGatewayAuthMode\000"
+	"DeploymentGatewayUsage\000"
+	"DeploymentGatewayUseCachedCreds\000"
+	"GetInt32Property\000"
+	"GetSMBPath\000"
+	"SecondaryConnectionString\000"
+	"GetSecondaryConnectionString\000"
+	"GetStringArrayDeploymentSetting\000"
+	"DeploymentRedirectorServer\000"
+	"DeploymentGatewayName\000"
+	"DeploymentExternalGatewayName\000"
+	"GetStringProperty\000"
+	"DatabaseSecondaryConnectionString\000"
+	"RemoveDeploymentSetting\000"
+	"SetBaseVHDPath\000"
+	"SetConnectionString\000"
+	"SetDiffVHDPath\000"
+	"SetExportPath\000"
+	"SetInt32Property\000"
+	"SetSMBPath\000"
+	"SetSecondaryConnectionString\000"
+	"SetStringArrayDeploymentSetting\000"
+	"SetStringProperty\000"
+	"Win32_RDMSDeploymentSettings\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDMSDeploymentSettings\000"
+	"CollectionAlias\000"
+	"DesktopName\000"
+	"UserDomain\000"
+	"UserName\000"
+	"AddDesktopAssignment\000"
+	"RemoveDesktopAssignment\000"
+	"Win32_RDMSDesktopAssignment\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDMSDesktopAssignment\000"
+	"ServerName\000"
+	"GetActiveServer\000"
+	"ClientAccessName\000"
+	"GetClientAccessName\000"
+	"SetActiveServer\000"
+	"SetClientAccessName\000"
+	"Win32_RDMSEnvironment\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDMSEnvironment\000"
+	"PoolName\000"
+	"IsPrimaryHandler\000"
+	"IsPublished\000"
+	"Win32_RDMSFileTypeAssociation\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDMSFileTypeAssociation\000"
+	"All\000"
+	"RDCB\000"
+	"RDVH\000"
+	"roleType\000"
+	"Count\000"
+	"GetJoinedNodeCount\000"
+	"NodeFQDN\000"
+	"NodeSID\000"
+	"Join\000"
+	"Unjoin\000"
+	"FQDN\000"
+	"SID\000"
+	"OSVersion\000"
+	"IsRdcb\000"
+	"IsRdg\000"
+	"IsRdls\000"
+	"IsRdvh\000"
+	"IsRdwa\000"
+	"IsRdsh\000"
+	"IsWebAccessCertificateInstalled\000"
+	"IsGatewayCertificateInstalled\000"
+	"IsRedirectorCertificateInstalled\000"
+	"IsPublishingCertificateInstalled\000"
+	"Win32_RDMSJoinedNode\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDMSJoinedNode\000"
+	"SynchronizeAllPublishingData\000"
+	"Context\000"
+	"SynchronizePublishingData\000"
+	"Win32_RDMSManagementData\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDMSManagementData\000"
+	"DisplayName\000"
+	"AppPath\000"
+	"VirtualPath\000"
+	"Folder\000"
+	"Win32_RDMSPublishedApplication\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDMSPublishedApplication\000"
+	"GetUserAssignment\000"
+	"VMName\000"
+	"GetVirtualDesktopAssignedToUser\000"
+	"RAMSizeInMB\000"
+	"RemoteFXEnabled\000"
+	"GetVirtualDesktopDetails\000"
+	"Enabled\000"
+	"Disabled\000"
+	"32768\000"
+	"Paused\000"
+	"32769\000"
+	"Suspended\000"
+	"32770\000"
+	"32773\000"
+	"Saving\000"
+	"32774\000"
+	"32776\000"
+	"Pausing\000"
+	"32777\000"
+	"Resuming\000"
+	"VMState\000"
+	"GetVirtualDesktopState\000"
+	"RemoveUserAssignment\000"
+	"SetUserAssignment\000"
+	"SetVirtualDesktopState\000"
+	"HostName\000"
+	"SessionState\000"
+	"SessionUserName\000"
+	"Win32_RDMSVirtualDesktop\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDMSVirtualDesktop\000"
+	"AddVirtualDesktop\000"
+	"CancelPatch\000"
+	"CollectionState\000"
+	"StartTime\000"
+	"ForceLogOffTime\000"
+	"JobGuid\000"
+	"State\000"
+	"GetPatchProperties\000"
+	"ProvisioningJobId\000"
+	"ExportInProgress\000"
+	"running jobs\000"
+	"completed jobs\000"
+	"JobType\000"
+	"JobGuids\000"
+	"ProvisioningEnumerateJobs\000"
+	"ProvisioningJobCancel\000"
+	"JobInputXml\000"
+	"ProvisioningJobExecute\000"
+	"JobReportXml\000"
+	"ProvisioningJobGetReport\000"
+	"VMHostName\000"
+	"ExportToLocation\000"
+	"bSysPrep\000"
+	"MachineName\000"
+	"Password\000"
+	"ProvisioningPrepJob\000"
+	"RemoveVirtualDesktop\000"
+	"SchedulePatch\000"
+	"Type\000"
+	"IsManaged\000"
+	"CollectionDescription\000"
+	"UserVHDSetting\000"
+	"IsHA\000"
+	"Win32_RDMSVirtualDesktopCollection\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDMSVirtualDesktopCollection\000"
+	"DomainName\000"
+	"Win32_RDPersonalDesktopAssignment\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_RDPersonalDesktopAssignment\000"
+	"ActiveSessionLimit\000"
+	"AuthenticateUsingNLA\000"
+	"BrokenConnectionAction\000"
+	"DeleteTempFoldersOnExit\000"
+	"DeviceRedirectionOptions\000"
+	"DisconnectedSessionLimit\000"
+	"DiskSizeInMB\000"
+	"EnableAutomaticReconnection\000"
+	"EncryptionLevel\000"
+	"IdleSessionLimit\000"
+	"IsUserVHDEnabled\000"
+	"MaxMonitors\000"
+	"RedirectClientPrinter\000"
+	"SecurityLayer\000"
+	"SetClientPrinterAsDefault\000"
+	"UseRDEasyPrintDriver\000"
+	"UserPolicyXML\000"
+	"UserVHDShare\000"
+	"NewValue\000"
+	"Comparand\000"
+	"InitialValue\000"
+	"KeyValueCompareAndSet\000"
+	"KeyValueDelete\000"
+	"KeyValueGet\000"
+	"Regular\000"
+	"(2)\000"
+	"Reserved\000"
+	"(3)\000"
+	"ManualPersonal\000"
+	"AutoPersonal\000"
+	"Win32_RDSHCollection\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDSHCollection\000"
+	"DrainMode\000"
+	"RelativeWeight\000"
+	"SessionLimit\000"
+	"maxServers\000"
+	"ServerFQDNs\000"
+	"GetPendingStartServerList\000"
+	"NewState\000"
+	"InitState\000"
+	"TestAndSetState\000"
+	"ConnectionBroker\000"
+	"TARGET_UNKNOWN\000"
+	"TARGET_RUNNING\000"
+	"TARGET_INVALID\000"
+	"TARGET_STARTING\000"
+	"10\000"
+	"TARGET_STOPPING\000"
+	"ServerState\000"
+	"Win32_RDSHServer\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDSHServer\000"
+	"BaseVmLocation\000"
+	"GoldCacheLocation\000"
+	"RdvCopyBaseVmLocally\000"
+	"UserDisksStorageUrl\000"
+	"UserDiskMaxSizeInGB\000"
+	"RdvCreateUserDiskTemplate\000"
+	"VmName\000"
+	"DestinationHost\000"
+	"RdvMigrateVmToDifferentHost\000"
+	"RdvSetupVMPermissions\000"
+	"RdvUndoVMPermissions\000"
+	"Win32_RdvhManagement\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_RdvhManagement\000"
+	"Win32_RemoteAppChangeEvent\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_RemoteAppChangeEvent\000"
+	"ExtrinsicEvent\000"
+	"PluginName\000"
+	"Win32_SessionBrokerFarm\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_SessionBrokerFarm\000"
+	"Windows Server 2008 R2\000"
+	"DeleteComputerObject\000"
+	"DeleteEx\000"
+	"Manual\000"
+	"AccountName\000"
+	"AccountDomain\000"
+	"AccountPassword\000"
+	"AccountSPN1\000"
+	"AccountSPN2\000"
+	"ComputerDNSName\000"
+	"Win32_SessionBrokerFarmAccount\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_SessionBrokerFarmAccount\000"
+	"IsSecondaryConnString\000"
+	"DeleteSBDbConnectionString\000"
+	"newDbFilePath\000"
+	"connStringToCentralDBMaster\000"
+	"centralRdcmsDbName\000"
+	"InstallBrokerDatabase\000"
+	"connStringToDb\000"
+	"connSecondaryStringToDb\000"
+	"activeBrokerName\000"
+	"IsDbReachable\000"
+	"connStringToCentralDBRdcms\000"
+	"secondaryConnStringToCentralDBRdcms\000"
+	"brokerDnsRRName\000"
+	"SetBrokerHAMode\000"
+	"SetBrokerNonHAMode\000"
+	"SetSBDbConnectionStrings\000"
+	"SBNetworkName\000"
+	"SBDbConnectionString\000"
+	"SBDbSecondaryConnectionString\000"
+	"Win32_SessionBrokerServiceProperties\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_SessionBrokerServiceProperties\000"
+	"TargetName\000"
+	"Guid\000"
+	"Environment\000"
+	"Win32_SessionBrokerTarget\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_SessionBrokerTarget\000"
+	"The type of change is not ...\000"
+	"The external IP address has changed\000"
+	"The internal IP address has changed\000"
+	"The target was joined\000"
+	"The target was removed\000"
+	"32\000"
+	"The state of the target has ...\000"
+	"64\000"
+	"The target is idle\000"
+	"ChangeType\000"
+	"Win32_SessionBrokerTargetEvent\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_SessionBrokerTargetEvent\000"
+	"ClusterName\000"
+	"NumberOfServers\000"
+	"The farm in RD Connection Broker ...\000"
+	"SingleSessionMode\000"
+	"Win32_SessionDirectoryCluster\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_SessionDirectoryCluster\000"
+	"ServerIPAddress\000"
+	"NumberOfSessions\000"
+	"The farm is not in single ...\000"
+	"The farm in is in single ...\000"
+	"ServerWeight\000"
+	"NumPendRedir\000"
+	"LoadIndicator\000"
+	"Win32_SessionDirectoryServer\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_SessionDirectoryServer\000"
+	"SessionID\000"
+	"This session is running on a ...\000"
+	"A proprietary third-party protocol is used ...\000"
+	"Remote Desktop Protocol (RDP) is used ...\000"
+	"TSProtocol\000"
+	"ApplicationType\000"
+	"ResolutionWidth\000"
+	"ResolutionHeight\000"
+	"ColorDepth\000"
+	"CreateTime\000"
+	"DisconnectTime\000"
+	"active\000"
+	"disconnected\000"
+	"Win32_SessionDirectorySession\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_SessionDirectorySession\000"
+	"CollectionType\000"
+	"UnifiedSessionId\000"
+	"HostServer\000"
+	"IdleTime\000"
+	"RemoteFxEnabled\000"
+	"Win32_SessionDirectorySessionEx\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_SessionDirectorySessionEx\000"
+	"Windows Server 2012 (the RemoteDesktop module that uses it ships with Windows Server 2012 and later)\000"
+	"sName\000"
+	"sProvider\000"
+	"sServiceLocation\000"
+	"sClassID\000"
+	"GetCurrentVMMPlugin\000"
+	"RegisterVMMPlugin\000"
+	"SetEnabled\000"
+	"SetName\000"
+	"SetPriority\000"
+	"SetProvider\000"
+	"SetServiceLocation\000"
+	"UnregisterVMMPlugin\000"
+	"Win32_SessionDirectoryVMMPlugin\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_SessionDirectoryVMMPlugin\000"
+	"Win32_SessionDirectoryVirtualDesktopServer\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_SessionDirectoryVirtualDesktopServer\000"
+	"WINSTATION_QUERY\000"
+	"WINSTATION_SET\000"
+	"WINSTATION_RESET\000"
+	"WINSTATION_VIRTUAL \\| STANDARD_RIGHTS_REQUIRED (3)\000"
+	"Permission to use virtual channels. Virtual ...\000"
+	"WINSTATION_SHADOW\000"
+	"WINSTATION_LOGON\000"
+	"WINSTATION_LOGOFF\000"
+	"WINSTATION_MSG\000"
+	"WINSTATION_CONNECT\000"
+	"WINSTATION_DISCONNECT\000"
+	"PermissionMask\000"
+	"The specified permission set is allowed\000"
+	"The specified permission set is denied\000"
+	"Success\000"
+	"ModifyAuditPermissions\000"
+	"ModifyPermissions\000"
+	"TerminalName\000"
+	"WINSTATION_QUERY=0x1 (0)\000"
+	"WINSTATION_SET=0x2 (1)\000"
+	"WINSTATION_LOGOFF=0x4 (2)\000"
+	"WINSTATION_VIRTUAL \\| STANDARD_RIGHTS_REQUIRED = 0xF008 (3)\000"
+	"WINSTATION_SHADOW=0x10 (4)\000"
+	"WINSTATION_LOGON=0x20 (5)\000"
+	"WINSTATION_MSG=0x80 (6)\000"
+	"WINSTATION_CONNECT=0x100 (7)\000"
+	"WINSTATION_DISCONNECT=0x200 (8)\000"
+	"AuditFail\000"
+	"WINSTATION_LOGOFF=0x4WINSTATION_VIRTUAL \\| STANDARD_RIGHTS_REQUIRED = 0xF008 (2)\000"
+	"WINSTATION_SHADOW=0x10 (3)\000"
+	"WINSTATION_LOGON=0x20 (4)\000"
+	"WINSTATION_MSG=0x80 (5)\000"
+	"WINSTATION_CONNECT=0x100 (6)\000"
+	"WINSTATION_DISCONNECT=0x200 (7)\000"
+	"AuditSuccess\000"
+	"WINSTATION_QUERY=0x1 (1)\000"
+	"Permission to query information about a ...\000"
+	"WINSTATION_VIRTUAL \\| STANDARD_RIGHTS_REQUIRED (983048)\000"
+	"128\000"
+	"256\000"
+	"512\000"
+	"PermissionsAllowed\000"
+	"PermissionsDenied\000"
+	"Win32_TSAccount\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSAccount\000"
+	"Win32_TerminalSetting\000"
+	"FileAssociations\000"
+	"object[]\000"
+	"Extensions\000"
+	"FileExtensions\000"
+	"Win32_TSApplicationFileExtensions\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSApplicationFileExtensions\000"
+	"CLSID\000"
+	"IsEnabled\000"
+	"Win32_TSCPubPlugin\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSCPubPlugin\000"
+	"The client's drives are not automatically ...\000"
+	"The client's drives are automatically connected\000"
+	"ConnectClientDrivesAtLogon\000"
+	"All mapped local printers are not ...\000"
+	"All mapped local printers are automatically ...\000"
+	"ConnectPrinterAtLogon\000"
+	"Print jobs are not automatically sent\000"
+	"Print jobs are automatically sent\000"
+	"DefaultToClientPrinter\000"
+	"ConnectionSettings\000"
+	"AllowDwm\000"
+	"SetAllowDwm\000"
+	"AudioMapping\000"
+	"The method is setting the AudioMapping ...\000"
+	"ClipboardMapping\000"
+	"The method is setting the ClipboardMapping ...\000"
+	"COMPortMapping\000"
+	"The method is setting the COMPortMapping ...\000"
+	"DriveMapping\000"
+	"The method is setting the DriveMapping ...\000"
+	"LPTPortMapping\000"
+	"The method is setting the LPTPortMapping ...\000"
+	"PNPRedirection\000"
+	"The method is setting the PNPRedirection ...\000"
+	"WindowsPrinterMapping\000"
+	"The method is setting the WindowsPrinterMapping ...\000"
+	"PropertyName\000"
+	"Disable the property\000"
+	"Enable the property\000"
+	"SetClientProperty\000"
+	"8 bits per pixel\000"
+	"15 bits per pixel\000"
+	"16 bits per pixel\000"
+	"24 bits per pixel\000"
+	"32 bits per pixel\000"
+	"SetColorDepth\000"
+	"ColorDepthPolicy\000"
+	"SetColorDepthPolicy\000"
+	"SetMaxMonitors\000"
+	"MaxXResolution\000"
+	"SetMaxXResolution\000"
+	"MaxYResolution\000"
+	"SetMaxYResolution\000"
+	"Per User\000"
+	"Server-Override\000"
+	"ConnectionPolicy\000"
+	"FALSE\000"
+	"TRUE\000"
+	"Server\000"
+	"Group policy\000"
+	"Default\000"
+	"PolicySourceDefaultToClientPrinter\000"
+	"PolicySourceWindowsPrinterMapping\000"
+	"PolicySourceLPTPortMapping\000"
+	"PolicySourceCOMPortMapping\000"
+	"PolicySourceDriveMapping\000"
+	"PolicySourceAudioMapping\000"
+	"PolicySourceClipboardMapping\000"
+	"PolicySourceColorDepthPolicy\000"
+	"8 bit (1)\000"
+	"15 bit (2)\000"
+	"16 bit (3)\000"
+	"24 bit (4)\000"
+	"32 bit (5)\000"
+	"PolicySourceColorDepth\000"
+	"PolicySourceMaxMonitors\000"
+	"PolicySourceMaxResolution\000"
+	"PolicySourcePNPRedirection\000"
+	"AudioCaptureRedir\000"
+	"PolicySourceAudioCaptureRedir\000"
+	"VideoPlaybackRedir\000"
+	"PolicySourceVideoPlaybackRedir\000"
+	"PolicySourceAllowDwm\000"
+	"PolicyAdvancedRemoteAppGraphics\000"
+	"AdvancedRemoteAppGraphics\000"
+	"scale\000"
+	"experience\000"
+	"bandwidth\000"
+	"RemoteSessionProfile\000"
+	"Group Policy\000"
+	"PolicySourceRemoteSessionProfile\000"
+	"AVC444ModePreferred\000"
+	"PolicySourceAvc444ModePreferred\000"
+	"lossless\000"
+	"high\000"
+	"medium\000"
+	"EncodeImageQuality\000"
+	"PolicySourceEncodeImageQuality\000"
+	"HardwareGraphicsAdapter\000"
+	"PolicySourceHardwareGraphicsAdapter\000"
+	"Use both UDP and TCP\000"
+	"Use only TCP\000"
+	"Use either UDP or TCP\000"
+	"SelectTransport\000"
+	"PolicySourceSelectTransport\000"
+	"used at connect time and in ...\000"
+	"disabled at connect time\000"
+	"disabled in steady state\000"
+	"disabled at connect time and in ...\000"
+	"SelectNetworkDetect\000"
+	"PolicySourceSelectNetworkDetect\000"
+	"Win32_TSClientSetting\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSClientSetting\000"
+	"UseCentralLicensingSettings\000"
+	"LicenseServers\000"
+	"Per Device\000"
+	"Not Yet Configured\000"
+	"LicensingType\000"
+	"Win32_TSDeploymentLicensing\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSDeploymentLicensing\000"
+	"licensing\000"
+	"Do not use an RD Gateway ...\000"
+	"Use an RD Gateway server. Bypass ...\000"
+	"Use an RD Gateway server\000"
+	"Automatically detect RD Gateway server settings\000"
+	"Smart card\000"
+	"Allow user to select during connection\000"
+	"RequireServerAuth\000"
+	"No device or resource redirection\000"
+	"Redirect disk drives\000"
+	"Redirect printers\000"
+	"Redirect the Clipboard\000"
+	"Redirect supported Plug and Play devices\000"
+	"Redirect smart cards\000"
+	"Redirect audio\000"
+	"Redirect serial ports\000"
+	"CertificateIssuedTo\000"
+	"CertificateIssuedBy\000"
+	"CertificateExpiresOn\000"
+	"Win32_TSDeploymentSettings\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSDeploymentSettings\000"
+	"LicenseServer\000"
+	"GroupPolicyConfigured\000"
+	"RegistryConfigured\000"
+	"WorkgroupDiscovery\000"
+	"DomainDiscovery\000"
+	"EnterpriseDiscovery\000"
+	"HowDiscovered\000"
+	"Not Available\000"
+	"Available\000"
+	"IsLSAvailable\000"
+	"No\000"
+	"Yes\000"
+	"Dont know\000"
+	"IsAdminOnLS\000"
+	"Not Allowed\000"
+	"Allowed\000"
+	"IssuingCALs\000"
+	"Win32_TSDiscoveredLicenseServer\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSDiscoveredLicenseServer\000"
+	"InitialProgramPath\000"
+	"Startin\000"
+	"InitialProgram\000"
+	"The background (or wallpaper) image is ...\000"
+	"ClientWallPaper\000"
+	"SetClientWallPaper\000"
+	"False\000"
+	"True\000"
+	"Single-App Mode\000"
+	"InitialProgramPolicy\000"
+	"PolicySourceClientWallPaper\000"
+	"PolicySourceInitialProgramPath\000"
+	"PolicySourceStartIn\000"
+	"Win32_TSEnvironmentSetting\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSEnvironmentSetting\000"
+	"OriginalString\000"
+	"ExpandedString\000"
+	"EnvironmentVariables\000"
+	"Win32_TSExpandEnvironmentVariables\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSExpandEnvironmentVariables\000"
+	"EndPointName\000"
+	"The connection status is OK. The ...\000"
+	"The connection status is unknown. Most ...\000"
+	"0x80075c34\000"
+	"The endpoint is either not reachable, ...\000"
+	"0x80075c32\000"
+	"A status error occurred. The endpoint ...\000"
+	"CheckStatus\000"
+	"Disconnect\000"
+	"TS\000"
+	"The protocol for the RD Gateway ...\000"
+	"ProtocolName\000"
+	"DisconnectProtocol\000"
+	"DisconnectUser\000"
+	"ConnectionKey\000"
+	"TunnelId\000"
+	"ChannelId\000"
+	"FullUserName\000"
+	"ClientAddress\000"
+	"ConnectedTime\000"
+	"ConnectedResource\000"
+	"RDP\000"
+	"ConnectedPort\000"
+	"NumberOfKilobytesSent\000"
+	"NumberOfKilobytesReceived\000"
+	"ConnectionDuration\000"
+	"RPC over HTTP transport\000"
+	"HTTP transport\000"
+	"UDP transport\000"
+	"TransportProtocol\000"
+	"Win32_TSGatewayConnection\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSGatewayConnection\000"
+	"gateway\000"
+	"ComputerGroupNames\000"
+	"AddComputerGroupNames\000"
+	"UserGroupNames\000"
+	"AddUserGroupNames\000"
+	"SmartCard\000"
+	"SecureId\000"
+	"All devices will be redirected\000"
+	"No devices will be redirected\000"
+	"Specified devices will not be redirected. ...\000"
+	"DeviceRedirectionType\000"
+	"DiskDrivesDisabled\000"
+	"PrintersDisabled\000"
+	"SerialPortsDisabled\000"
+	"ClipboardDisabled\000"
+	"PlugAndPlayDevicesDisabled\000"
+	"IdleTimeout\000"
+	"SessionTimeout\000"
+	"SessionTimeoutAction\000"
+	"AllowOnlySDRServers\000"
+	"CookieAuthentication\000"
+	"DisableClipboard\000"
+	"DisableDiskDrives\000"
+	"DisablePlugAndPlayDevices\000"
+	"DisablePrinters\000"
+	"DisableSerialPorts\000"
+	"EnableAllowOnlySDRServers\000"
+	"MoveDown\000"
+	"MoveUp\000"
+	"RemoveComputerGroupNames\000"
+	"RemoveUserGroupNames\000"
+	"SetComputerGroupNames\000"
+	"SetCookieAuthenticationAllowed\000"
+	"SetDeviceRedirectionType\000"
+	"SetIdleTimeout\000"
+	"SetPasswordAllowed\000"
+	"SetSecureIdAllowed\000"
+	"Disconnect the session\000"
+	"Attempt to re-authorize the session\000"
+	"SetSessionTimeout\000"
+	"SetSmartcardAllowed\000"
+	"SetUserGroupNames\000"
+	"Update\000"
+	"Order\000"
+	"SmartcardAllowed\000"
+	"PasswordAllowed\000"
+	"SecureIdAllowed\000"
+	"CookieAuthenticationAllowed\000"
+	"HasNapAttributes\000"
+	"Win32_TSGatewayConnectionAuthorizationPolicy\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSGatewayConnectionAuthorizationPolicy\000"
+	"Servers\000"
+	"AddServers\000"
+	"DeleteAllServers\000"
+	"DeleteServers\000"
+	"LoadBalancing\000"
+	"IsLoadBalancingServer\000"
+	"SetServers\000"
+	"Win32_TSGatewayLoadBalancer\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSGatewayLoadBalancer\000"
+	"SharedSecret\000"
+	"Add\000"
+	"Remove\000"
+	"SetSharedSecret\000"
+	"Win32_TSGatewayRADIUSServer\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSGatewayRADIUSServer\000"
+	"RG\000"
+	"Resource group\000"
+	"CG\000"
+	"Computer group, as stored in Active ...\000"
+	"ALL\000"
+	"All resources\000"
+	"ResourceGroupType\000"
+	"ResourceGroupName\000"
+	"ProtocolNames\000"
+	"PortNumbers\000"
+	"SetDescription\000"
+	"SetPortNumbers\000"
+	"SetResourceGroup\000"
+	"Win32_TSGatewayResourceAuthorizationPolicy\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSGatewayResourceAuthorizationPolicy\000"
+	"Resources\000"
+	"AddResources\000"
+	"RemoveResources\000"
+	"SetResources\000"
+	"AssociatedRAPs\000"
+	"Win32_TSGatewayResourceGroup\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSGatewayResourceGroup\000"
+	"SubjectName\000"
+	"CertHash\000"
+	"CreateSelfSignedCertificate\000"
+	"Export all CAPs\000"
+	"Export all Radius Servers\000"
+	"Export all RAPs\000"
+	"Export all RGs\000"
+	"Export all LoadBalancing Servers\000"
+	"Export all Server Settings\000"
+	"Export all Health Policies\000"
+	"ExportType\000"
+	"XmlString\000"
+	"Export\000"
+	"Import all CAPs\000"
+	"Import all Radius Servers\000"
+	"Import all RAPs\000"
+	"Import all RGs\000"
+	"Import all LoadBalancing Servers\000"
+	"Import all Server Settings\000"
+	"Import all Health Policies\000"
+	"ImportType\000"
+	"MergeOrReplace\000"
+	"LogString\000"
+	"Import\000"
+	"Win32_TSGatewayServer\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSGatewayServer\000"
+	"Configure\000"
+	"CentralCAPEnabled\000"
+	"EnableCentralCAP\000"
+	"LogChannelDisconnect\000"
+	"User successfully disconnected from the resource\000"
+	"LogFailedChannelConnect\000"
+	"User failed to connect to the ...\000"
+	"LogFailureNetworkAccessCheck\000"
+	"User failed connection authorization\000"
+	"LogFailureResourceAccessCheck\000"
+	"User failed resource authorization\000"
+	"LogSuccessChannelConnect\000"
+	"User successfully connected to the resource\000"
+	"LogSuccessfulNetworkAccessCheck\000"
+	"User successfully passed connection authorization\000"
+	"LogSuccessfulResourceAccessCheck\000"
+	"User successfully passed resource authorization\000"
+	"EventName\000"
+	"EnableLogEvent\000"
+	"OnlyConsentCapableClients\000"
+	"EnableOnlyConsentCapableClients\000"
+	"RequestSOH\000"
+	"EnableRequestSOH\000"
+	"TransportType\000"
+	"Enable\000"
+	"EnableTransport\000"
+	"PluginNames\000"
+	"CLSIDs\000"
+	"Descriptions\000"
+	"EnumAuthenticationPlugins\000"
+	"EnumAuthorizationPlugins\000"
+	"IPAddress\000"
+	"GetIPAndPort\000"
+	"EventIndex\000"
+	"LogFailureChannelConnect\000"
+	"LogFailureConnectionAuthorizationCheck\000"
+	"LogFailureResourceAuthorizationCheck\000"
+	"LogSuccessfulChannelConnect\000"
+	"LogSuccessfulConnectionAuthorizationCheck\000"
+	"LogSuccessfulResourceAuthorizationCheck\000"
+	"GetLogEventName\000"
+	"ProtocolId\000"
+	"GetProtocolName\000"
+	"IsLogEventEnabled\000"
+	"IsTransportEnabled\000"
+	"QueryCertContext\000"
+	"RecycleRpcApplicationPools\000"
+	"RefreshCertContext\000"
+	"SetAuthenticationPlugin\000"
+	"SetAuthenticationPluginAndRecycleRpcApplicationPools\000"
+	"SetAuthorizationPlugin\000"
+	"SetCertificate\000"
+	"SetCertificateACL\000"
+	"SetDefaultPluginsAndRecycleRpcApplicationPools\000"
+	"EnforceChannelBinding\000"
+	"SetEnforceChannelBinding\000"
+	"OverrideExisting\000"
+	"SetIPAndPort\000"
+	"Connections\000"
+	"IsUnlimited\000"
+	"SetMaxConnections\000"
+	"No SSL bridging\000"
+	"HTTPS to HTTP bridging\000"
+	"HTTPS to HTTPS bridging\000"
+	"SslBridging\000"
+	"SetSslBridging\000"
+	"TSGRemoveAdminMsg\000"
+	"TSGRemoveConsentMsg\000"
+	"TSGAdmMsg\000"
+	"MsgStartTime\000"
+	"MsgEndTime\000"
+	"TSGStoreAdminMsg\000"
+	"TSGConMsgText\000"
+	"TSGStoreConsentMsg\000"
+	"MaxConnections\000"
+	"UnlimitedConnections\000"
+	"MaximumAllowedConnectionsBySku\000"
+	"SkuName\000"
+	"MaxProtocols\000"
+	"MaxLogEvents\000"
+	"adminMessageText\000"
+	"adminMessageStartTime\000"
+	"adminMessageEndTime\000"
+	"consentMessageText\000"
+	"AuthenticationPluginName\000"
+	"AuthenticationPluginCLSID\000"
+	"AuthenticationPluginDescription\000"
+	"AuthorizationPluginName\000"
+	"AuthorizationPluginCLSID\000"
+	"AuthorizationPluginDescription\000"
+	"IsConfigured\000"
+	"Win32_TSGatewayServerSettings\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSGatewayServerSettings\000"
+	"Low level of encryption. Only data ...\000"
+	"Client-compatible level of encryption. All data ...\000"
+	"High level of encryption. All data ...\000"
+	"FIPS-compliant encryption. All data sent from ...\000"
+	"MinEncryptionLevel\000"
+	"SetEncryptionLevel\000"
+	"RDP Security Layer\000"
+	"Negotiate\000"
+	"SSL\000"
+	"SetSecurityLayer\000"
+	"Disable requirement that user must be ...\000"
+	"Enables requirement that user must be ...\000"
+	"UserAuthenticationRequired\000"
+	"SetUserAuthenticationRequired\000"
+	"CertificateName\000"
+	"Certificates\000"
+	"Comment\000"
+	"Low\000"
+	"Medium / Client Compatible\000"
+	"High\000"
+	"FIPS Compliant\000"
+	"PolicySourceMinEncryptionLevel\000"
+	"PolicySourceSecurityLayer\000"
+	"PolicySourceUserAuthenticationRequired\000"
+	"NEWTBD\000"
+	"SSLCertificateSHA1Hash\000"
+	"Not valid\000"
+	"Default self-signed\000"
+	"Default group policy enforced\000"
+	"Custom\000"
+	"SSLCertificateSHA1HashType\000"
+	"TerminalProtocol\000"
+	"Transport\000"
+	"WindowsAuthentication\000"
+	"Win32_TSGeneralSetting\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSGeneralSetting\000"
+	"FilePath\000"
+	"Index\000"
+	"GetIcon\000"
+	"Win32_TSGetIcon\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSGetIcon\000"
+	"RevokableCals\000"
+	"NextRevokeAllowedOn\000"
+	"Revoke\000"
+	"LicenseId\000"
+	"KeyPackId\000"
+	"sIssuedToUser\000"
+	"sIssuedToComputer\000"
+	"The license status is unknown\000"
+	"The license is a temporary license\000"
+	"The license is active\000"
+	"The license is an upgrade license\000"
+	"The license has been revoked\000"
+	"The license status is pending\000"
+	"The license is a concurrent license\000"
+	"LicenseStatus\000"
+	"IssueDate\000"
+	"ExpirationDate\000"
+	"sHardwareId\000"
+	"Win32_TSIssuedLicense\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TSIssuedLicense\000"
+	"Terminal Server(0) (0)\000"
+	"Remote Desktop server\000"
+	"Dummy Terminal Server for VM Farm(1) (1)\000"
+	"Artificial Remote Desktop server for a ...\000"
+	"Win32_TSLegacyPlugin\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSLegacyPlugin\000"
+	"KeypackID\000"
+	"ConvertLicenses\000"
+	"The license key pack is from ...\000"
+	"AgreementType\000"
+	"sAgreementNumber\000"
+	"Not supported\000"
+	"ProductVersion\000"
+	"The Remote Desktop Services license key ...\000"
+	"This product type is not valid\000"
+	"ProductType\000"
+	"LicenseCount\000"
+	"sSourceLSName\000"
+	"sSourceLSProductId\000"
+	"ImportAgreementLicenseKeyPack\000"
+	"sLicenseKeyPackId\000"
+	"ImportLicenseKeyPackOffline\000"
+	"sLicenseNumber\000"
+	"sAuthorizationNumber\000"
+	"ImportOpenPurchaseLicenseKeyPack\000"
+	"sLicenseCode\000"
+	"ImportRetailPurchaseLicenseKeyPack\000"
+	"Windows Server 2008/Windows Server 2008 R2\000"
+	"Windows Server 2012/Windows Server 2012 R2\000"
+	"Windows Server 2019\000"
+	"InstallAgreementLicenseKeyPack\000"
+	"InstallLicenseKeyPack\000"
+	"InstallOpenLicenseKeyPack\000"
+	"InstallRetailPurchaseLicenseKeyPack\000"
+	"ReinstallAgreementLicenseKeyPack\000"
+	"ReinstallLicenseKeyPackOffline\000"
+	"ReinstallOpenPurchaseLicenseKeyPack\000"
+	"ReinstallRetailPurchaseLicenseKeyPack\000"
+	"RemoveLicensesWithIdCount\000"
+	"unit32\000"
+	"UninstallLicenseKeyPack\000"
+	"UninstallLicenseKeyPackWithId\000"
+	"KeyPackType\000"
+	"BuiltIn product type\000"
+	"Windows Server 2022\000"
+	"Only servers running Windows Server 2022 ...\000"
+	"Only servers running Windows Server 2019 ...\000"
+	"Only servers running Windows Server 2016 ...\000"
+	"Only servers running Windows Server 2012, ...\000"
+	"Windows Server 7\000"
+	"Only servers running Windows Server 2008 ...\000"
+	"ProductVersionID\000"
+	"TotalLicenses\000"
+	"IssuedLicenses\000"
+	"AvailableLicenses\000"
+	"AccessRights\000"
+	"TypeAndModel\000"
+	"Win32_TSLicenseKeyPack\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TSLicenseKeyPack\000"
+	"DeleteReport\000"
+	"StartIndex\000"
+	"ReportEntries\000"
+	"Win32_TSLicenseReportEntry\000"
+	"FetchReportEntries\000"
+	"ReportFailedPerUserEntries\000"
+	"Win32_TSLicenseReportFailedPerUserEntry\000"
+	"FetchReportFailedPerUserEntries\000"
+	"ReportFailedPerUserSummaryEntries\000"
+	"Win32_TSLicenseReportFailedPerUserSummaryEntry\000"
+	"FetchReportFailedPerUserSummaryEntries\000"
+	"ReportPerDeviceEntries\000"
+	"Win32_TSLicenseReportPerDeviceEntry\000"
+	"FetchReportPerDeviceEntries\000"
+	"ReportSummaryEntries\000"
+	"Win32_TSLicenseReportSummaryEntry\000"
+	"FetchReportSummaryEntries\000"
+	"The report will be generated for ...\000"
+	"ScopeType\000"
+	"ScopeValue\000"
+	"FileName\000"
+	"GenerateReport\000"
+	"GenerateReportEx\000"
+	"LicenseUsageCount\000"
+	"InstalledLicenses\000"
+	"GenerationDateTime\000"
+	"Version\000"
+	"Win32_TSLicenseReport\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TSLicenseReport\000"
+	"User\000"
+	"CALType\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TSLicenseReportEntry\000"
+	"TriedIssuanceOn\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TSLicenseReportFailedPerUserEntry\000"
+	"FailedIssuanceCount\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TSLicenseReportFailedPerUserSummaryEntry\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TSLicenseReportPerDeviceEntry\000"
+	"The RDS Per User CALs are ...\000"
+	"The type of RDS Per User ...\000"
+	"TSCALType\000"
+	"Limited\000"
+	"The availability of the RDS Per ...\000"
+	"Not Tracking\000"
+	"TSCALAvailability\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TSLicenseReportSummaryEntry\000"
+	"sLicenseServerId\000"
+	"The Remote Desktop license server is ...\000"
+	"An unknown error occurred. It is ...\000"
+	"ActivationStatus\000"
+	"ActivateServer\000"
+	"ActivateServerAutomatic\000"
+	"AddLStoTSLSGroup\000"
+	"RD Session Host servers in the ...\000"
+	"RD Session Host servers from multiple ...\000"
+	"ServerRole\000"
+	"ChangeRole\000"
+	"CreateTSCGroup\000"
+	"sConfirmCode\000"
+	"DeactivateServer\000"
+	"DeactivateServerAutomatic\000"
+	"GetActivationStatus\000"
+	"GetLicenseServerId\000"
+	"IsLSPreventUpgradeGPEnabled\000"
+	"Published\000"
+	"IsLSPublished\000"
+	"Registered\000"
+	"IsLSRegisteredToSCP\000"
+	"IsLSSecGrpGPEnabled\000"
+	"Domain\000"
+	"IsMember\000"
+	"IsLSinTSLSGroup\000"
+	"OnDC\000"
+	"IsLSonDC\000"
+	"tsname\000"
+	"IsSecureAccessAllowed\000"
+	"Present\000"
+	"IsTSCGroupPresent\000"
+	"IsTSinTSCGroup\000"
+	"PublishLS\000"
+	"sNewLicenseServerId\000"
+	"ReactivateServer\000"
+	"The server was redeployed\000"
+	"The certificate was corrupt\000"
+	"The private key was compromised\000"
+	"The activation key expired\000"
+	"The server was upgraded\000"
+	"Reason\000"
+	"ReactivateServerAutomatic\000"
+	"RegisterLSToSCP\000"
+	"RemoveLSfromTSLSGroup\000"
+	"RemoveTSCGroup\000"
+	"UnRegisterLSFromSCP\000"
+	"UnpublishLS\000"
+	"FirstName\000"
+	"LastName\000"
+	"Company\000"
+	"CountryRegion\000"
+	"eMail\000"
+	"OrgUnit\000"
+	"Address\000"
+	"City\000"
+	"PostalCode\000"
+	"DatabasePath\000"
+	"ProductId\000"
+	"VersionNumber\000"
+	"Win32_TSLicenseServer\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TSLicenseServer\000"
+	"ExplicitLogon\000"
+	"Disables password-prompting\000"
+	"Enables password-prompting\000"
+	"PromptForPassword\000"
+	"SetPromptForPassword\000"
+	"ClientLogonInfoPolicy\000"
+	"PolicySourceDomain\000"
+	"PolicySourcePromptForPassword\000"
+	"PolicySourceUserName\000"
+	"Win32_TSLogonSetting\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSLogonSetting\000"
+	"NetworkAdapterID\000"
+	"NetworkAdapterIP\000"
+	"Win32_TSNetworkAdapterListSetting\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSNetworkAdapterListSetting\000"
+	"SelectAllNetworkAdapters\000"
+	"SelectNetworkAdapterIP\000"
+	"NetworkAdapterLanaID\000"
+	"SetNetworkAdapterLanaID\000"
+	"DeviceIDList\000"
+	"MaximumConnections\000"
+	"NetworkAdapterList\000"
+	"NetworkAdapterName\000"
+	"PolicySourceMaximumConnections\000"
+	"Win32_TSNetworkAdapterSetting\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSNetworkAdapterSetting\000"
+	"WINSTATION_GUEST_ACCESS\000"
+	"WINSTATION_USER_ACCESS\000"
+	"WINSTATION_ALL_ACCESS\000"
+	"PermissionPreSet\000"
+	"AddAccount\000"
+	"RestoreDefaults\000"
+	"DenyAdminPermissionForCustomization\000"
+	"PolicySourceDenyAdminPermissionForCustomization\000"
+	"StringSecurityDescriptor\000"
+	"Win32_TSPermissionsSetting\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSPermissionsSetting\000"
+	"PathExists\000"
+	"Do not allow command-line arguments\000"
+	"Allow any command-line arguments\000"
+	"Always use the required command-line arguments ...\000"
+	"Win32_TSPublishedApplication\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSPublishedApplication\000"
+	"The setting is configured on the ...\000"
+	"The setting is configured through group ...\000"
+	"The setting is not configured. The ...\000"
+	"PolicySourceDisabled\000"
+	"Win32_TSPublishedApplicationList\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSPublishedApplicationList\000"
+	"Disable\000"
+	"EnableInputNotify\000"
+	"EnableInputNoNotify\000"
+	"EnableNoInputNotify\000"
+	"EnableNoInputNoNotify\000"
+	"LevelOfControl\000"
+	"RemoteControl\000"
+	"PolicySourceLevelOfControl\000"
+	"RemoteControlPolicy\000"
+	"Win32_TSRemoteControlSetting\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSRemoteControlSetting\000"
+	"IsVmFarm\000"
+	"Win32_TSRemoteDesktop\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSRemoteDesktop\000"
+	"CreateUserDiskTemplate\000"
+	"DisableUserVhd\000"
+	"UvhdShareUrl\000"
+	"UvhdRoamingPolicyXml\000"
+	"EnableUserVhd\000"
+	"fTokenRedirection\000"
+	"IPAddresses\000"
+	"GetCurrentRedirectableAddresses\000"
+	"AdapterNames\000"
+	"NetConName\000"
+	"GetRedirectableAddresses\000"
+	"PingSessionDirectory\000"
+	"SetCurrentRedirectableAddresses\000"
+	"The server will not participate in ...\000"
+	"The server will participate in RD ...\000"
+	"StateValue\000"
+	"SetLoadBalancingState\000"
+	"ServerWeightValue\000"
+	"SetServerWeight\000"
+	"Disable the Session Directory service\000"
+	"Enable the Session Directory service\000"
+	"SessionDirectoryActive\000"
+	"SetSessionDirectoryActive\000"
+	"SessionDirectoryExposeServerIP\000"
+	"SetSessionDirectoryExposeServerIP\000"
+	"SessionDirectoryLocation\000"
+	"The method is setting the SessionDirectoryLocation ...\000"
+	"SessionDirectoryClusterName\000"
+	"The method is setting the SessionDirectoryClusterName ...\000"
+	"SetSessionDirectoryProperty\000"
+	"The server will act as a ...\000"
+	"The server will not act as ...\000"
+	"TSRedirValue\000"
+	"SetTSRedirectorMode\000"
+	"PolicySourceSessionDirectoryLocation\000"
+	"PolicySourceSessionDirectoryActive\000"
+	"PolicySourceSessionDirectoryExposeServerIP\000"
+	"PolicySourceLoadBalancing\000"
+	"The server is not configured to ...\000"
+	"The server is configured to participate ...\000"
+	"GetLoadBalancingState\000"
+	"GetServerWeight\000"
+	"PolicySourceSessionDirectoryClusterName\000"
+	"SessionDirectoryIPAddress\000"
+	"The server is configured to act ...\000"
+	"GetTSRedirectorMode\000"
+	"PolicySourceTSRedirectorMode\000"
+	"Win32_TSSessionDirectory\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSSessionDirectory\000"
+	"Element\000"
+	"ref\000"
+	"Setting\000"
+	"Win32_TSSessionDirectorySetting\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TSSessionDirectorySetting\000"
+	"Terminate\000"
+	"BrokenConnection\000"
+	"The method is setting the ActiveSessionLimit ...\000"
+	"The method is setting the DisconnectedSessionLimit ...\000"
+	"The method is setting the IdleSessionLimit ...\000"
+	"SessionLimitType\000"
+	"ValueLimit\000"
+	"TimeLimit\000"
+	"BrokenConnectionPolicy\000"
+	"PolicySourceActiveSessionLimit\000"
+	"PolicySourceBrokenConnectionAction\000"
+	"PolicySourceDisconnectedSessionLimit\000"
+	"PolicySourceIdleSessionLimit\000"
+	"PolicySourceReconnectionPolicy\000"
+	"Any Client\000"
+	"Previous Client\000"
+	"ReconnectionPolicy\000"
+	"Server Override\000"
+	"TimeLimitPolicy\000"
+	"EnableTimeoutWarning\000"
+	"Win32_TSSessionSetting\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSSessionSetting\000"
+	"CommandLineArguments\000"
+	"Win32_TSStartMenuApplication\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSStartMenuApplication\000"
+	"RDUGroup\000"
+	"ProviderVersion\000"
+	"Win32_TSSystemInfo\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSSystemInfo\000"
+	"SessionBrokerName\000"
+	"PolicySourceSessionBrokerName\000"
+	"Concurrency\000"
+	"Win32_TSVirtualDesktopServerSettings\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSVirtualDesktopServerSettings\000"
+	"ProgramPath\000"
+	"AddProgram\000"
+	"RemoveProgram\000"
+	"NetworkAdapterMacAddress\000"
+	"SelectNetworkAdapter\000"
+	"ProgramList\000"
+	"SetProgramList\000"
+	"VirtualIPActive\000"
+	"SetVirtualIPActive\000"
+	"The IP virtualization mode is per-session\000"
+	"The IP virtualization mode is per-user\000"
+	"VirtualIPMode\000"
+	"SetVirtualIPMode\000"
+	"Do not enable loopback address virtualization\000"
+	"Enable loopback address virtualization\000"
+	"VirtualizeLoopbackAddressesEnabled\000"
+	"SetVirtualizeLoopbackAddressesEnabled\000"
+	"PolicySourceVirtualIPActive\000"
+	"Per-Session\000"
+	"Per-Program\000"
+	"PolicySourceVirtualIPMode\000"
+	"PolicySourceProgramList\000"
+	"NetworkAdapterDescription\000"
+	"PolicySourceNetworkAdapter\000"
+	"NetworkAdapterDescriptionList\000"
+	"NetworkAdapterMacList\000"
+	"Win32_TSVirtualIP\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSVirtualIP\000"
+	"Win32_TSVirtualIPSetting\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSVirtualIPSetting\000"
+	"DumpVmInfo\000"
+	"ExportFolderPath\000"
+	"ExportJobObjectPath\000"
+	"Build\000"
+	"CurrentVersion\000"
+	"InstallationType\000"
+	"EditionId\000"
+	"SysPrepImageState\000"
+	"SysPrepMode\000"
+	"x86\000"
+	"amd64\000"
+	"ProcArch\000"
+	"fIsVmbusCapable\000"
+	"fIsRdvIcInstalled\000"
+	"QueryOfflineInformation\000"
+	"EnlightmentSettings\000"
+	"Win32_TSVm\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSVm\000"
+	"TSVm\000"
+	"MetadataItem\000"
+	"Win32_TSVmMetadataAssociation\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSVmMetadataAssociation\000"
+	"Configuration section\000"
+	"Enlightenment settings section\000"
+	"SectionId\000"
+	"Win32_TSVmMetadataItem\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSVmMetadataItem\000"
+	"NewTerminalName\000"
+	"The terminal is disabled\000"
+	"The terminal is enabled\000"
+	"fEnableTerminal\000"
+	"Rename\000"
+	"LoggedOnUsers\000"
+	"Win32_Terminal\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_Terminal\000"
+	"Operation\000"
+	"ParameterInfo\000"
+	"ProviderName\000"
+	"StatusCode\000"
+	"Win32_TerminalError\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TerminalError\000"
+	"__ExtendedStatus\000"
+	"PathName\000"
+	"Kernel Driver\000"
+	"File System Driver\000"
+	"Adapter\000"
+	"Recognizer Driver\000"
+	"Own Process\000"
+	"Share Process\000"
+	"Interactive Process\000"
+	"ServiceType\000"
+	"Ignore. Startup continues. No notification is ...\000"
+	"Normal. Startup continues. Before the user ...\000"
+	"Severe. Computer attempts to restart with ...\000"
+	"Critical. Computer attempts to restart with ...\000"
+	"ErrorControl\000"
+	"Boot\000"
+	"Device driver started by the operating ...\000"
+	"System\000"
+	"Automatic\000"
+	"Service is started automatically by the ...\000"
+	"Service to be started by the ...\000"
+	"Service that can no longer be ...\000"
+	"StartMode\000"
+	"DesktopInteract\000"
+	"StartName\000"
+	"StartPassword\000"
+	"LoadOrderGroup\000"
+	"LoadOrderGroupDependencies\000"
+	"ServiceDependencies\000"
+	"Not Supported\000"
+	"Access Denied\000"
+	"Dependent Services Running\000"
+	"Invalid Service Control\000"
+	"Service Cannot Accept Control\000"
+	"Service Not Active\000"
+	"Service Request Timeout\000"
+	"Unknown Failure\000"
+	"Path Not Found\000"
+	"Service Already Running\000"
+	"11\000"
+	"Service Database Locked\000"
+	"12\000"
+	"Service Dependency Deleted\000"
+	"13\000"
+	"Service Dependency Failure\000"
+	"14\000"
+	"Service Disabled\000"
+	"15\000"
+	"Service Logon Failed\000"
+	"Service Marked For Deletion\000"
+	"17\000"
+	"Service No Thread\000"
+	"18\000"
+	"Status Circular Dependency\000"
+	"19\000"
+	"Status Duplicate Name\000"
+	"20\000"
+	"Status Invalid Name\000"
+	"Status Invalid Parameter\000"
+	"22\000"
+	"Status Invalid Service Account\000"
+	"23\000"
+	"Status Service Exists\000"
+	"24\000"
+	"Service Already Paused\000"
+	"Change\000"
+	"Service to be started automatically by ...\000"
+	"ChangeStartMode\000"
+	"uint8\000"
+	"User is not notified\000"
+	"User is notified\000"
+	"System is restarted with the last-known-good ...\000"
+	"System attempts to start with a ...\000"
+	"Descriptor\000"
+	"Win32_SecurityDescriptor\000"
+	"GetSecurityDescriptor\000"
+	"InterrogateService\000"
+	"PauseService\000"
+	"ResumeService\000"
+	"SetSecurityDescriptor\000"
+	"StartService\000"
+	"StopService\000"
+	"ControlCode\000"
+	"UserControlService\000"
+	"AcceptPause\000"
+	"AcceptStop\000"
+	"CheckPoint\000"
+	"DelayedAutoStart\000"
+	"Ignore\000"
+	"Normal\000"
+	"User is notified. Usually this will ...\000"
+	"Severe\000"
+	"Critical\000"
+	"System attempts to restart with a ...\000"
+	"Severity of the error is unknown\000"
+	"ExitCode\000"
+	"ServiceSpecificExitCode\000"
+	"Started\000"
+	"Auto\000"
+	"Service that cannot be started until ...\000"
+	"Start Pending\000"
+	"Stop Pending\000"
+	"Continue Pending\000"
+	"Pause Pending\000"
+	"Stressed\000"
+	"NonRecover\000"
+	"No Contact\000"
+	"Lost Comm\000"
+	"SystemCreationClassName\000"
+	"SystemName\000"
+	"TagId\000"
+	"WaitHint\000"
+	"DisconnectedSessions\000"
+	"TotalSessions\000"
+	"Win32_TerminalService\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TerminalService\000"
+	"Win32_Service\000"
+	"LicenseServerName\000"
+	"AddDirectConnectLicenseServer\000"
+	"AddLSToSpecifiedLicenseServerList\000"
+	"The request is allowed\000"
+	"The request is not allowed\000"
+	"AccessAllowed\000"
+	"CanAccessLicenseServer\000"
+	"Personal RD Session Host server\000"
+	"Remote desktop for administration\000"
+	"Per device/per seat. Valid for application ...\000"
+	"Per User. Valid for application servers\000"
+	"ChangeMode\000"
+	"WinstaDriverName\000"
+	"LanaId\000"
+	"CreateWinstation\000"
+	"DeleteDirectConnectLicenseServer\000"
+	"EmptySpecifiedLicenseServerList\000"
+	"LicenseServersList\000"
+	"FindLicenseServers\000"
+	"GetDomain\000"
+	"DaysLeft\000"
+	"GetGracePeriodDays\000"
+	"RegisteredLSList\000"
+	"GetRegisteredLicenseServerList\000"
+	"SpecifiedLSList\000"
+	"GetSpecifiedLicenseServerList\000"
+	"LanaIdList\000"
+	"uint32[]\000"
+	"LanaIdDescriptions\000"
+	"GetTSLanaIds\000"
+	"LS_CONNECTABLE_UNKNOWN\000"
+	"LS_CONNECTABLE_VALID_WS08R2\000"
+	"LS_CONNECTABLE_VALID_WS08\000"
+	"LS_CONNECTABLE_BETA_RTM_MISMATCH\000"
+	"LS_CONNECTABLE_LOWER_VERSION\000"
+	"LS_CONNECTABLE_NOT_IN_TSCGROUP\000"
+	"LS_NOT_CONNECTABLE\000"
+	"LS_CONNECTABLE_UNKNOWN_VALIDITY\000"
+	"LS_CONNECTABLE_BUT_ACCESS_DENIED\000"
+	"LS_CONNECTABLE_VALID_WS08R2_VDI\000"
+	"LS_CONNECTABLE_FEATURE_NOT_SUPPORTED\000"
+	"LS_CONNECTABLE_VALID_LS\000"
+	"TStoLSConnectivityStatus\000"
+	"GetTStoLSConnectivityStatus\000"
+	"WinstaDriverNames\000"
+	"GetWinstationDriverNames\000"
+	"S_OK\000"
+	"The server is a valid license ...\000"
+	"S_FALSE\000"
+	"The license server is not valid\000"
+	"PingLicenseServer\000"
+	"RemoveLSFromSpecifiedLicenseServerList\000"
+	"New connections are not allowed. If ...\000"
+	"New connections are allowed. If the ...\000"
+	"AllowTSConnections\000"
+	"Do not modify the firewall exception ...\000"
+	"Modify the firewall exception setting\000"
+	"ModifyFirewallException\000"
+	"SetAllowTSConnections\000"
+	"Disable the property. The connected administrator ...\000"
+	"Enable the property. The connected administrator ...\000"
+	"DisableForcibleLogoff\000"
+	"SetDisableForcibleLogoff\000"
+	"No fallback drivers\000"
+	"Best guess\000"
+	"Best guess. If no match is ...\000"
+	"FallbackPrintDriverType\000"
+	"SetFallbackPrintDriverType\000"
+	"HomeDirectory\000"
+	"SetHomeDirectory\000"
+	"DeleteTempFolders\000"
+	"The method is setting the DeleteTempFolders ...\000"
+	"UseTempFolders\000"
+	"The method is setting the UseTempFolders ...\000"
+	"Help\000"
+	"The method is setting the Help ...\000"
+	"SetPolicyPropertyName\000"
+	"SetPrimaryLicenseServer\000"
+	"ProfilePath\000"
+	"SetProfilePath\000"
+	"SingleSession\000"
+	"SetSingleSession\000"
+	"SetSpecifiedLicenseServerList\000"
+	"Disables the TimeZoneRedirection property. No time ...\000"
+	"Enables the TimeZoneRedirection property. The client's ...\000"
+	"TimeZoneRedirection\000"
+	"SetTimeZoneRedirection\000"
+	"LicenseServerList\000"
+	"UpdateDirectConnectLicenseServer\000"
+	"AppServer\000"
+	"RemoteAdmin\000"
+	"TerminalServerMode\000"
+	"GetCapabilitiesID\000"
+	"Personal Terminal Server\000"
+	"Remote Desktop for Administration\000"
+	"Not Configured\000"
+	"PolicySourceLicensingType\000"
+	"Personal RD Session Host server licenses ...\000"
+	"Remote Desktop licenses are supported\000"
+	"Per device licenses are supported\000"
+	"Per user licenses are supported\000"
+	"PossibleLicensingTypes\000"
+	"LicensingName\000"
+	"LicensingDescription\000"
+	"ActiveDesktop\000"
+	"UserPermission\000"
+	"PolicySourceDeleteTempFolders\000"
+	"PolicySourceUseTempFolders\000"
+	"PolicySourceAllowTSConnections\000"
+	"PolicySourceSingleSession\000"
+	"PolicySourceProfilePath\000"
+	"PolicySourceHomeDirectory\000"
+	"Redirection is disabled\000"
+	"Redirection is enabled\000"
+	"PolicySourceTimeZoneRedirection\000"
+	"new sessions allowed\000"
+	"new sessions not allowed\000"
+	"Logons\000"
+	"DirectConnectLicenseServers\000"
+	"PolicySourceDirectConnectLicenseServers\000"
+	"PolicySourceConfiguredLicenseServers\000"
+	"Administrator can be forcibly logged off\000"
+	"Administrator cannot be forcibly logged off\000"
+	"PolicySourceDisableForcibleLogoff\000"
+	"No fallback dirvers=0 (0)\000"
+	"Best guess=1 (1)\000"
+	"Best guess, if no match is found fallback to PCL=2 (2)\000"
+	"Best guess, if no match is found fallback to PS=3 (3)\000"
+	"Best guess, if no match is found show both PCL and PS drivers=4 (4)\000"
+	"PolicySourceFallbackPrintDriverType\000"
+	"allow all connections\000"
+	"reconnect only, no new logons until restart\000"
+	"NotUntilReboot\000"
+	"reconnect only, no new logons\000"
+	"SessionBrokerDrainMode\000"
+	"The feature is disabled\000"
+	"1 or greater\000"
+	"A value of one or greater ...\000"
+	"LimitedUserSessions\000"
+	"DFSS is disabled\000"
+	"DFSS is enabled\000"
+	"EnableDFSS\000"
+	"PolicySourceEnableDFSS\000"
+	"EnableRemoteDesktopMSI\000"
+	"PolicySourceEnableRemoteDesktopMSI\000"
+	"Automatic reconnection is disabled\000"
+	"Automatic reconnection is enabled\000"
+	"PolicySourceEnableAutomaticReconnection\000"
+	"The RD Session Host server tries ...\000"
+	"The RD Session Host server first ...\000"
+	"PolicySourceUseRDEasyPrintDriver\000"
+	"Smart card device redirection is not ...\000"
+	"Smart card device redirection is allowed\000"
+	"RedirectSmartCards\000"
+	"PolicySourceRedirectSmartCards\000"
+	"Disk fair share scheduling is disabled\000"
+	"Disk fair share scheduling is enabled\000"
+	"EnableDiskFSS\000"
+	"Network fair share scheduling is disabled\000"
+	"Network fair share scheduling is enabled\000"
+	"EnableNetworkFSS\000"
+	"NetworkFSSUserSessionWeight\000"
+	"NetworkFSSLocalSystemWeight\000"
+	"NetworkFSSCatchAllWeight\000"
+	"Win32_TerminalServiceSetting\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TerminalServiceSetting\000"
+	"Win32_TerminalServiceToSetting\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TerminalServiceToSetting\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TerminalSetting\000"
+	"Win32_TerminalTerminalSetting\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TerminalTerminalSetting\000"
+	"Logoff\000"
+	"Title\000"
+	"Message\000"
+	"SendMessage\000"
+	"ConnectState\000"
+	"CollectionId\000"
+	"ClientMachineName\000"
+	"Win32_VirtualDesktopSession\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_VirtualDesktopSession\000"
+	"IsDefaultName\000"
+	"ID\000"
+	"Redirector\000"
+	"RedirectorAlternateAddress\000"
+	"Win32_Workspace\000"
+	"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_Workspace\000"
+	"2147749889\000"
+	"WBEM_E_FAILED\000"
+	"2147749890\000"
+	"WBEM_E_NOT_FOUND\000"
+	"2147749892\000"
+	"WBEM_E_PROVIDER_FAILURE\000"
+	"2147749893\000"
+	"WBEM_E_TYPE_MISMATCH\000"
+	"2147749894\000"
+	"WBEM_E_OUT_OF_MEMORY\000"
+	"2147749896\000"
+	"WBEM_E_INVALID_PARAMETER\000"
+	"2147749897\000"
+	"WBEM_E_NOT_AVAILABLE\000"
+	"2147749900\000"
+	"WBEM_E_NOT_SUPPORTED\000"
+	"2147749902\000"
+	"WBEM_E_INVALID_NAMESPACE\000"
+	"2147749903\000"
+	"WBEM_E_INVALID_OBJECT\000"
+	"2147749908\000"
+	"WBEM_E_INITIALIZATION_FAILURE\000"
+	"2147749910\000"
+	"WBEM_E_INVALID_OPERATION\000"
+	"2147749911\000"
+	"WBEM_E_INVALID_QUERY\000"
+	"2147749912\000"
+	"WBEM_E_INVALID_QUERY_TYPE\000"
+	"2147749913\000"
+	"WBEM_E_ALREADY_EXISTS\000"
+	"2147749921\000"
+	"WBEM_E_INVALID_SYNTAX\000"
+	"2147749923\000"
+	"WBEM_E_READ_ONLY\000"
+	"2147749924\000"
+	"WBEM_E_PROVIDER_NOT_CAPABLE\000"
+	"2147749928\000"
+	"WBEM_E_ILLEGAL_NULL\000"
+	"2147749931\000"
+	"WBEM_E_VALUE_OUT_OF_RANGE\000"
+	"2147749934\000"
+	"WBEM_E_INVALID_METHOD\000"
+	"2147749935\000"
+	"WBEM_E_INVALID_METHOD_PARAMETERS\000"
+	"2147749946\000"
+	"WBEM_E_INVALID_OBJECT_PATH";
+
+static const rdms__meaning rdms__meanings[] = {
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 696, 0 },
+	{ 703, 705, 0 },
+	{ 712, 714, 0 },
+	{ 694, 1027, 0 },
+	{ 712, 1049, 0 },
+	{ 1063, 1065, 0 },
+	{ 1088, 1090, 0 },
+	{ 1106, 1108, 0 },
+	{ 1123, 1126, 0 },
+	{ 694, 73, 0 },
+	{ 703, 1217, 0 },
+	{ 712, 1223, 0 },
+	{ 1063, 1229, 0 },
+	{ 1237, 1239, 0 },
+	{ 1247, 1249, 0 },
+	{ 1267, 1269, 0 },
+	{ 1285, 1287, 0 },
+	{ 1088, 1298, 0 },
+	{ 1106, 1306, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 2188, 0 },
+	{ 703, 2198, 0 },
+	{ 712, 2220, 0 },
+	{ 1063, 2231, 0 },
+	{ 2270, 57, 0 },
+	{ 2286, 57, 0 },
+	{ 2303, 57, 0 },
+	{ 694, 2422, 0 },
+	{ 703, 2427, 0 },
+	{ 712, 2434, 0 },
+	{ 1237, 2443, 0 },
+	{ 1088, 2453, 0 },
+	{ 2467, 2470, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 2737, 0 },
+	{ 703, 2742, 0 },
+	{ 712, 2749, 0 },
+	{ 1063, 2766, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 3187, 0 },
+	{ 703, 3198, 0 },
+	{ 712, 3204, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 3752, 3758, 0 },
+	{ 3769, 3778, 0 },
+	{ 694, 5747, 0 },
+	{ 703, 5751, 0 },
+	{ 712, 2737, 0 },
+	{ 1237, 5756, 0 },
+	{ 694, 3187, 0 },
+	{ 703, 3198, 0 },
+	{ 712, 3204, 0 },
+	{ 694, 73, 0 },
+	{ 712, 6564, 0 },
+	{ 1063, 6572, 0 },
+	{ 6581, 6587, 0 },
+	{ 6594, 6600, 0 },
+	{ 6610, 91, 0 },
+	{ 6616, 6622, 0 },
+	{ 6629, 100, 0 },
+	{ 6635, 6641, 0 },
+	{ 6649, 6655, 0 },
+	{ 694, 73, 0 },
+	{ 712, 6564, 0 },
+	{ 1063, 6572, 0 },
+	{ 6581, 6587, 0 },
+	{ 6594, 6600, 0 },
+	{ 6610, 91, 0 },
+	{ 6616, 6622, 0 },
+	{ 6629, 100, 0 },
+	{ 6635, 6641, 0 },
+	{ 6649, 6655, 0 },
+	{ 694, 7047, 0 },
+	{ 703, 7060, 0 },
+	{ 703, 2742, 0 },
+	{ 712, 2749, 0 },
+	{ 1063, 2766, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 8099, 0 },
+	{ 8107, 8111, 0 },
+	{ 8120, 8111, 0 },
+	{ 1237, 8124, 0 },
+	{ 1247, 8139, 0 },
+	{ 703, 8395, 0 },
+	{ 1063, 8410, 0 },
+	{ 1088, 8425, 0 },
+	{ 1106, 8440, 0 },
+	{ 8456, 8459, 0 },
+	{ 703, 10175, 0 },
+	{ 712, 10205, 0 },
+	{ 1237, 10241, 0 },
+	{ 1088, 10277, 0 },
+	{ 2467, 10299, 0 },
+	{ 10322, 10325, 0 },
+	{ 10357, 10360, 0 },
+	{ 694, 10554, 0 },
+	{ 703, 10554, 0 },
+	{ 694, 10759, 0 },
+	{ 703, 10789, 0 },
+	{ 694, 10983, 0 },
+	{ 703, 11016, 0 },
+	{ 712, 11063, 0 },
+	{ 694, 11202, 0 },
+	{ 703, 11209, 0 },
+	{ 694, 10983, 0 },
+	{ 703, 11016, 0 },
+	{ 712, 11063, 0 },
+	{ 694, 11202, 0 },
+	{ 703, 11209, 0 },
+	{ 694, 12089, 0 },
+	{ 703, 12106, 0 },
+	{ 1267, 12121, 0 },
+	{ 12138, 12189, 0 },
+	{ 1237, 12237, 0 },
+	{ 1247, 12255, 0 },
+	{ 712, 12272, 0 },
+	{ 1285, 12290, 0 },
+	{ 1088, 12305, 0 },
+	{ 1106, 12324, 0 },
+	{ 703, 12361, 0 },
+	{ 694, 12401, 0 },
+	{ 694, 12089, 0 },
+	{ 703, 12106, 0 },
+	{ 1267, 12121, 0 },
+	{ 12138, 12189, 0 },
+	{ 1237, 12237, 0 },
+	{ 1247, 12255, 0 },
+	{ 712, 12272, 0 },
+	{ 1285, 12290, 0 },
+	{ 1088, 12305, 0 },
+	{ 1106, 12324, 0 },
+	{ 703, 12361, 0 },
+	{ 694, 12401, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 12502, 57, 0 },
+	{ 12527, 57, 0 },
+	{ 12550, 57, 0 },
+	{ 12576, 57, 0 },
+	{ 12636, 57, 0 },
+	{ 12663, 57, 0 },
+	{ 12689, 57, 0 },
+	{ 12713, 57, 0 },
+	{ 12742, 57, 0 },
+	{ 12502, 57, 0 },
+	{ 12527, 57, 0 },
+	{ 12784, 57, 0 },
+	{ 12865, 57, 0 },
+	{ 12892, 57, 0 },
+	{ 12918, 57, 0 },
+	{ 12942, 57, 0 },
+	{ 12971, 57, 0 },
+	{ 13016, 13041, 0 },
+	{ 712, 12106, 0 },
+	{ 10357, 12121, 0 },
+	{ 13085, 12189, 0 },
+	{ 2467, 12237, 0 },
+	{ 10322, 12255, 0 },
+	{ 1237, 12272, 0 },
+	{ 13141, 12290, 0 },
+	{ 13145, 12305, 0 },
+	{ 13149, 12324, 0 },
+	{ 12502, 57, 0 },
+	{ 12527, 57, 0 },
+	{ 12550, 57, 0 },
+	{ 12576, 57, 0 },
+	{ 12636, 57, 0 },
+	{ 12663, 57, 0 },
+	{ 12689, 57, 0 },
+	{ 12713, 57, 0 },
+	{ 12742, 57, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 13640, 0 },
+	{ 703, 13686, 0 },
+	{ 694, 13761, 0 },
+	{ 703, 13799, 0 },
+	{ 694, 13869, 0 },
+	{ 703, 13907, 0 },
+	{ 14004, 14017, 0 },
+	{ 14060, 14077, 0 },
+	{ 14124, 14139, 0 },
+	{ 14184, 14197, 0 },
+	{ 14240, 14255, 0 },
+	{ 14300, 14315, 0 },
+	{ 14360, 14382, 0 },
+	{ 694, 14447, 0 },
+	{ 703, 14468, 0 },
+	{ 703, 14506, 0 },
+	{ 712, 14523, 0 },
+	{ 1063, 14541, 0 },
+	{ 1237, 14559, 0 },
+	{ 1247, 14577, 0 },
+	{ 694, 14468, 0 },
+	{ 703, 14447, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 14727, 0 },
+	{ 703, 14736, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 15039, 57, 0 },
+	{ 15049, 57, 0 },
+	{ 15060, 57, 0 },
+	{ 15071, 57, 0 },
+	{ 15082, 57, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 703, 15370, 0 },
+	{ 712, 15376, 0 },
+	{ 1063, 15387, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 15418, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 15418, 0 },
+	{ 703, 15516, 0 },
+	{ 712, 15525, 0 },
+	{ 1063, 15530, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 15418, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 15418, 0 },
+	{ 694, 15647, 0 },
+	{ 703, 15668, 0 },
+	{ 712, 15681, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 15418, 0 },
+	{ 694, 15747, 0 },
+	{ 703, 15779, 0 },
+	{ 712, 15804, 0 },
+	{ 1063, 15829, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 15418, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 712, 16078, 0 },
+	{ 1237, 14727, 0 },
+	{ 1247, 16089, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 16262, 0 },
+	{ 703, 16291, 0 },
+	{ 712, 16328, 0 },
+	{ 1063, 16353, 0 },
+	{ 694, 7262, 0 },
+	{ 703, 16401, 0 },
+	{ 1237, 16412, 0 },
+	{ 694, 16469, 0 },
+	{ 703, 16503, 0 },
+	{ 712, 16524, 0 },
+	{ 1237, 16542, 0 },
+	{ 1088, 16565, 0 },
+	{ 2467, 16606, 0 },
+	{ 10322, 16627, 0 },
+	{ 10357, 16642, 0 },
+	{ 694, 16867, 0 },
+	{ 703, 16889, 0 },
+	{ 712, 16908, 0 },
+	{ 1063, 16927, 0 },
+	{ 1237, 16943, 0 },
+	{ 694, 16977, 0 },
+	{ 703, 16991, 0 },
+	{ 694, 17015, 0 },
+	{ 703, 17018, 0 },
+	{ 712, 17022, 0 },
+	{ 694, 17044, 0 },
+	{ 703, 17056, 0 },
+	{ 712, 17022, 0 },
+	{ 694, 17256, 0 },
+	{ 703, 17256, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 17334, 0 },
+	{ 703, 17340, 0 },
+	{ 694, 14727, 0 },
+	{ 703, 14736, 0 },
+	{ 712, 17345, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 17797, 0 },
+	{ 703, 17834, 0 },
+	{ 17877, 17888, 0 },
+	{ 17930, 17941, 0 },
+	{ 18006, 18009, 0 },
+	{ 18184, 18009, 0 },
+	{ 694, 18269, 0 },
+	{ 703, 18293, 0 },
+	{ 712, 18308, 0 },
+	{ 694, 18567, 0 },
+	{ 703, 18598, 0 },
+	{ 712, 18628, 0 },
+	{ 694, 18567, 0 },
+	{ 703, 18598, 0 },
+	{ 712, 18628, 0 },
+	{ 694, 19201, 0 },
+	{ 703, 19224, 0 },
+	{ 694, 18567, 0 },
+	{ 703, 18598, 0 },
+	{ 712, 18628, 0 },
+	{ 694, 19201, 0 },
+	{ 703, 19224, 0 },
+	{ 694, 18567, 0 },
+	{ 703, 18598, 0 },
+	{ 712, 18628, 0 },
+	{ 19984, 19987, 0 },
+	{ 20002, 20005, 0 },
+	{ 20045, 20049, 0 },
+	{ 19984, 19987, 0 },
+	{ 20002, 20005, 0 },
+	{ 20045, 20049, 0 },
+	{ 19984, 19987, 0 },
+	{ 20002, 20005, 0 },
+	{ 20045, 20049, 0 },
+	{ 19984, 19987, 0 },
+	{ 20002, 20005, 0 },
+	{ 20045, 20049, 0 },
+	{ 703, 20580, 0 },
+	{ 712, 20596, 0 },
+	{ 1237, 20622, 0 },
+	{ 1088, 20638, 0 },
+	{ 2467, 20653, 0 },
+	{ 10322, 20686, 0 },
+	{ 10357, 20713, 0 },
+	{ 703, 20768, 0 },
+	{ 712, 20784, 0 },
+	{ 1237, 20810, 0 },
+	{ 1088, 20826, 0 },
+	{ 2467, 20841, 0 },
+	{ 10322, 20874, 0 },
+	{ 10357, 20901, 0 },
+	{ 21134, 21155, 0 },
+	{ 21204, 21228, 0 },
+	{ 21262, 21291, 0 },
+	{ 21328, 21358, 0 },
+	{ 21393, 21418, 0 },
+	{ 21462, 21494, 0 },
+	{ 21544, 21577, 0 },
+	{ 694, 18269, 0 },
+	{ 703, 18293, 0 },
+	{ 712, 18308, 0 },
+	{ 694, 18269, 0 },
+	{ 703, 18293, 0 },
+	{ 712, 18308, 0 },
+	{ 21134, 21155, 0 },
+	{ 21890, 21228, 0 },
+	{ 21915, 21291, 0 },
+	{ 21954, 21358, 0 },
+	{ 21991, 21418, 0 },
+	{ 22019, 21494, 0 },
+	{ 22061, 21577, 0 },
+	{ 21134, 21155, 0 },
+	{ 21204, 21228, 0 },
+	{ 21262, 21291, 0 },
+	{ 21328, 21358, 0 },
+	{ 21393, 21418, 0 },
+	{ 21462, 21494, 0 },
+	{ 21544, 21577, 0 },
+	{ 694, 18269, 0 },
+	{ 703, 18293, 0 },
+	{ 712, 18308, 0 },
+	{ 694, 18269, 0 },
+	{ 703, 18293, 0 },
+	{ 712, 18308, 0 },
+	{ 694, 22543, 0 },
+	{ 703, 22559, 0 },
+	{ 712, 22582, 0 },
+	{ 694, 22543, 0 },
+	{ 703, 22559, 0 },
+	{ 712, 22582, 0 },
+	{ 703, 23244, 0 },
+	{ 712, 23283, 0 },
+	{ 1063, 23335, 0 },
+	{ 1237, 23374, 0 },
+	{ 694, 23462, 0 },
+	{ 703, 23481, 0 },
+	{ 712, 23491, 0 },
+	{ 694, 23512, 0 },
+	{ 703, 23554, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 703, 23690, 0 },
+	{ 712, 23694, 0 },
+	{ 1063, 23721, 0 },
+	{ 1237, 23726, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 703, 23462, 0 },
+	{ 712, 23481, 0 },
+	{ 1063, 23491, 0 },
+	{ 1237, 23837, 0 },
+	{ 694, 23867, 0 },
+	{ 703, 23877, 0 },
+	{ 712, 23897, 0 },
+	{ 1063, 23927, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 24352, 0 },
+	{ 703, 24382, 0 },
+	{ 712, 24417, 0 },
+	{ 1063, 24439, 0 },
+	{ 1237, 24473, 0 },
+	{ 1247, 24502, 0 },
+	{ 1267, 24532, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 24720, 24743, 0 },
+	{ 24765, 24806, 0 },
+	{ 694, 24991, 0 },
+	{ 703, 24991, 0 },
+	{ 712, 24991, 0 },
+	{ 1063, 24991, 0 },
+	{ 1237, 24991, 0 },
+	{ 1247, 24991, 0 },
+	{ 694, 25055, 0 },
+	{ 703, 25055, 0 },
+	{ 712, 295, 0 },
+	{ 694, 25084, 0 },
+	{ 703, 25084, 0 },
+	{ 712, 25128, 0 },
+	{ 694, 25055, 0 },
+	{ 703, 25055, 0 },
+	{ 712, 295, 0 },
+	{ 694, 25084, 0 },
+	{ 703, 25084, 0 },
+	{ 712, 25128, 0 },
+	{ 694, 24991, 0 },
+	{ 703, 24991, 0 },
+	{ 712, 24991, 0 },
+	{ 1063, 24991, 0 },
+	{ 1237, 24991, 0 },
+	{ 1247, 24991, 0 },
+	{ 694, 25055, 0 },
+	{ 703, 25055, 0 },
+	{ 712, 25410, 0 },
+	{ 1237, 25453, 0 },
+	{ 1247, 4469, 0 },
+	{ 1267, 25496, 0 },
+	{ 694, 25084, 0 },
+	{ 703, 25084, 0 },
+	{ 712, 25128, 0 },
+	{ 694, 25055, 0 },
+	{ 703, 25055, 0 },
+	{ 712, 25410, 0 },
+	{ 1237, 25453, 0 },
+	{ 1247, 4469, 0 },
+	{ 1267, 25496, 0 },
+	{ 694, 25084, 0 },
+	{ 703, 25084, 0 },
+	{ 712, 25128, 0 },
+	{ 694, 24991, 0 },
+	{ 703, 24991, 0 },
+	{ 712, 24991, 0 },
+	{ 1063, 24991, 0 },
+	{ 1237, 24991, 0 },
+	{ 1247, 24991, 0 },
+	{ 694, 25055, 0 },
+	{ 703, 25055, 0 },
+	{ 712, 295, 0 },
+	{ 694, 25084, 0 },
+	{ 703, 25084, 0 },
+	{ 712, 25128, 0 },
+	{ 694, 25055, 0 },
+	{ 703, 25055, 0 },
+	{ 712, 295, 0 },
+	{ 694, 25084, 0 },
+	{ 703, 25084, 0 },
+	{ 712, 25128, 0 },
+	{ 694, 25055, 0 },
+	{ 703, 25055, 0 },
+	{ 712, 295, 0 },
+	{ 694, 25084, 0 },
+	{ 703, 25084, 0 },
+	{ 712, 25128, 0 },
+	{ 694, 25084, 0 },
+	{ 703, 25084, 0 },
+	{ 712, 25084, 0 },
+	{ 1063, 25084, 0 },
+	{ 1237, 25084, 0 },
+	{ 1247, 25084, 0 },
+	{ 1267, 25055, 0 },
+	{ 694, 25084, 0 },
+	{ 703, 25084, 0 },
+	{ 712, 25128, 0 },
+	{ 1063, 25868, 0 },
+	{ 25889, 25909, 0 },
+	{ 25496, 25954, 0 },
+	{ 4469, 25999, 0 },
+	{ 921, 26044, 0 },
+	{ 26090, 26107, 0 },
+	{ 295, 26107, 0 },
+	{ 694, 25055, 0 },
+	{ 703, 25055, 0 },
+	{ 712, 295, 0 },
+	{ 1063, 9189, 0 },
+	{ 1237, 25453, 0 },
+	{ 1247, 4469, 0 },
+	{ 1267, 25496, 0 },
+	{ 1285, 25889, 0 },
+	{ 703, 26816, 0 },
+	{ 712, 26816, 0 },
+	{ 1063, 26816, 0 },
+	{ 921, 26044, 0 },
+	{ 26090, 26107, 0 },
+	{ 295, 26107, 0 },
+	{ 1237, 921, 0 },
+	{ 1063, 9189, 0 },
+	{ 712, 295, 0 },
+	{ 703, 25055, 0 },
+	{ 694, 25055, 0 },
+	{ 921, 26044, 0 },
+	{ 26090, 26107, 0 },
+	{ 295, 26107, 0 },
+	{ 1237, 921, 0 },
+	{ 1063, 9189, 0 },
+	{ 712, 295, 0 },
+	{ 703, 25055, 0 },
+	{ 694, 25055, 0 },
+	{ 921, 26044, 0 },
+	{ 26090, 26107, 0 },
+	{ 295, 26107, 0 },
+	{ 1237, 921, 0 },
+	{ 1063, 9189, 0 },
+	{ 712, 295, 0 },
+	{ 703, 25055, 0 },
+	{ 694, 25055, 0 },
+	{ 921, 26044, 0 },
+	{ 26090, 26107, 0 },
+	{ 295, 26107, 0 },
+	{ 1237, 921, 0 },
+	{ 1063, 9189, 0 },
+	{ 712, 295, 0 },
+	{ 703, 25055, 0 },
+	{ 694, 25055, 0 },
+	{ 16078, 27506, 0 },
+	{ 14727, 27506, 0 },
+	{ 73, 27536, 0 },
+	{ 16991, 27506, 0 },
+	{ 27575, 27583, 0 },
+	{ 2422, 27506, 0 },
+	{ 27619, 27583, 0 },
+	{ 694, 27758, 0 },
+	{ 703, 27758, 0 },
+	{ 712, 27799, 0 },
+	{ 694, 27758, 0 },
+	{ 703, 27758, 0 },
+	{ 712, 27799, 0 },
+	{ 694, 27909, 0 },
+	{ 703, 27909, 0 },
+	{ 712, 27944, 0 },
+	{ 694, 27758, 0 },
+	{ 703, 27758, 0 },
+	{ 712, 27799, 0 },
+	{ 694, 27758, 0 },
+	{ 703, 27758, 0 },
+	{ 712, 27799, 0 },
+	{ 694, 27758, 0 },
+	{ 703, 27758, 0 },
+	{ 712, 27799, 0 },
+	{ 694, 27758, 0 },
+	{ 703, 27758, 0 },
+	{ 712, 27799, 0 },
+	{ 694, 28384, 0 },
+	{ 703, 28410, 0 },
+	{ 712, 28438, 0 },
+	{ 1063, 28470, 0 },
+	{ 1237, 28497, 0 },
+	{ 694, 27758, 0 },
+	{ 703, 27758, 0 },
+	{ 712, 27799, 0 },
+	{ 694, 27909, 0 },
+	{ 703, 27909, 0 },
+	{ 712, 27944, 0 },
+	{ 694, 28870, 0 },
+	{ 703, 28898, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 14727, 0 },
+	{ 703, 14736, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 29676, 0 },
+	{ 703, 29700, 0 },
+	{ 712, 29723, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 30037, 0 },
+	{ 703, 30073, 0 },
+	{ 712, 30106, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 30289, 0 },
+	{ 703, 30326, 0 },
+	{ 712, 30370, 0 },
+	{ 694, 30570, 0 },
+	{ 703, 30578, 0 },
+	{ 712, 30596, 0 },
+	{ 1063, 30616, 0 },
+	{ 1237, 30636, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 30570, 0 },
+	{ 703, 30578, 0 },
+	{ 712, 30596, 0 },
+	{ 1063, 30616, 0 },
+	{ 1237, 30636, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14727, 0 },
+	{ 703, 14736, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 31243, 0 },
+	{ 703, 31282, 0 },
+	{ 694, 31387, 0 },
+	{ 703, 31425, 0 },
+	{ 694, 14447, 0 },
+	{ 703, 14468, 0 },
+	{ 31576, 31601, 0 },
+	{ 31656, 31684, 0 },
+	{ 694, 31770, 0 },
+	{ 703, 31799, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 32004, 0 },
+	{ 703, 32040, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 32188, 0 },
+	{ 703, 32004, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 17995, 0 },
+	{ 703, 32538, 0 },
+	{ 7668, 32565, 0 },
+	{ 7780, 32614, 0 },
+	{ 7862, 32669, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 17995, 0 },
+	{ 703, 32538, 0 },
+	{ 703, 14736, 0 },
+	{ 694, 14727, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 712, 14800, 0 },
+	{ 694, 32940, 0 },
+	{ 703, 32951, 0 },
+	{ 694, 14727, 0 },
+	{ 703, 32986, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 33802, 0 },
+	{ 703, 33844, 0 },
+	{ 694, 33914, 0 },
+	{ 703, 33960, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 34100, 0 },
+	{ 703, 34112, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 34639, 0 },
+	{ 703, 34643, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 34984, 0 },
+	{ 703, 35006, 0 },
+	{ 694, 35183, 0 },
+	{ 703, 35208, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 703, 35561, 0 },
+	{ 712, 35575, 0 },
+	{ 1237, 35594, 0 },
+	{ 1088, 35602, 0 },
+	{ 2467, 35620, 0 },
+	{ 10322, 35632, 0 },
+	{ 13145, 35646, 0 },
+	{ 694, 35678, 0 },
+	{ 703, 35728, 0 },
+	{ 712, 35775, 0 },
+	{ 1063, 35821, 0 },
+	{ 35882, 35887, 0 },
+	{ 35930, 35887, 0 },
+	{ 35937, 35947, 0 },
+	{ 9242, 35991, 0 },
+	{ 6572, 36024, 0 },
+	{ 694, 12440, 0 },
+	{ 703, 36170, 0 },
+	{ 712, 36184, 0 },
+	{ 1063, 36198, 0 },
+	{ 1237, 36225, 0 },
+	{ 1247, 36249, 0 },
+	{ 1267, 36279, 0 },
+	{ 1285, 36298, 0 },
+	{ 1088, 36322, 0 },
+	{ 1106, 36338, 0 },
+	{ 8456, 36353, 0 },
+	{ 36377, 36380, 0 },
+	{ 36404, 36407, 0 },
+	{ 36434, 36437, 0 },
+	{ 36464, 36467, 0 },
+	{ 36484, 36487, 0 },
+	{ 2467, 36508, 0 },
+	{ 36536, 36539, 0 },
+	{ 36557, 36560, 0 },
+	{ 36587, 36590, 0 },
+	{ 36612, 36615, 0 },
+	{ 1123, 36635, 0 },
+	{ 36660, 36663, 0 },
+	{ 36694, 36697, 0 },
+	{ 36719, 36722, 0 },
+	{ 35882, 35887, 0 },
+	{ 35930, 35887, 0 },
+	{ 35937, 36752, 0 },
+	{ 9242, 35991, 0 },
+	{ 6572, 36024, 0 },
+	{ 694, 12440, 0 },
+	{ 703, 36170, 0 },
+	{ 712, 36184, 0 },
+	{ 1063, 36198, 0 },
+	{ 1237, 36225, 0 },
+	{ 1247, 36249, 0 },
+	{ 1267, 36279, 0 },
+	{ 1285, 36298, 0 },
+	{ 1088, 36322, 0 },
+	{ 1106, 36338, 0 },
+	{ 8456, 36353, 0 },
+	{ 36377, 36380, 0 },
+	{ 36404, 36407, 0 },
+	{ 36434, 36437, 0 },
+	{ 36464, 36467, 0 },
+	{ 36484, 36487, 0 },
+	{ 2467, 36508, 0 },
+	{ 36536, 36539, 0 },
+	{ 36557, 36560, 0 },
+	{ 36587, 36590, 0 },
+	{ 36612, 36615, 0 },
+	{ 1123, 36635, 0 },
+	{ 36660, 36663, 0 },
+	{ 36694, 36697, 0 },
+	{ 36719, 36722, 0 },
+	{ 703, 35561, 0 },
+	{ 712, 35575, 0 },
+	{ 1237, 35594, 0 },
+	{ 1088, 35602, 0 },
+	{ 2467, 35620, 0 },
+	{ 10322, 35632, 0 },
+	{ 13145, 35646, 0 },
+	{ 694, 36817, 0 },
+	{ 703, 36838, 0 },
+	{ 712, 36855, 0 },
+	{ 1063, 36904, 0 },
+	{ 35882, 35887, 0 },
+	{ 35930, 35887, 0 },
+	{ 35937, 36752, 0 },
+	{ 9242, 35991, 0 },
+	{ 6572, 36024, 0 },
+	{ 694, 12440, 0 },
+	{ 703, 36170, 0 },
+	{ 712, 36184, 0 },
+	{ 1063, 36198, 0 },
+	{ 1237, 36225, 0 },
+	{ 1247, 36249, 0 },
+	{ 1267, 36279, 0 },
+	{ 1285, 36298, 0 },
+	{ 1088, 36322, 0 },
+	{ 1106, 36338, 0 },
+	{ 8456, 36353, 0 },
+	{ 36377, 36380, 0 },
+	{ 36404, 36407, 0 },
+	{ 36434, 36437, 0 },
+	{ 36464, 36467, 0 },
+	{ 36484, 36487, 0 },
+	{ 2467, 36508, 0 },
+	{ 36536, 36539, 0 },
+	{ 36557, 36560, 0 },
+	{ 36587, 36590, 0 },
+	{ 36612, 36615, 0 },
+	{ 1123, 36635, 0 },
+	{ 36660, 36663, 0 },
+	{ 36694, 36697, 0 },
+	{ 36719, 36722, 0 },
+	{ 694, 12440, 0 },
+	{ 703, 36170, 0 },
+	{ 712, 36184, 0 },
+	{ 1063, 36198, 0 },
+	{ 1237, 36225, 0 },
+	{ 1247, 36249, 0 },
+	{ 1267, 36279, 0 },
+	{ 1285, 36298, 0 },
+	{ 1088, 36322, 0 },
+	{ 1106, 36338, 0 },
+	{ 8456, 36353, 0 },
+	{ 36377, 36380, 0 },
+	{ 36404, 36407, 0 },
+	{ 36434, 36437, 0 },
+	{ 36464, 36467, 0 },
+	{ 36484, 36487, 0 },
+	{ 2467, 36508, 0 },
+	{ 36536, 36539, 0 },
+	{ 36557, 36560, 0 },
+	{ 36587, 36590, 0 },
+	{ 36612, 36615, 0 },
+	{ 1123, 36635, 0 },
+	{ 36660, 36663, 0 },
+	{ 36694, 36697, 0 },
+	{ 36719, 36722, 0 },
+	{ 694, 12440, 0 },
+	{ 703, 36170, 0 },
+	{ 712, 36184, 0 },
+	{ 1063, 36198, 0 },
+	{ 1237, 36225, 0 },
+	{ 1247, 36249, 0 },
+	{ 1267, 36279, 0 },
+	{ 1285, 36298, 0 },
+	{ 1088, 36322, 0 },
+	{ 1106, 36338, 0 },
+	{ 8456, 36353, 0 },
+	{ 36377, 36380, 0 },
+	{ 36404, 36407, 0 },
+	{ 36434, 36437, 0 },
+	{ 36464, 36467, 0 },
+	{ 36484, 36487, 0 },
+	{ 2467, 36508, 0 },
+	{ 36536, 36539, 0 },
+	{ 36557, 36560, 0 },
+	{ 36587, 36590, 0 },
+	{ 36612, 36615, 0 },
+	{ 1123, 36635, 0 },
+	{ 36660, 36663, 0 },
+	{ 36694, 36697, 0 },
+	{ 36719, 36722, 0 },
+	{ 694, 12440, 0 },
+	{ 703, 36170, 0 },
+	{ 712, 36184, 0 },
+	{ 1063, 36198, 0 },
+	{ 1237, 36225, 0 },
+	{ 1247, 36249, 0 },
+	{ 1267, 36279, 0 },
+	{ 1285, 36298, 0 },
+	{ 1088, 36322, 0 },
+	{ 1106, 36338, 0 },
+	{ 8456, 36353, 0 },
+	{ 36377, 36380, 0 },
+	{ 36404, 36407, 0 },
+	{ 36434, 36437, 0 },
+	{ 36464, 36467, 0 },
+	{ 36484, 36487, 0 },
+	{ 2467, 36508, 0 },
+	{ 36536, 36539, 0 },
+	{ 36557, 36560, 0 },
+	{ 36587, 36590, 0 },
+	{ 36612, 36615, 0 },
+	{ 1123, 36635, 0 },
+	{ 36660, 36663, 0 },
+	{ 36694, 36697, 0 },
+	{ 36719, 36722, 0 },
+	{ 694, 12440, 0 },
+	{ 703, 36170, 0 },
+	{ 712, 36184, 0 },
+	{ 1063, 36198, 0 },
+	{ 1237, 36225, 0 },
+	{ 1247, 36249, 0 },
+	{ 1267, 36279, 0 },
+	{ 1285, 36298, 0 },
+	{ 1088, 36322, 0 },
+	{ 1106, 36338, 0 },
+	{ 8456, 36353, 0 },
+	{ 36377, 36380, 0 },
+	{ 36404, 36407, 0 },
+	{ 36434, 36437, 0 },
+	{ 36464, 36467, 0 },
+	{ 36484, 36487, 0 },
+	{ 2467, 36508, 0 },
+	{ 36536, 36539, 0 },
+	{ 36557, 36560, 0 },
+	{ 36587, 36590, 0 },
+	{ 36612, 36615, 0 },
+	{ 1123, 36635, 0 },
+	{ 36660, 36663, 0 },
+	{ 36694, 36697, 0 },
+	{ 36719, 36722, 0 },
+	{ 694, 12440, 0 },
+	{ 703, 36170, 0 },
+	{ 712, 36184, 0 },
+	{ 1063, 36198, 0 },
+	{ 1237, 36225, 0 },
+	{ 1247, 36249, 0 },
+	{ 1267, 36279, 0 },
+	{ 1285, 36298, 0 },
+	{ 1088, 36322, 0 },
+	{ 1106, 36338, 0 },
+	{ 8456, 36353, 0 },
+	{ 36377, 36380, 0 },
+	{ 36404, 36407, 0 },
+	{ 36434, 36437, 0 },
+	{ 36464, 36467, 0 },
+	{ 36484, 36487, 0 },
+	{ 2467, 36508, 0 },
+	{ 36536, 36539, 0 },
+	{ 36557, 36560, 0 },
+	{ 36587, 36590, 0 },
+	{ 36612, 36615, 0 },
+	{ 1123, 36635, 0 },
+	{ 36660, 36663, 0 },
+	{ 36694, 36697, 0 },
+	{ 36719, 36722, 0 },
+	{ 694, 12440, 0 },
+	{ 703, 36170, 0 },
+	{ 712, 36184, 0 },
+	{ 1063, 36198, 0 },
+	{ 1237, 36225, 0 },
+	{ 1247, 36249, 0 },
+	{ 1267, 36279, 0 },
+	{ 1285, 36298, 0 },
+	{ 1088, 36322, 0 },
+	{ 1106, 36338, 0 },
+	{ 8456, 36353, 0 },
+	{ 36377, 36380, 0 },
+	{ 36404, 36407, 0 },
+	{ 36434, 36437, 0 },
+	{ 36464, 36467, 0 },
+	{ 36484, 36487, 0 },
+	{ 2467, 36508, 0 },
+	{ 36536, 36539, 0 },
+	{ 36557, 36560, 0 },
+	{ 36587, 36590, 0 },
+	{ 36612, 36615, 0 },
+	{ 1123, 36635, 0 },
+	{ 36660, 36663, 0 },
+	{ 36694, 36697, 0 },
+	{ 36719, 36722, 0 },
+	{ 694, 12440, 0 },
+	{ 703, 36170, 0 },
+	{ 712, 36184, 0 },
+	{ 1063, 36198, 0 },
+	{ 1237, 36225, 0 },
+	{ 1247, 36249, 0 },
+	{ 1267, 36279, 0 },
+	{ 1285, 36298, 0 },
+	{ 1088, 36322, 0 },
+	{ 1106, 36338, 0 },
+	{ 8456, 36353, 0 },
+	{ 36377, 36380, 0 },
+	{ 36404, 36407, 0 },
+	{ 36434, 36437, 0 },
+	{ 36464, 36467, 0 },
+	{ 36484, 36487, 0 },
+	{ 2467, 36508, 0 },
+	{ 36536, 36539, 0 },
+	{ 36557, 36560, 0 },
+	{ 36587, 36590, 0 },
+	{ 36612, 36615, 0 },
+	{ 1123, 36635, 0 },
+	{ 36660, 36663, 0 },
+	{ 36694, 36697, 0 },
+	{ 36719, 36722, 0 },
+	{ 694, 12440, 0 },
+	{ 703, 36170, 0 },
+	{ 712, 36184, 0 },
+	{ 1063, 36198, 0 },
+	{ 1237, 36225, 0 },
+	{ 1247, 36249, 0 },
+	{ 1267, 36279, 0 },
+	{ 1285, 36298, 0 },
+	{ 1088, 36322, 0 },
+	{ 1106, 36338, 0 },
+	{ 8456, 36353, 0 },
+	{ 36377, 36380, 0 },
+	{ 36404, 36407, 0 },
+	{ 36434, 36437, 0 },
+	{ 36464, 36467, 0 },
+	{ 36484, 36487, 0 },
+	{ 2467, 36508, 0 },
+	{ 36536, 36539, 0 },
+	{ 36557, 36560, 0 },
+	{ 36587, 36590, 0 },
+	{ 36612, 36615, 0 },
+	{ 1123, 36635, 0 },
+	{ 36660, 36663, 0 },
+	{ 36694, 36697, 0 },
+	{ 36719, 36722, 0 },
+	{ 694, 12440, 0 },
+	{ 703, 36170, 0 },
+	{ 712, 36184, 0 },
+	{ 1063, 36198, 0 },
+	{ 1237, 36225, 0 },
+	{ 1247, 36249, 0 },
+	{ 1267, 36279, 0 },
+	{ 1285, 36298, 0 },
+	{ 1088, 36322, 0 },
+	{ 1106, 36338, 0 },
+	{ 8456, 36353, 0 },
+	{ 36377, 36380, 0 },
+	{ 36404, 36407, 0 },
+	{ 36434, 36437, 0 },
+	{ 36464, 36467, 0 },
+	{ 36484, 36487, 0 },
+	{ 2467, 36508, 0 },
+	{ 36536, 36539, 0 },
+	{ 36557, 36560, 0 },
+	{ 36587, 36590, 0 },
+	{ 36612, 36615, 0 },
+	{ 1123, 36635, 0 },
+	{ 36660, 36663, 0 },
+	{ 36694, 36697, 0 },
+	{ 36719, 36722, 0 },
+	{ 37173, 36817, 0 },
+	{ 37180, 37187, 0 },
+	{ 37227, 36855, 0 },
+	{ 37234, 37243, 0 },
+	{ 73, 37281, 0 },
+	{ 35561, 57, 0 },
+	{ 35575, 57, 0 },
+	{ 35594, 57, 0 },
+	{ 35602, 57, 0 },
+	{ 35620, 57, 0 },
+	{ 35632, 57, 0 },
+	{ 35646, 57, 0 },
+	{ 35882, 35887, 0 },
+	{ 35930, 35887, 0 },
+	{ 37355, 36752, 0 },
+	{ 9242, 35991, 0 },
+	{ 6572, 37360, 0 },
+	{ 1298, 57, 0 },
+	{ 37401, 57, 0 },
+	{ 37415, 57, 0 },
+	{ 1229, 57, 0 },
+	{ 37428, 57, 0 },
+	{ 37445, 57, 0 },
+	{ 6587, 57, 0 },
+	{ 73, 57, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 37459, 57, 0 },
+	{ 37468, 57, 0 },
+	{ 37479, 57, 0 },
+	{ 37490, 57, 0 },
+	{ 694, 37782, 0 },
+	{ 703, 37805, 0 },
+	{ 694, 37869, 0 },
+	{ 703, 37901, 0 },
+	{ 712, 37935, 0 },
+	{ 1237, 37982, 0 },
+	{ 694, 38361, 0 },
+	{ 703, 38384, 0 },
+	{ 712, 38412, 0 },
+	{ 1063, 38438, 0 },
+	{ 1237, 38471, 0 },
+	{ 1247, 38500, 0 },
+	{ 1267, 38531, 0 },
+	{ 1285, 38550, 0 },
+	{ 1088, 38582, 0 },
+	{ 1106, 38615, 0 },
+	{ 8456, 38647, 0 },
+	{ 36377, 38684, 0 },
+	{ 38804, 38809, 0 },
+	{ 38843, 38851, 0 },
+	{ 694, 38940, 0 },
+	{ 703, 38980, 0 },
+	{ 694, 39039, 0 },
+	{ 703, 39080, 0 },
+	{ 694, 39164, 0 },
+	{ 703, 39218, 0 },
+	{ 694, 39318, 0 },
+	{ 703, 39338, 0 },
+	{ 712, 39349, 0 },
+	{ 1063, 39349, 0 },
+	{ 1237, 39349, 0 },
+	{ 39462, 39480, 0 },
+	{ 39528, 39543, 0 },
+	{ 39588, 39593, 0 },
+	{ 694, 14447, 0 },
+	{ 703, 14468, 0 },
+	{ 694, 14447, 0 },
+	{ 703, 14468, 0 },
+	{ 694, 39762, 0 },
+	{ 703, 39817, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 703, 39970, 0 },
+	{ 694, 39980, 0 },
+	{ 694, 40029, 0 },
+	{ 703, 40054, 0 },
+	{ 712, 16078, 0 },
+	{ 1063, 14727, 0 },
+	{ 1237, 40088, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 703, 40129, 0 },
+	{ 712, 40174, 0 },
+	{ 1237, 40212, 0 },
+	{ 1088, 40246, 0 },
+	{ 694, 14775, 0 },
+	{ 703, 14769, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 14769, 0 },
+	{ 703, 14775, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 17334, 0 },
+	{ 703, 17340, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 40529, 0 },
+	{ 703, 40553, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 40608, 0 },
+	{ 703, 40629, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 40766, 0 },
+	{ 703, 40807, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 15418, 0 },
+	{ 40885, 39318, 0 },
+	{ 40911, 39338, 0 },
+	{ 40928, 39349, 0 },
+	{ 40983, 39349, 0 },
+	{ 41037, 39349, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 41141, 17018 },
+	{ 703, 41163, 41207 },
+	{ 712, 41222, 17015 },
+	{ 694, 41275, 0 },
+	{ 41299, 41312, 0 },
+	{ 694, 41362, 0 },
+	{ 703, 41379, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 6572, 0 },
+	{ 703, 6564, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 41487, 0 },
+	{ 703, 41522, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 41596, 0 },
+	{ 703, 41633, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 41703, 0 },
+	{ 703, 41744, 0 },
+	{ 694, 14780, 0 },
+	{ 703, 14787, 0 },
+	{ 694, 41835, 0 },
+	{ 703, 41874, 0 },
+	{ 694, 41926, 0 },
+	{ 703, 41968, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 54, 57, 0 },
+	{ 58, 57, 0 },
+	{ 64, 57, 0 },
+	{ 73, 57, 0 },
+	{ 81, 57, 0 },
+	{ 91, 57, 0 },
+	{ 100, 57, 0 },
+	{ 109, 57, 0 },
+	{ 42961, 42972, 0 },
+	{ 42986, 42997, 0 },
+	{ 43014, 43025, 0 },
+	{ 43049, 43060, 0 },
+	{ 43081, 43092, 0 },
+	{ 43113, 43124, 0 },
+	{ 43149, 43160, 0 },
+	{ 43181, 43192, 0 },
+	{ 43213, 43224, 0 },
+	{ 43249, 43260, 0 },
+	{ 43282, 43293, 0 },
+	{ 43323, 43334, 0 },
+	{ 43359, 43370, 0 },
+	{ 43391, 43402, 0 },
+	{ 43428, 43439, 0 },
+	{ 43461, 43472, 0 },
+	{ 43494, 43505, 0 },
+	{ 43522, 43533, 0 },
+	{ 43561, 43572, 0 },
+	{ 43592, 43603, 0 },
+	{ 43629, 43640, 0 },
+	{ 43662, 43673, 0 },
+	{ 43706, 43717, 0 },
+};
+
+static const rdms__param rdms__params[] = {
+	{ 941, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 953, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 970, 687, 996, 0, 0, RDMS_DIR_IN },
+	{ 1017, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 3795, 9, 0, 103, 2, RDMS_DIR_OUT },
+	{ 3807, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 3824, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 3835, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 3850, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 3866, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 3886, 2369, 0, 0, 0, RDMS_DIR_OUT },
+	{ 3897, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 3909, 2369, 0, 0, 0, RDMS_DIR_OUT },
+	{ 3922, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 3931, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 3936, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 4403, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 4432, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 4403, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 4403, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4522, 2172, 0, 0, 0, RDMS_DIR_OUT },
+	{ 4403, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 4637, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4522, 3294, 0, 0, 0, RDMS_DIR_OUT },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4522, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4403, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4432, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4403, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4403, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4522, 2172, 0, 0, 0, RDMS_DIR_IN },
+	{ 4403, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4637, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4522, 3294, 0, 0, 0, RDMS_DIR_IN },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4522, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 5170, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 5186, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 5198, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 5209, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 5170, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 5186, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 5198, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 5209, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 5381, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 5408, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 5408, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 5761, 735, 0, 105, 4, RDMS_DIR_IN },
+	{ 5770, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 5795, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 5804, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 6145, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 5209, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 5198, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 5170, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 5209, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 5198, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 6472, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 6511, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 6523, 2369, 0, 0, 0, RDMS_DIR_OUT },
+	{ 5833, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 6664, 735, 0, 112, 10, RDMS_DIR_OUT },
+	{ 6472, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 5209, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 5198, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 6664, 735, 0, 122, 10, RDMS_DIR_IN },
+	{ 6472, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4522, 2172, 0, 0, 0, RDMS_DIR_OUT },
+	{ 6953, 40, 0, 0, 0, RDMS_DIR_OUT },
+	{ 6963, 40, 0, 0, 0, RDMS_DIR_OUT },
+	{ 6979, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 6987, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4522, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 7075, 735, 0, 132, 2, RDMS_DIR_IN },
+	{ 5170, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 7083, 3294, 0, 0, 0, RDMS_DIR_OUT },
+	{ 6979, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 7140, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 6979, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 6979, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 7175, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 5170, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 7213, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 6472, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 7224, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 7241, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 7250, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 5209, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 7262, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 6979, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 6472, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 6953, 40, 0, 0, 0, RDMS_DIR_IN },
+	{ 6963, 40, 0, 0, 0, RDMS_DIR_IN },
+	{ 7140, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4522, 2172, 0, 0, 0, RDMS_DIR_IN },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4522, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4522, 2172, 0, 0, 0, RDMS_DIR_OUT },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4522, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 8018, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 8027, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 8037, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4522, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4522, 2172, 0, 0, 0, RDMS_DIR_IN },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4522, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4522, 2172, 0, 0, 0, RDMS_DIR_OUT },
+	{ 8294, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 8305, 3294, 0, 0, 0, RDMS_DIR_OUT },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4522, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4522, 2172, 0, 0, 0, RDMS_DIR_IN },
+	{ 4518, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 4522, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 8027, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 8343, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 8352, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 8583, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 2179, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 8598, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 8637, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 8657, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 8703, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 8710, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 8703, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 8703, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 9212, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 9467, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 9516, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 9530, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 9558, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 9599, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 9614, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 9638, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 9669, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 9696, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 9732, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 9638, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 9669, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 9669, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 9696, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 11629, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 11635, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 11645, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 11662, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 1574, 2172, 0, 0, 0, RDMS_DIR_OUT },
+	{ 6564, 2369, 0, 0, 0, RDMS_DIR_OUT },
+	{ 11629, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 11635, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 11645, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 11662, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 1574, 2172, 0, 0, 0, RDMS_DIR_IN },
+	{ 6564, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 6564, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 11629, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 1574, 2172, 0, 0, 0, RDMS_DIR_IN },
+	{ 11635, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 11645, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 12346, 735, 0, 176, 10, RDMS_DIR_IN },
+	{ 12440, 2369, 0, 186, 2, RDMS_DIR_IN },
+	{ 12346, 735, 0, 188, 10, RDMS_DIR_IN },
+	{ 3198, 2369, 0, 198, 2, RDMS_DIR_IN },
+	{ 6303, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 13318, 13335, 3630, 0, 0, RDMS_DIR_OUT },
+	{ 6303, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 13344, 3294, 0, 0, 0, RDMS_DIR_OUT },
+	{ 13734, 735, 0, 260, 2, RDMS_DIR_IN },
+	{ 13847, 735, 0, 262, 2, RDMS_DIR_IN },
+	{ 13941, 735, 0, 264, 2, RDMS_DIR_IN },
+	{ 13983, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 14434, 9, 0, 266, 7, RDMS_DIR_IN },
+	{ 4522, 2369, 0, 273, 2, RDMS_DIR_IN },
+	{ 11165, 735, 0, 275, 5, RDMS_DIR_IN },
+	{ 14609, 735, 0, 280, 2, RDMS_DIR_IN },
+	{ 7896, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 14661, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 14694, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 17214, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 17233, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 17299, 735, 0, 444, 2, RDMS_DIR_IN },
+	{ 17589, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 17604, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 5381, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 17784, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 18045, 9, 0, 480, 1, RDMS_DIR_IN },
+	{ 5209, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 18474, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 18515, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 49, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 18515, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 18474, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 18548, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 7262, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18558, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 6564, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18674, 735, 0, 485, 3, RDMS_DIR_IN },
+	{ 18696, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18715, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18732, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18752, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18770, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18797, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 18809, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 18824, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 18845, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18865, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 6572, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 6572, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 6572, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 6572, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 6572, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18845, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18474, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 18515, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 18474, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 17056, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18674, 735, 0, 488, 3, RDMS_DIR_IN },
+	{ 6564, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18797, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 49, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 17056, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 17056, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18809, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 18824, 735, 0, 491, 2, RDMS_DIR_IN },
+	{ 17056, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18515, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 49, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 18515, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 18474, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 18548, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 7262, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18558, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 6564, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18674, 735, 0, 493, 3, RDMS_DIR_IN },
+	{ 18696, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18715, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18732, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18752, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18770, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18797, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 18809, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 18824, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 18845, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 18865, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 19587, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 19587, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 19637, 2369, 0, 0, 0, RDMS_DIR_OUT },
+	{ 19587, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 49, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 19814, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 49, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 19814, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 49, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 19814, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 18515, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 49, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 16, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 6564, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 20063, 9, 0, 501, 3, RDMS_DIR_IN },
+	{ 20081, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 18515, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 20099, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 20113, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 18515, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 16, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 6564, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 49, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 20113, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 20081, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 20063, 9, 0, 504, 3, RDMS_DIR_IN },
+	{ 18515, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 49, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 16, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 6564, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 20081, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 20063, 9, 0, 507, 3, RDMS_DIR_IN },
+	{ 18515, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 20099, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 20113, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 20332, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 49, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 16, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 20332, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 20332, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 16, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 49, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 20332, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 49, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 16, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 20332, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 20531, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 20543, 644, 0, 0, 0, RDMS_DIR_OUT },
+	{ 20740, 735, 0, 513, 7, RDMS_DIR_IN },
+	{ 20751, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 20928, 735, 0, 520, 7, RDMS_DIR_IN },
+	{ 20751, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 20939, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 20954, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 21099, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 21625, 9, 0, 527, 7, RDMS_DIR_IN },
+	{ 6564, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 21650, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 21708, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 21736, 1329, 0, 534, 3, RDMS_DIR_IN },
+	{ 21750, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 21773, 3294, 0, 0, 0, RDMS_DIR_OUT },
+	{ 21785, 3294, 0, 0, 0, RDMS_DIR_OUT },
+	{ 21792, 3294, 0, 0, 0, RDMS_DIR_OUT },
+	{ 21773, 3294, 0, 0, 0, RDMS_DIR_OUT },
+	{ 21785, 3294, 0, 0, 0, RDMS_DIR_OUT },
+	{ 21792, 3294, 0, 0, 0, RDMS_DIR_OUT },
+	{ 21736, 1329, 0, 537, 3, RDMS_DIR_IN },
+	{ 21856, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 2167, 1329, 0, 0, 0, RDMS_DIR_OUT },
+	{ 21879, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 21625, 9, 0, 540, 7, RDMS_DIR_OUT },
+	{ 22117, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 18045, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 21625, 9, 0, 547, 7, RDMS_DIR_IN },
+	{ 6564, 2369, 0, 0, 0, RDMS_DIR_OUT },
+	{ 21736, 1329, 0, 554, 3, RDMS_DIR_IN },
+	{ 6564, 2369, 0, 0, 0, RDMS_DIR_OUT },
+	{ 20543, 644, 0, 0, 0, RDMS_DIR_OUT },
+	{ 20543, 644, 0, 0, 0, RDMS_DIR_IN },
+	{ 9056, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 9056, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 9056, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 20543, 644, 0, 0, 0, RDMS_DIR_IN },
+	{ 20543, 644, 0, 0, 0, RDMS_DIR_IN },
+	{ 22424, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 21736, 1329, 0, 557, 3, RDMS_DIR_IN },
+	{ 21856, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 2167, 1329, 0, 0, 0, RDMS_DIR_IN },
+	{ 22471, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 22501, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 22513, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 22606, 735, 0, 560, 3, RDMS_DIR_IN },
+	{ 22671, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 22681, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 22694, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 22722, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 23424, 735, 0, 566, 4, RDMS_DIR_IN },
+	{ 7930, 735, 0, 570, 3, RDMS_DIR_IN },
+	{ 23596, 735, 0, 573, 2, RDMS_DIR_IN },
+	{ 24130, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 24139, 2172, 0, 0, 0, RDMS_DIR_IN },
+	{ 2994, 644, 0, 0, 0, RDMS_DIR_OUT },
+	{ 24259, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 24273, 40, 0, 0, 0, RDMS_DIR_OUT },
+	{ 5770, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 24965, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 25024, 735, 0, 633, 6, RDMS_DIR_IN },
+	{ 25038, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 25069, 735, 0, 639, 3, RDMS_DIR_IN },
+	{ 25159, 735, 0, 642, 3, RDMS_DIR_IN },
+	{ 25171, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 25184, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 25198, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 24310, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 25247, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 25184, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 25198, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 24310, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 25293, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 25308, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 25069, 735, 0, 645, 3, RDMS_DIR_IN },
+	{ 25159, 735, 0, 648, 3, RDMS_DIR_IN },
+	{ 25171, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 25184, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 25198, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 24310, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 25362, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 25184, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 25198, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 24310, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 25024, 735, 0, 651, 6, RDMS_DIR_IN },
+	{ 25038, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 25069, 735, 0, 657, 6, RDMS_DIR_IN },
+	{ 25159, 735, 0, 663, 3, RDMS_DIR_IN },
+	{ 25171, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 24310, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 25247, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 24310, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 25293, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 25308, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 25069, 735, 0, 666, 6, RDMS_DIR_IN },
+	{ 25159, 735, 0, 672, 3, RDMS_DIR_IN },
+	{ 25171, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 24310, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 25362, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 24310, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 25024, 735, 0, 675, 6, RDMS_DIR_IN },
+	{ 25038, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 25069, 735, 0, 681, 3, RDMS_DIR_IN },
+	{ 25159, 735, 0, 684, 3, RDMS_DIR_IN },
+	{ 25171, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 24310, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 25247, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 24310, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 25293, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 25308, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 25069, 735, 0, 687, 3, RDMS_DIR_IN },
+	{ 25159, 735, 0, 690, 3, RDMS_DIR_IN },
+	{ 25171, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 24310, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 25362, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 24310, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 24310, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 25171, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 25069, 687, 25795, 693, 3, RDMS_DIR_IN },
+	{ 25159, 687, 25795, 696, 3, RDMS_DIR_IN },
+	{ 25171, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 24310, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 26358, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 5770, 735, 0, 0, 0, RDMS_DIR_INOUT },
+	{ 26369, 13335, 26383, 0, 0, RDMS_DIR_OUT },
+	{ 26358, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 5770, 735, 0, 0, 0, RDMS_DIR_INOUT },
+	{ 26429, 13335, 26456, 0, 0, RDMS_DIR_OUT },
+	{ 26358, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 5770, 735, 0, 0, 0, RDMS_DIR_INOUT },
+	{ 26528, 13335, 26562, 0, 0, RDMS_DIR_OUT },
+	{ 26358, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 5770, 735, 0, 0, 0, RDMS_DIR_INOUT },
+	{ 26648, 13335, 26671, 0, 0, RDMS_DIR_OUT },
+	{ 26358, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 5770, 735, 0, 0, 0, RDMS_DIR_INOUT },
+	{ 26735, 13335, 26756, 0, 0, RDMS_DIR_OUT },
+	{ 26853, 735, 0, 724, 3, RDMS_DIR_IN },
+	{ 26863, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 26874, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 26874, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 27741, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 27836, 735, 0, 766, 3, RDMS_DIR_OUT },
+	{ 27836, 735, 0, 769, 3, RDMS_DIR_OUT },
+	{ 27986, 735, 0, 772, 3, RDMS_DIR_IN },
+	{ 28023, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 27836, 735, 0, 775, 3, RDMS_DIR_OUT },
+	{ 27836, 735, 0, 778, 3, RDMS_DIR_OUT },
+	{ 27836, 735, 0, 781, 3, RDMS_DIR_OUT },
+	{ 27741, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 6564, 2369, 0, 0, 0, RDMS_DIR_OUT },
+	{ 28146, 2369, 0, 0, 0, RDMS_DIR_OUT },
+	{ 28170, 2369, 0, 0, 0, RDMS_DIR_OUT },
+	{ 6564, 2369, 0, 0, 0, RDMS_DIR_OUT },
+	{ 28221, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 28228, 2369, 0, 0, 0, RDMS_DIR_OUT },
+	{ 28253, 2369, 0, 0, 0, RDMS_DIR_OUT },
+	{ 28267, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 17056, 2369, 0, 0, 0, RDMS_DIR_OUT },
+	{ 28296, 2369, 0, 0, 0, RDMS_DIR_OUT },
+	{ 28267, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 28228, 2369, 0, 0, 0, RDMS_DIR_OUT },
+	{ 28347, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 27836, 735, 0, 784, 3, RDMS_DIR_OUT },
+	{ 28521, 735, 0, 787, 5, RDMS_DIR_IN },
+	{ 27836, 735, 0, 792, 3, RDMS_DIR_OUT },
+	{ 5209, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 28221, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 7262, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 28925, 735, 0, 798, 2, RDMS_DIR_IN },
+	{ 29189, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 29396, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 9249, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 29745, 735, 0, 840, 3, RDMS_DIR_IN },
+	{ 30658, 735, 0, 875, 5, RDMS_DIR_IN },
+	{ 8637, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 8657, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 31031, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 31044, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 31079, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 31097, 3294, 0, 0, 0, RDMS_DIR_OUT },
+	{ 31079, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 31097, 3294, 0, 0, 0, RDMS_DIR_OUT },
+	{ 31141, 3294, 0, 0, 0, RDMS_DIR_OUT },
+	{ 31154, 3294, 0, 0, 0, RDMS_DIR_OUT },
+	{ 5381, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 31079, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 31097, 3294, 0, 0, 0, RDMS_DIR_IN },
+	{ 31320, 735, 0, 906, 2, RDMS_DIR_IN },
+	{ 31353, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 31462, 735, 0, 908, 2, RDMS_DIR_IN },
+	{ 31511, 735, 0, 910, 2, RDMS_DIR_IN },
+	{ 14434, 9, 0, 912, 2, RDMS_DIR_IN },
+	{ 4522, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 31830, 735, 0, 914, 2, RDMS_DIR_IN },
+	{ 7708, 735, 0, 952, 2, RDMS_DIR_IN },
+	{ 32716, 9, 0, 954, 3, RDMS_DIR_IN },
+	{ 32733, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 33657, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 33657, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 33694, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 33740, 3294, 0, 0, 0, RDMS_DIR_IN },
+	{ 33767, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 33883, 735, 0, 1004, 2, RDMS_DIR_IN },
+	{ 33999, 735, 0, 1006, 2, RDMS_DIR_IN },
+	{ 34524, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 34541, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 34561, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 34567, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 34582, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 34599, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 34609, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 34627, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 34649, 2172, 0, 1038, 2, RDMS_DIR_OUT },
+	{ 34658, 2369, 0, 0, 0, RDMS_DIR_OUT },
+	{ 34674, 2369, 0, 0, 0, RDMS_DIR_OUT },
+	{ 35167, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 23978, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 23961, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 35167, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 35232, 735, 0, 1058, 2, RDMS_DIR_IN },
+	{ 35167, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 6291, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 35552, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 35666, 735, 0, 1070, 7, RDMS_DIR_IN },
+	{ 35869, 735, 0, 1077, 4, RDMS_DIR_IN },
+	{ 36058, 9, 0, 1081, 5, RDMS_DIR_IN },
+	{ 36068, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 36084, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 36094, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 36108, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 36123, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 36150, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 36058, 9, 0, 1111, 5, RDMS_DIR_IN },
+	{ 49, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 6291, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 35552, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 35666, 36811, 0, 1141, 7, RDMS_DIR_IN },
+	{ 35869, 36811, 0, 1148, 4, RDMS_DIR_IN },
+	{ 36058, 9, 0, 1152, 5, RDMS_DIR_IN },
+	{ 36068, 2369, 0, 0, 0, RDMS_DIR_IN },
+	{ 36084, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 36094, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 36108, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 36123, 3294, 0, 0, 0, RDMS_DIR_IN },
+	{ 36150, 3294, 0, 0, 0, RDMS_DIR_IN },
+	{ 36940, 687, 36951, 0, 0, RDMS_DIR_OUT },
+	{ 36940, 687, 36951, 0, 0, RDMS_DIR_IN },
+	{ 37091, 36811, 0, 0, 0, RDMS_DIR_IN },
+	{ 37700, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 37700, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 5381, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 37832, 735, 0, 1444, 2, RDMS_DIR_OUT },
+	{ 16108, 735, 0, 1446, 4, RDMS_DIR_IN },
+	{ 49, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 38033, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 38050, 735, 0, 0, 0, RDMS_DIR_IN },
+	{ 37700, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 38139, 13335, 17076, 0, 0, RDMS_DIR_OUT },
+	{ 5770, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 28221, 9, 0, 0, 0, RDMS_DIR_OUT },
+	{ 38187, 735, 0, 0, 0, RDMS_DIR_OUT },
+	{ 38215, 3294, 0, 0, 0, RDMS_DIR_OUT },
+	{ 38263, 3294, 0, 0, 0, RDMS_DIR_OUT },
+	{ 38309, 38320, 0, 0, 0, RDMS_DIR_OUT },
+	{ 38329, 3294, 0, 0, 0, RDMS_DIR_OUT },
+	{ 5381, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 38708, 735, 0, 1450, 12, RDMS_DIR_OUT },
+	{ 38761, 3294, 0, 0, 0, RDMS_DIR_OUT },
+	{ 5381, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 37700, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 39020, 735, 0, 1464, 2, RDMS_DIR_IN },
+	{ 39118, 735, 0, 1466, 2, RDMS_DIR_IN },
+	{ 39271, 735, 0, 1468, 2, RDMS_DIR_IN },
+	{ 39380, 735, 0, 1470, 5, RDMS_DIR_IN },
+	{ 39431, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 14434, 9, 0, 1475, 3, RDMS_DIR_IN },
+	{ 4522, 2369, 0, 1478, 2, RDMS_DIR_IN },
+	{ 37700, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 39674, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 39701, 735, 0, 1480, 2, RDMS_DIR_IN },
+	{ 38263, 3294, 0, 0, 0, RDMS_DIR_IN },
+	{ 39876, 735, 0, 1482, 2, RDMS_DIR_IN },
+	{ 39919, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 42612, 9, 0, 0, 0, RDMS_DIR_IN },
+	{ 42618, 9, 0, 0, 0, RDMS_DIR_IN },
+};
+
+static const rdms__property rdms__props[] = {
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 0, 8, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 8, 8, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 16, 8, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 24, 8, 0 },
+	{ 624, 644, 0, 0, 0 },
+	{ 652, 665, 0, 0, 0 },
+	{ 672, 687, 0, 0, 0 },
+	{ 721, 735, 32, 3, 0 },
+	{ 1144, 9, 0, 0, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 941, 9, 0, 0, 0 },
+	{ 1162, 40, 0, 0, 0 },
+	{ 1175, 9, 0, 0, 0 },
+	{ 1195, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 1202, 9, 0, 0, 0 },
+	{ 1314, 1329, 41, 10, 0 },
+	{ 1336, 9, 0, 0, RDMS__P_KEY },
+	{ 1343, 735, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 1355, 665, 0, 0, 0 },
+	{ 1370, 735, 0, 0, 0 },
+	{ 1392, 735, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 1414, 9, 0, 0, 0 },
+	{ 1434, 9, 0, 0, 0 },
+	{ 1441, 665, 0, 0, 0 },
+	{ 1461, 665, 0, 0, 0 },
+	{ 1480, 735, 0, 0, 0 },
+	{ 1491, 735, 0, 0, 0 },
+	{ 1505, 735, 0, 0, 0 },
+	{ 1521, 735, 0, 0, 0 },
+	{ 1539, 665, 0, 0, 0 },
+	{ 1555, 735, 0, 0, 0 },
+	{ 1574, 735, 0, 0, 0 },
+	{ 1583, 665, 0, 0, 0 },
+	{ 1017, 735, 0, 0, 0 },
+	{ 1600, 735, 0, 0, 0 },
+	{ 1623, 735, 0, 0, 0 },
+	{ 1643, 735, 0, 0, 0 },
+	{ 1670, 735, 0, 0, 0 },
+	{ 1694, 665, 0, 0, 0 },
+	{ 1713, 665, 0, 0, 0 },
+	{ 1731, 735, 0, 0, 0 },
+	{ 117, 9, 0, 0, 0 },
+	{ 1741, 40, 0, 0, 0 },
+	{ 1757, 735, 0, 0, 0 },
+	{ 1769, 665, 0, 0, 0 },
+	{ 1782, 665, 0, 0, 0 },
+	{ 1794, 9, 0, 0, 0 },
+	{ 1809, 665, 0, 0, 0 },
+	{ 1824, 665, 0, 0, 0 },
+	{ 1844, 665, 0, 0, 0 },
+	{ 1984, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 1992, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 2001, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 51, 8, 0 },
+	{ 2152, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 2167, 2172, 0, 0, RDMS__P_WRITABLE },
+	{ 2179, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 2245, 2172, 59, 4, RDMS__P_WRITABLE },
+	{ 2258, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 2331, 2172, 63, 3, RDMS__P_WRITABLE },
+	{ 2347, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 2377, 2172, 0, 0, RDMS__P_WRITABLE },
+	{ 2391, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 2410, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 2481, 2172, 66, 6, RDMS__P_WRITABLE },
+	{ 2500, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 2515, 644, 0, 0, RDMS__P_WRITABLE },
+	{ 2531, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 2549, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 72, 8, 0 },
+	{ 2731, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 2781, 735, 80, 4, RDMS__P_WRITABLE },
+	{ 2790, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 2802, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 2818, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 2837, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 1984, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 1992, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 2984, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 2001, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 2994, 644, 0, 0, RDMS__P_WRITABLE },
+	{ 3007, 2369, 0, 0, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 84, 8, 0 },
+	{ 2152, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 2731, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 2818, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 3176, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 3181, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 2994, 644, 0, 0, RDMS__P_WRITABLE },
+	{ 3212, 735, 92, 3, RDMS__P_WRITABLE },
+	{ 3231, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 3251, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 3264, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 3270, 9, 0, 0, 0 },
+	{ 3286, 3294, 0, 0, RDMS__P_WRITABLE },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 95, 8, 0 },
+	{ 2152, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 2731, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 2994, 644, 0, 0, RDMS__P_WRITABLE },
+	{ 3251, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 3270, 9, 0, 0, 0 },
+	{ 3286, 3294, 0, 0, RDMS__P_WRITABLE },
+	{ 1984, 9, 0, 0, RDMS__P_KEY },
+	{ 2001, 9, 0, 0, 0 },
+	{ 3611, 9, 0, 0, 0 },
+	{ 3620, 2172, 0, 0, 0 },
+	{ 2994, 644, 0, 0, 0 },
+	{ 3007, 2369, 0, 0, 0 },
+	{ 2731, 9, 0, 0, RDMS__P_KEY },
+	{ 3973, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 4001, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 4036, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 4064, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 4092, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 4125, 735, 0, 0, RDMS__P_WRITABLE },
+	{ 4158, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 4194, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 4226, 3294, 0, 0, RDMS__P_WRITABLE },
+	{ 5170, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 5186, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 5209, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 5198, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 1992, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 5587, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 1984, 9, 0, 0, RDMS__P_KEY },
+	{ 2001, 9, 0, 0, 0 },
+	{ 3611, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 3620, 2172, 0, 0, RDMS__P_WRITABLE },
+	{ 2994, 644, 0, 0, RDMS__P_WRITABLE },
+	{ 5596, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 5613, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 5824, 9, 0, 0, RDMS__P_KEY },
+	{ 5829, 9, 0, 0, 0 },
+	{ 5833, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 5843, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 5850, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 5856, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 5863, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 5870, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 5877, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 5884, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 5916, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 5946, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 5979, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 1992, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 5587, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 6291, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 3251, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 2818, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 6303, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 6311, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 3212, 735, 109, 3, RDMS__P_WRITABLE },
+	{ 3231, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 6323, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 3611, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 3620, 2172, 0, 0, RDMS__P_WRITABLE },
+	{ 2994, 644, 0, 0, RDMS__P_WRITABLE },
+	{ 49, 9, 0, 0, RDMS__P_KEY },
+	{ 6757, 9, 0, 0, 0 },
+	{ 117, 735, 0, 0, 0 },
+	{ 5170, 9, 0, 0, 0 },
+	{ 6766, 9, 0, 0, 0 },
+	{ 6779, 9, 0, 0, 0 },
+	{ 5209, 9, 0, 0, 0 },
+	{ 5198, 9, 0, 0, 0 },
+	{ 6664, 735, 0, 0, 0 },
+	{ 2731, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 7326, 735, 134, 3, RDMS__P_WRITABLE },
+	{ 7331, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 49, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 7341, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 2818, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 2837, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 7363, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 2994, 644, 0, 0, RDMS__P_WRITABLE },
+	{ 3251, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 7378, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 2790, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 2802, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 137, 8, 0 },
+	{ 5209, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 7515, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 2984, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 6472, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 2731, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 49, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 16, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 7326, 735, 145, 5, RDMS__P_WRITABLE },
+	{ 49, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 8378, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 5170, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 8475, 735, 150, 5, 0 },
+	{ 624, 644, 0, 0, 0 },
+	{ 652, 665, 0, 0, 0 },
+	{ 9056, 9, 0, 0, RDMS__P_KEY },
+	{ 2179, 9, 0, 0, RDMS__P_KEY },
+	{ 2179, 9, 0, 0, RDMS__P_KEY },
+	{ 9242, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 9249, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 9261, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 9275, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 9291, 9, 0, 0, 0 },
+	{ 9303, 9, 0, 0, 0 },
+	{ 9315, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 9808, 9, 0, 0, 0 },
+	{ 9822, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 9843, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 9056, 9, 0, 0, RDMS__P_KEY },
+	{ 10021, 9, 0, 0, 0 },
+	{ 2179, 9, 0, 0, 0 },
+	{ 10032, 9, 0, 0, RDMS__P_KEY },
+	{ 10037, 9, 0, 0, 0 },
+	{ 624, 644, 0, 0, 0 },
+	{ 652, 665, 0, 0, 0 },
+	{ 10379, 735, 155, 7, 0 },
+	{ 9056, 9, 0, 0, 0 },
+	{ 10021, 9, 0, 0, 0 },
+	{ 2179, 9, 0, 0, 0 },
+	{ 10032, 9, 0, 0, 0 },
+	{ 10037, 9, 0, 0, 0 },
+	{ 10526, 9, 0, 0, RDMS__P_KEY },
+	{ 10538, 735, 0, 0, 0 },
+	{ 10591, 735, 162, 2, 0 },
+	{ 5381, 9, 0, 0, RDMS__P_KEY },
+	{ 10726, 9, 0, 0, 0 },
+	{ 10526, 9, 0, 0, 0 },
+	{ 10742, 735, 0, 0, 0 },
+	{ 10591, 735, 164, 2, 0 },
+	{ 10818, 735, 0, 0, 0 },
+	{ 10831, 735, 0, 0, 0 },
+	{ 10844, 735, 0, 0, 0 },
+	{ 5381, 9, 0, 0, RDMS__P_KEY },
+	{ 10973, 735, 0, 0, RDMS__P_KEY },
+	{ 5209, 9, 0, 0, 0 },
+	{ 7515, 9, 0, 0, 0 },
+	{ 10726, 9, 0, 0, 0 },
+	{ 11105, 735, 166, 3, 0 },
+	{ 11116, 9, 0, 0, 0 },
+	{ 11132, 735, 0, 0, 0 },
+	{ 11148, 735, 0, 0, 0 },
+	{ 11165, 735, 0, 0, 0 },
+	{ 11176, 40, 0, 0, 0 },
+	{ 11187, 40, 0, 0, 0 },
+	{ 6766, 735, 169, 2, 0 },
+	{ 5381, 9, 0, 0, RDMS__P_OBSERVED },
+	{ 10973, 735, 0, 0, RDMS__P_OBSERVED },
+	{ 5209, 9, 0, 0, RDMS__P_OBSERVED },
+	{ 7515, 9, 0, 0, RDMS__P_OBSERVED },
+	{ 10726, 9, 0, 0, RDMS__P_OBSERVED },
+	{ 11105, 735, 171, 3, RDMS__P_OBSERVED },
+	{ 11116, 9, 0, 0, RDMS__P_OBSERVED },
+	{ 11132, 735, 0, 0, RDMS__P_OBSERVED },
+	{ 11148, 735, 0, 0, RDMS__P_OBSERVED },
+	{ 11165, 735, 0, 0, RDMS__P_OBSERVED },
+	{ 11176, 40, 0, 0, RDMS__P_OBSERVED },
+	{ 11187, 40, 0, 0, RDMS__P_OBSERVED },
+	{ 6766, 735, 174, 2, RDMS__P_OBSERVED },
+	{ 5170, 9, 0, 0, RDMS__P_OBSERVED },
+	{ 11339, 735, 0, 0, RDMS__P_OBSERVED | RDMS__P_TYPE_GUESSED },
+	{ 11354, 735, 0, 0, RDMS__P_OBSERVED },
+	{ 11371, 9, 0, 0, RDMS__P_OBSERVED },
+	{ 11382, 735, 0, 0, RDMS__P_OBSERVED | RDMS__P_TYPE_GUESSED },
+	{ 11391, 2369, 0, 0, RDMS__P_OBSERVED | RDMS__P_TYPE_GUESSED },
+	{ 11629, 9, 0, 0, 0 },
+	{ 11635, 9, 0, 0, 0 },
+	{ 11662, 9, 0, 0, 0 },
+	{ 11645, 9, 0, 0, 0 },
+	{ 1574, 2172, 0, 0, RDMS__P_KEY },
+	{ 6564, 2369, 0, 0, 0 },
+	{ 49, 9, 0, 0, RDMS__P_KEY },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 200, 8, 0 },
+	{ 12489, 9, 0, 0, 0 },
+	{ 9249, 9, 0, 0, RDMS__P_KEY },
+	{ 12774, 735, 208, 9, 0 },
+	{ 13003, 735, 217, 8, 0 },
+	{ 13153, 735, 225, 10, 0 },
+	{ 13172, 735, 235, 9, 0 },
+	{ 5829, 9, 0, 0, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 244, 8, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 252, 8, 0 },
+	{ 13512, 9, 0, 0, RDMS__P_KEY },
+	{ 13518, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 282, 8, 0 },
+	{ 12489, 9, 0, 0, 0 },
+	{ 14752, 735, 290, 2, RDMS__P_WRITABLE },
+	{ 13734, 735, 292, 2, 0 },
+	{ 13847, 735, 294, 2, 0 },
+	{ 13941, 735, 296, 2, 0 },
+	{ 14808, 735, 298, 3, 0 },
+	{ 14360, 735, 301, 2, 0 },
+	{ 14843, 735, 303, 3, 0 },
+	{ 14240, 735, 306, 2, 0 },
+	{ 14877, 735, 308, 3, 0 },
+	{ 14124, 735, 311, 2, 0 },
+	{ 14904, 735, 313, 3, 0 },
+	{ 14184, 735, 316, 2, 0 },
+	{ 14931, 735, 318, 3, 0 },
+	{ 14004, 735, 321, 2, 0 },
+	{ 14956, 735, 323, 3, 0 },
+	{ 14060, 735, 326, 2, 0 },
+	{ 14981, 735, 328, 3, 0 },
+	{ 14609, 735, 331, 2, 0 },
+	{ 15010, 735, 333, 3, 0 },
+	{ 11165, 735, 336, 5, 0 },
+	{ 15093, 735, 341, 3, 0 },
+	{ 7896, 735, 0, 0, 0 },
+	{ 14661, 735, 0, 0, 0 },
+	{ 14694, 735, 0, 0, 0 },
+	{ 15116, 735, 344, 3, 0 },
+	{ 15140, 735, 347, 3, 0 },
+	{ 14300, 735, 350, 2, 0 },
+	{ 15166, 735, 352, 2, 0 },
+	{ 15193, 735, 354, 2, 0 },
+	{ 15211, 735, 356, 2, 0 },
+	{ 15241, 735, 358, 2, 0 },
+	{ 15260, 735, 360, 2, 0 },
+	{ 13983, 735, 0, 0, 0 },
+	{ 15291, 735, 362, 2, 0 },
+	{ 15312, 735, 364, 2, 0 },
+	{ 15344, 735, 366, 2, RDMS__P_WRITABLE },
+	{ 15397, 735, 368, 3, RDMS__P_WRITABLE },
+	{ 15431, 735, 371, 2, 0 },
+	{ 15464, 735, 373, 2, RDMS__P_WRITABLE },
+	{ 15484, 735, 375, 2, 0 },
+	{ 15537, 735, 377, 3, RDMS__P_WRITABLE },
+	{ 15556, 735, 380, 2, 0 },
+	{ 15587, 735, 382, 2, RDMS__P_WRITABLE },
+	{ 15611, 735, 384, 2, 0 },
+	{ 15703, 735, 386, 3, RDMS__P_WRITABLE },
+	{ 15719, 735, 389, 2, 0 },
+	{ 15865, 735, 391, 4, RDMS__P_WRITABLE },
+	{ 15885, 735, 395, 2, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 397, 8, 0 },
+	{ 16035, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 16063, 3294, 0, 0, RDMS__P_WRITABLE },
+	{ 16108, 735, 405, 3, RDMS__P_WRITABLE },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 408, 8, 0 },
+	{ 2167, 2172, 0, 0, RDMS__P_WRITABLE },
+	{ 2179, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 2245, 2172, 416, 4, RDMS__P_WRITABLE },
+	{ 2258, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 2331, 2172, 420, 3, RDMS__P_WRITABLE },
+	{ 2347, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 16451, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 2377, 2172, 0, 0, RDMS__P_WRITABLE },
+	{ 2391, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 2410, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 2481, 2172, 423, 8, RDMS__P_WRITABLE },
+	{ 2500, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 2515, 644, 0, 0, RDMS__P_WRITABLE },
+	{ 16664, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 16684, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 16704, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 2531, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 2549, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 16853, 9, 0, 0, RDMS__P_KEY },
+	{ 16963, 735, 431, 5, 0 },
+	{ 17001, 735, 436, 2, 0 },
+	{ 17032, 735, 438, 3, 0 },
+	{ 17064, 735, 441, 3, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 446, 8, 0 },
+	{ 12489, 9, 0, 0, 0 },
+	{ 17299, 735, 454, 2, 0 },
+	{ 17214, 9, 0, 0, 0 },
+	{ 17361, 735, 456, 3, RDMS__P_WRITABLE },
+	{ 17382, 735, 459, 3, 0 },
+	{ 17410, 735, 462, 3, 0 },
+	{ 17441, 735, 465, 3, 0 },
+	{ 17233, 9, 0, 0, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 468, 8, 0 },
+	{ 18092, 9, 0, 0, RDMS__P_KEY },
+	{ 18106, 665, 0, 0, 0 },
+	{ 18115, 735, 0, 0, 0 },
+	{ 5209, 9, 0, 0, 0 },
+	{ 18125, 9, 0, 0, 0 },
+	{ 18138, 9, 0, 0, 0 },
+	{ 18152, 9, 0, 0, 0 },
+	{ 11382, 9, 0, 0, 0 },
+	{ 18166, 9, 0, 0, 0 },
+	{ 18045, 9, 481, 1, 0 },
+	{ 18188, 735, 0, 0, 0 },
+	{ 18202, 665, 0, 0, 0 },
+	{ 18224, 665, 0, 0, 0 },
+	{ 18250, 9, 0, 0, 0 },
+	{ 18322, 735, 482, 3, 0 },
+	{ 49, 9, 0, 0, RDMS__P_KEY },
+	{ 19323, 735, 0, 0, 0 },
+	{ 19329, 2369, 0, 0, 0 },
+	{ 19346, 2369, 0, 0, 0 },
+	{ 19362, 2369, 0, 0, 0 },
+	{ 19378, 2369, 0, 0, 0 },
+	{ 6564, 2369, 0, 0, 0 },
+	{ 18797, 735, 0, 0, 0 },
+	{ 18809, 735, 0, 0, 0 },
+	{ 18824, 735, 496, 2, 0 },
+	{ 18674, 735, 498, 3, 0 },
+	{ 18696, 2369, 0, 0, 0 },
+	{ 18715, 2369, 0, 0, 0 },
+	{ 18732, 2369, 0, 0, 0 },
+	{ 18752, 2369, 0, 0, 0 },
+	{ 18770, 2369, 0, 0, 0 },
+	{ 18515, 9, 0, 0, 0 },
+	{ 18474, 9, 0, 0, 0 },
+	{ 19406, 2369, 0, 0, 0 },
+	{ 18845, 2369, 0, 0, 0 },
+	{ 19587, 9, 0, 0, RDMS__P_KEY },
+	{ 49, 9, 0, 0, RDMS__P_KEY },
+	{ 1574, 735, 0, 0, 0 },
+	{ 19814, 9, 0, 0, 0 },
+	{ 49, 9, 0, 0, RDMS__P_KEY },
+	{ 16, 9, 0, 0, 0 },
+	{ 6564, 2369, 0, 0, 0 },
+	{ 20063, 9, 510, 3, 0 },
+	{ 20081, 9, 0, 0, 0 },
+	{ 18515, 9, 0, 0, 0 },
+	{ 20099, 9, 0, 0, 0 },
+	{ 20113, 9, 0, 0, 0 },
+	{ 49, 9, 0, 0, RDMS__P_KEY },
+	{ 16, 9, 0, 0, 0 },
+	{ 20384, 9, 0, 0, 0 },
+	{ 20332, 9, 0, 0, 0 },
+	{ 22755, 735, 0, 0, RDMS__P_KEY },
+	{ 22770, 2369, 0, 0, 0 },
+	{ 22791, 735, 0, 0, 0 },
+	{ 22822, 9, 0, 0, 0 },
+	{ 22830, 735, 0, 0, 0 },
+	{ 22843, 735, 0, 0, 0 },
+	{ 22856, 9, 0, 0, 0 },
+	{ 22873, 9, 0, 0, 0 },
+	{ 22895, 9, 0, 0, 0 },
+	{ 22915, 9, 0, 0, 0 },
+	{ 21650, 2369, 0, 0, 0 },
+	{ 21099, 2369, 0, 0, 0 },
+	{ 21708, 2369, 0, 0, 0 },
+	{ 22934, 9, 0, 0, 0 },
+	{ 22959, 9, 0, 0, 0 },
+	{ 22985, 9, 0, 0, 0 },
+	{ 23017, 9, 0, 0, 0 },
+	{ 23041, 9, 0, 0, 0 },
+	{ 23066, 9, 0, 0, 0 },
+	{ 22606, 735, 563, 3, 0 },
+	{ 23097, 2369, 0, 0, 0 },
+	{ 20543, 644, 0, 0, 0 },
+	{ 22424, 2369, 0, 0, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 575, 8, 0 },
+	{ 12489, 9, 0, 0, 0 },
+	{ 23653, 9, 0, 0, 0 },
+	{ 23669, 644, 0, 0, 0 },
+	{ 23682, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 23424, 735, 583, 4, 0 },
+	{ 23741, 735, 587, 3, 0 },
+	{ 23772, 735, 590, 3, 0 },
+	{ 23798, 735, 593, 3, 0 },
+	{ 7930, 735, 596, 4, 0 },
+	{ 23844, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 23934, 735, 600, 4, 0 },
+	{ 23961, 9, 0, 0, 0 },
+	{ 23978, 9, 0, 0, 0 },
+	{ 23596, 735, 604, 2, 0 },
+	{ 23988, 735, 606, 2, RDMS__P_WRITABLE },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 608, 8, 0 },
+	{ 24300, 735, 0, 0, RDMS__P_KEY },
+	{ 24310, 735, 0, 0, RDMS__P_KEY },
+	{ 24320, 9, 0, 0, 0 },
+	{ 24334, 9, 0, 0, 0 },
+	{ 24568, 735, 616, 7, 0 },
+	{ 24582, 40, 0, 0, 0 },
+	{ 24592, 40, 0, 0, 0 },
+	{ 24607, 9, 0, 0, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 623, 8, 0 },
+	{ 7326, 2172, 631, 2, RDMS__P_WRITABLE },
+	{ 24310, 735, 0, 0, RDMS__P_KEY },
+	{ 16, 9, 0, 0, 0 },
+	{ 25856, 735, 699, 7, 0 },
+	{ 25159, 735, 706, 4, 0 },
+	{ 25069, 9, 710, 6, 0 },
+	{ 26152, 735, 716, 8, 0 },
+	{ 26169, 735, 0, 0, 0 },
+	{ 26183, 735, 0, 0, 0 },
+	{ 26198, 735, 0, 0, 0 },
+	{ 24592, 40, 0, 0, 0 },
+	{ 26216, 735, 0, 0, 0 },
+	{ 26229, 9, 0, 0, 0 },
+	{ 26874, 9, 0, 0, RDMS__P_KEY },
+	{ 26915, 735, 0, 0, 0 },
+	{ 26933, 735, 0, 0, 0 },
+	{ 26951, 40, 0, 0, 0 },
+	{ 26853, 735, 0, 0, 0 },
+	{ 26863, 9, 0, 0, 0 },
+	{ 26970, 735, 0, 0, 0 },
+	{ 27079, 9, 0, 0, RDMS__P_KEY },
+	{ 24592, 40, 0, 0, 0 },
+	{ 27084, 9, 0, 0, 0 },
+	{ 25069, 9, 727, 3, 0 },
+	{ 26152, 735, 730, 5, 0 },
+	{ 27079, 9, 0, 0, RDMS__P_KEY },
+	{ 27176, 40, 0, 0, 0 },
+	{ 27084, 9, 0, 0, 0 },
+	{ 25069, 9, 735, 3, 0 },
+	{ 26152, 735, 738, 5, 0 },
+	{ 7515, 9, 0, 0, RDMS__P_KEY },
+	{ 27289, 735, 0, 0, 0 },
+	{ 24334, 9, 0, 0, 0 },
+	{ 24607, 9, 0, 0, RDMS__P_KEY },
+	{ 24592, 40, 0, 0, 0 },
+	{ 27084, 9, 0, 0, 0 },
+	{ 25069, 9, 743, 3, 0 },
+	{ 26152, 735, 746, 5, 0 },
+	{ 25069, 9, 751, 3, 0 },
+	{ 26152, 735, 754, 5, 0 },
+	{ 27565, 9, 759, 3, 0 },
+	{ 26933, 735, 0, 0, 0 },
+	{ 26183, 735, 0, 0, 0 },
+	{ 27632, 9, 762, 4, 0 },
+	{ 28639, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 28649, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 28658, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 28666, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 28680, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 28686, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 28694, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 28702, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 6987, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 28707, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 27986, 735, 795, 3, 0 },
+	{ 28718, 9, 0, 0, 0 },
+	{ 28731, 9, 0, 0, 0 },
+	{ 26970, 9, 0, 0, 0 },
+	{ 28741, 9, 0, 0, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 800, 8, 0 },
+	{ 12489, 9, 0, 0, 0 },
+	{ 28964, 735, 808, 2, RDMS__P_WRITABLE },
+	{ 28221, 9, 0, 0, 0 },
+	{ 7262, 9, 0, 0, 0 },
+	{ 28986, 735, 810, 3, 0 },
+	{ 29005, 735, 813, 3, 0 },
+	{ 29035, 735, 816, 3, 0 },
+	{ 28925, 735, 819, 2, 0 },
+	{ 5209, 9, 0, 0, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 821, 8, 0 },
+	{ 12489, 9, 0, 0, 0 },
+	{ 29172, 9, 0, 0, 0 },
+	{ 29189, 9, 0, 0, RDMS__P_KEY },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 829, 8, 0 },
+	{ 12489, 9, 0, 0, 0 },
+	{ 29441, 3294, 0, 0, 0 },
+	{ 29454, 735, 0, 0, RDMS__P_WRITABLE },
+	{ 29172, 9, 0, 0, 0 },
+	{ 29396, 735, 0, 0, 0 },
+	{ 29473, 3294, 0, 0, 0 },
+	{ 29492, 9, 0, 0, 0 },
+	{ 29511, 735, 837, 3, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 843, 8, 0 },
+	{ 12489, 9, 0, 0, 0 },
+	{ 29789, 735, 0, 0, 0 },
+	{ 29825, 735, 851, 2, 0 },
+	{ 29873, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 853, 8, 0 },
+	{ 2731, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 2818, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 3176, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 30026, 2369, 0, 0, 0 },
+	{ 3181, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 3611, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 3620, 2172, 0, 0, RDMS__P_WRITABLE },
+	{ 2994, 644, 0, 0, 0 },
+	{ 3212, 735, 861, 3, RDMS__P_WRITABLE },
+	{ 3231, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 3251, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 3270, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 864, 8, 0 },
+	{ 6572, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 30409, 735, 872, 3, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 880, 8, 0 },
+	{ 12489, 9, 0, 0, 0 },
+	{ 30658, 735, 888, 5, 0 },
+	{ 30687, 735, 893, 3, 0 },
+	{ 30714, 735, 896, 2, RDMS__P_WRITABLE },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 898, 8, 0 },
+	{ 2731, 9, 0, 0, RDMS__P_KEY | RDMS__P_WRITABLE },
+	{ 2818, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 3611, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 3620, 2172, 0, 0, RDMS__P_WRITABLE },
+	{ 2994, 644, 0, 0, 0 },
+	{ 3251, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 3270, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 30866, 2369, 0, 0, RDMS__P_WRITABLE },
+	{ 2837, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 916, 8, 0 },
+	{ 31576, 9, 0, 0, 0 },
+	{ 31863, 735, 924, 2, 0 },
+	{ 31462, 735, 926, 2, RDMS__P_KEY },
+	{ 31900, 735, 928, 2, 0 },
+	{ 31511, 735, 930, 2, 0 },
+	{ 31935, 735, 932, 2, 0 },
+	{ 31656, 9, 0, 0, 0 },
+	{ 31978, 735, 934, 2, 0 },
+	{ 32084, 735, 936, 2, 0 },
+	{ 32106, 735, 0, 0, 0 },
+	{ 32122, 735, 938, 2, 0 },
+	{ 32162, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 32224, 735, 940, 2, 0 },
+	{ 32244, 735, 942, 2, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 944, 8, 0 },
+	{ 32397, 32405, 0, 0, RDMS__P_KEY },
+	{ 32409, 32405, 0, 0, RDMS__P_KEY },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 957, 8, 0 },
+	{ 12489, 9, 0, 0, 0 },
+	{ 7668, 735, 0, 0, 0 },
+	{ 7708, 735, 965, 2, 0 },
+	{ 32754, 735, 967, 2, RDMS__P_WRITABLE },
+	{ 7780, 735, 0, 0, 0 },
+	{ 7862, 735, 0, 0, 0 },
+	{ 32777, 735, 969, 3, 0 },
+	{ 32808, 735, 972, 3, 0 },
+	{ 32843, 735, 975, 3, 0 },
+	{ 32880, 735, 978, 3, 0 },
+	{ 32909, 735, 981, 3, 0 },
+	{ 32967, 735, 984, 2, RDMS__P_WRITABLE },
+	{ 33002, 735, 986, 2, RDMS__P_WRITABLE },
+	{ 33018, 735, 0, 0, RDMS__P_WRITABLE },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 988, 8, 0 },
+	{ 3176, 9, 0, 0, RDMS__P_KEY },
+	{ 3181, 9, 0, 0, 0 },
+	{ 3611, 9, 0, 0, 0 },
+	{ 3620, 2172, 0, 0, 0 },
+	{ 33159, 9, 0, 0, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 996, 8, 0 },
+	{ 33312, 9, 0, 0, 0 },
+	{ 33321, 735, 0, 0, 0 },
+	{ 33449, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 33467, 2172, 0, 0, 0 },
+	{ 33497, 735, 0, 0, RDMS__P_WRITABLE },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 1008, 8, 0 },
+	{ 33767, 735, 1016, 2, RDMS__P_KEY },
+	{ 34072, 735, 1018, 2, 0 },
+	{ 33883, 735, 1020, 2, 0 },
+	{ 34124, 735, 1022, 2, 0 },
+	{ 33740, 3294, 0, 0, 0 },
+	{ 34150, 735, 1024, 2, 0 },
+	{ 34174, 9, 0, 0, 0 },
+	{ 33694, 9, 0, 0, 0 },
+	{ 34200, 735, 1026, 2, 0 },
+	{ 34227, 3294, 0, 0, 0 },
+	{ 34257, 3294, 0, 0, 0 },
+	{ 33999, 735, 1028, 2, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 1030, 8, 0 },
+	{ 32397, 32405, 0, 0, RDMS__P_KEY },
+	{ 32409, 32405, 0, 0, RDMS__P_KEY },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 1040, 8, 0 },
+	{ 8703, 9, 0, 0, RDMS__P_KEY },
+	{ 34716, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 34832, 32405, 0, 0, RDMS__P_KEY },
+	{ 34837, 32405, 0, 0, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 1048, 8, 0 },
+	{ 8703, 9, 0, 0, RDMS__P_KEY },
+	{ 35037, 2172, 1056, 2, RDMS__P_KEY },
+	{ 4522, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 1060, 8, 0 },
+	{ 35232, 735, 1068, 2, 0 },
+	{ 35255, 735, 0, 0, 0 },
+	{ 12489, 9, 0, 0, RDMS__P_KEY },
+	{ 16, 9, 0, 0, 0 },
+	{ 35373, 9, 0, 0, 0 },
+	{ 35383, 9, 0, 0, 0 },
+	{ 35397, 9, 0, 0, 0 },
+	{ 35410, 735, 0, 0, 0 },
+	{ 12489, 9, 0, 0, 0 },
+	{ 37122, 2369, 0, 0, 0 },
+	{ 37134, 2369, 0, 0, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 37145, 735, 0, 0, 0 },
+	{ 1144, 9, 0, 0, 0 },
+	{ 37156, 2369, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 36068, 2369, 0, 0, 0 },
+	{ 6291, 9, 0, 0, 0 },
+	{ 35869, 9, 1407, 5, 0 },
+	{ 37314, 735, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, RDMS__P_KEY },
+	{ 35552, 9, 0, 0, 0 },
+	{ 1017, 735, 0, 0, 0 },
+	{ 37323, 735, 0, 0, 0 },
+	{ 35666, 9, 1412, 7, 0 },
+	{ 37347, 2369, 0, 0, 0 },
+	{ 36058, 9, 1419, 5, 0 },
+	{ 36084, 9, 0, 0, 0 },
+	{ 6987, 9, 1424, 8, RDMS__P_WRITABLE },
+	{ 117, 9, 1432, 12, 0 },
+	{ 37500, 9, 0, 0, 0 },
+	{ 37524, 9, 0, 0, 0 },
+	{ 37535, 735, 0, 0, 0 },
+	{ 37541, 735, 0, 0, 0 },
+	{ 37550, 735, 0, 0, 0 },
+	{ 37571, 735, 0, 0, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 1484, 8, 0 },
+	{ 5381, 9, 0, 0, RDMS__P_KEY },
+	{ 39992, 735, 1492, 2, 0 },
+	{ 40011, 735, 0, 0, 0 },
+	{ 16108, 735, 1494, 5, 0 },
+	{ 40103, 735, 1499, 2, 0 },
+	{ 40278, 735, 1501, 4, 0 },
+	{ 40301, 9, 0, 0, 0 },
+	{ 40315, 9, 0, 0, 0 },
+	{ 40336, 735, 1505, 2, RDMS__P_WRITABLE },
+	{ 40350, 735, 1507, 2, RDMS__P_WRITABLE },
+	{ 39462, 735, 1509, 2, 0 },
+	{ 40365, 735, 1511, 2, 0 },
+	{ 39528, 735, 1513, 2, 0 },
+	{ 40395, 735, 1515, 2, 0 },
+	{ 39020, 735, 1517, 2, 0 },
+	{ 40422, 735, 1519, 2, 0 },
+	{ 39701, 735, 1521, 2, 0 },
+	{ 40453, 735, 1523, 2, 0 },
+	{ 39674, 9, 0, 0, 0 },
+	{ 40479, 735, 1525, 2, 0 },
+	{ 39431, 9, 0, 0, 0 },
+	{ 40503, 735, 1527, 2, 0 },
+	{ 39876, 735, 1529, 2, 0 },
+	{ 40576, 735, 1531, 2, 0 },
+	{ 40654, 9, 1533, 2, RDMS__P_WRITABLE },
+	{ 40661, 9, 0, 0, 0 },
+	{ 40689, 735, 1535, 2, 0 },
+	{ 40729, 735, 1537, 2, 0 },
+	{ 39271, 735, 1539, 2, 0 },
+	{ 40851, 735, 1541, 2, 0 },
+	{ 39380, 735, 1543, 5, 0 },
+	{ 41105, 735, 1548, 2, 0 },
+	{ 41252, 735, 1550, 3, RDMS__P_WRITABLE },
+	{ 41342, 735, 1553, 2, RDMS__P_WRITABLE },
+	{ 41395, 735, 1555, 2, RDMS__P_WRITABLE },
+	{ 41406, 735, 1557, 2, 0 },
+	{ 41429, 735, 1559, 2, RDMS__P_WRITABLE },
+	{ 41452, 735, 1561, 2, 0 },
+	{ 7818, 735, 1563, 2, RDMS__P_WRITABLE },
+	{ 41556, 735, 1565, 2, 0 },
+	{ 7970, 735, 1567, 2, RDMS__P_WRITABLE },
+	{ 41670, 735, 1569, 2, 0 },
+	{ 41785, 735, 1571, 2, RDMS__P_WRITABLE },
+	{ 41804, 735, 1573, 2, 0 },
+	{ 41912, 735, 1575, 2, RDMS__P_WRITABLE },
+	{ 42009, 735, 1577, 2, RDMS__P_WRITABLE },
+	{ 42026, 735, 0, 0, RDMS__P_WRITABLE },
+	{ 42054, 735, 0, 0, RDMS__P_WRITABLE },
+	{ 42082, 735, 0, 0, RDMS__P_WRITABLE },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 1579, 8, 0 },
+	{ 32397, 32405, 0, 0, RDMS__P_KEY },
+	{ 32409, 32405, 0, 0, RDMS__P_KEY },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 1587, 8, 0 },
+	{ 12489, 9, 0, 0, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 1595, 8, 0 },
+	{ 32397, 32405, 0, 0, RDMS__P_KEY },
+	{ 32409, 32405, 0, 0, RDMS__P_KEY },
+	{ 7213, 9, 0, 0, RDMS__P_KEY },
+	{ 1731, 735, 0, 0, RDMS__P_KEY },
+	{ 6472, 9, 0, 0, 0 },
+	{ 42638, 735, 0, 0, 0 },
+	{ 5209, 9, 0, 0, 0 },
+	{ 7515, 9, 0, 0, 0 },
+	{ 42651, 9, 0, 0, 0 },
+	{ 42664, 9, 0, 0, 0 },
+	{ 1, 9, 0, 0, 0 },
+	{ 16, 9, 0, 0, 0 },
+	{ 28, 40, 0, 0, 0 },
+	{ 49, 9, 0, 0, 0 },
+	{ 117, 9, 1603, 8, 0 },
+	{ 42800, 2369, 0, 0, 0 },
+	{ 42814, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 42817, 9, 0, 0, RDMS__P_WRITABLE },
+	{ 42828, 9, 0, 0, RDMS__P_WRITABLE },
+};
+
+static const struct rdms_method rdms__methods[] = {
+	{ 696, 735, 295, 0, 4, 35, 6, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* Create */,
+	{ 3947, 735, 921, 4, 12, 0, 0, 0, 0, 0, RDMS_BASIS_OBSERVED, 1 } /* GetProvisioningProperties */,
+	{ 4417, 735, 921, 16, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* GetBaseVHDPath */,
+	{ 4449, 735, 4469, 17, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* GetConnectionString */,
+	{ 4489, 735, 921, 18, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* GetDiffVHDPath */,
+	{ 4504, 735, 921, 19, 1, 0, 0, 0, 0, 1, RDMS_BASIS_OBSERVED, 1 } /* GetExportPath */,
+	{ 4609, 735, 921, 20, 2, 0, 0, 11, 3, 1, RDMS_BASIS_INFERRED, 0 } /* GetInt32Property */,
+	{ 4626, 735, 921, 22, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* GetSMBPath */,
+	{ 4663, 735, 4469, 23, 1, 0, 0, 0, 0, 1, RDMS_BASIS_OBSERVED, 1 } /* GetSecondaryConnectionString */,
+	{ 4692, 735, 921, 24, 2, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 0 } /* GetStringArrayDeploymentSetting */,
+	{ 4803, 735, 921, 26, 2, 0, 0, 14, 3, 1, RDMS_BASIS_OBSERVED, 0 } /* GetStringProperty */,
+	{ 4855, 735, 921, 28, 1, 0, 0, 17, 2, 1, RDMS_BASIS_OBSERVED, 0 } /* RemoveDeploymentSetting */,
+	{ 4879, 735, 921, 29, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* SetBaseVHDPath */,
+	{ 4894, 735, 4469, 30, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* SetConnectionString */,
+	{ 4914, 735, 921, 31, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* SetDiffVHDPath */,
+	{ 4929, 735, 921, 32, 1, 0, 0, 0, 0, 1, RDMS_BASIS_OBSERVED, 1 } /* SetExportPath */,
+	{ 4943, 735, 921, 33, 2, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 0 } /* SetInt32Property */,
+	{ 4960, 735, 921, 35, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* SetSMBPath */,
+	{ 4971, 735, 4469, 36, 1, 0, 0, 0, 0, 1, RDMS_BASIS_OBSERVED, 1 } /* SetSecondaryConnectionString */,
+	{ 5000, 735, 921, 37, 2, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 0 } /* SetStringArrayDeploymentSetting */,
+	{ 5032, 735, 921, 39, 2, 0, 0, 19, 2, 1, RDMS_BASIS_OBSERVED, 0 } /* SetStringProperty */,
+	{ 5218, 735, 4469, 41, 4, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 0 } /* AddDesktopAssignment */,
+	{ 5239, 735, 4469, 45, 4, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 0 } /* RemoveDesktopAssignment */,
+	{ 5392, 735, 921, 49, 1, 0, 0, 0, 0, 1, RDMS_BASIS_OBSERVED, 1 } /* GetActiveServer */,
+	{ 5425, 735, 921, 50, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* GetClientAccessName */,
+	{ 5445, 735, 921, 0, 0, 0, 0, 0, 0, 1, RDMS_BASIS_OBSERVED, 1 } /* SetActiveServer */,
+	{ 5461, 735, 921, 51, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* SetClientAccessName */,
+	{ 5776, 735, 4469, 52, 2, 0, 0, 0, 0, 1, RDMS_BASIS_OBSERVED, 1 } /* GetJoinedNodeCount */,
+	{ 5812, 735, 921, 54, 2, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* Join */,
+	{ 5817, 735, 921, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* Unjoin */,
+	{ 6116, 735, 921, 0, 0, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* SynchronizeAllPublishingData */,
+	{ 6153, 735, 921, 56, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* SynchronizePublishingData */,
+	{ 6454, 735, 921, 57, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* GetUserAssignment */,
+	{ 6479, 735, 921, 59, 4, 0, 0, 0, 0, 1, RDMS_BASIS_OBSERVED, 1 } /* GetVirtualDesktopAssignedToUser */,
+	{ 6539, 735, 921, 63, 3, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* GetVirtualDesktopDetails */,
+	{ 6672, 735, 921, 66, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* GetVirtualDesktopState */,
+	{ 6695, 735, 921, 67, 1, 0, 0, 0, 0, 1, RDMS_BASIS_OBSERVED, 1 } /* RemoveUserAssignment */,
+	{ 6716, 735, 921, 68, 2, 0, 0, 0, 0, 0, RDMS_BASIS_OBSERVED, 1 } /* SetUserAssignment */,
+	{ 6734, 735, 921, 70, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetVirtualDesktopState */,
+	{ 6907, 735, 921, 71, 1, 0, 0, 0, 0, 0, RDMS_BASIS_OBSERVED, 1 } /* AddVirtualDesktop */,
+	{ 6925, 735, 921, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_OBSERVED, 1 } /* CancelPatch */,
+	{ 4609, 735, 921, 72, 2, 0, 0, 32, 1, 0, RDMS_BASIS_OBSERVED, 1 } /* GetInt32Property */,
+	{ 6993, 735, 921, 74, 4, 0, 0, 0, 0, 0, RDMS_BASIS_OBSERVED, 1 } /* GetPatchProperties */,
+	{ 4803, 735, 921, 78, 2, 0, 0, 33, 2, 0, RDMS_BASIS_OBSERVED, 1 } /* GetStringProperty */,
+	{ 7092, 735, 921, 80, 3, 0, 0, 0, 0, 1, RDMS_BASIS_OBSERVED, 1 } /* ProvisioningEnumerateJobs */,
+	{ 7118, 735, 921, 83, 1, 0, 0, 0, 0, 1, RDMS_BASIS_OBSERVED, 1 } /* ProvisioningJobCancel */,
+	{ 7152, 735, 921, 84, 2, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* ProvisioningJobExecute */,
+	{ 7188, 735, 921, 86, 2, 0, 0, 0, 0, 1, RDMS_BASIS_OBSERVED, 1 } /* ProvisioningJobGetReport */,
+	{ 7271, 735, 295, 88, 9, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* ProvisioningPrepJob */,
+	{ 7291, 735, 921, 97, 1, 0, 0, 0, 0, 0, RDMS_BASIS_OBSERVED, 1 } /* RemoveVirtualDesktop */,
+	{ 7312, 735, 921, 98, 3, 0, 0, 0, 0, 0, RDMS_BASIS_OBSERVED, 1 } /* SchedulePatch */,
+	{ 4943, 735, 921, 101, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetInt32Property */,
+	{ 5032, 735, 921, 103, 2, 0, 0, 35, 1, 0, RDMS_BASIS_OBSERVED, 1 } /* SetStringProperty */,
+	{ 4609, 735, 921, 105, 2, 0, 0, 40, 17, 0, RDMS_BASIS_OBSERVED, 1 } /* GetInt32Property */,
+	{ 4803, 735, 921, 107, 2, 0, 0, 57, 3, 0, RDMS_BASIS_OBSERVED, 1 } /* GetStringProperty */,
+	{ 8050, 735, 4469, 109, 4, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 0 } /* KeyValueCompareAndSet */,
+	{ 8072, 735, 4469, 113, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 0 } /* KeyValueDelete */,
+	{ 8087, 735, 4469, 114, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 0 } /* KeyValueGet */,
+	{ 4943, 735, 921, 116, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetInt32Property */,
+	{ 5032, 735, 921, 118, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetStringProperty */,
+	{ 4609, 735, 921, 120, 2, 0, 0, 61, 3, 0, RDMS_BASIS_OBSERVED, 1 } /* GetInt32Property */,
+	{ 8317, 735, 4469, 122, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 0 } /* GetPendingStartServerList */,
+	{ 4803, 735, 921, 124, 2, 0, 0, 0, 0, 0, RDMS_BASIS_OBSERVED, 1 } /* GetStringProperty */,
+	{ 4943, 735, 921, 126, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetInt32Property */,
+	{ 5032, 735, 921, 128, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetStringProperty */,
+	{ 8362, 735, 4469, 130, 3, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 0 } /* TestAndSetState */,
+	{ 8616, 735, 921, 133, 3, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* RdvCopyBaseVmLocally */,
+	{ 8677, 735, 921, 136, 2, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* RdvCreateUserDiskTemplate */,
+	{ 8726, 735, 921, 138, 2, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* RdvMigrateVmToDifferentHost */,
+	{ 8754, 735, 921, 140, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* RdvSetupVMPermissions */,
+	{ 8776, 735, 921, 141, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* RdvUndoVMPermissions */,
+	{ 9233, 735, 9189, 142, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* DeleteEx */,
+	{ 9489, 735, 4469, 143, 1, 0, 0, 0, 0, 0, RDMS_BASIS_OBSERVED, 0 } /* DeleteSBDbConnectionString */,
+	{ 9577, 735, 921, 144, 3, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 0 } /* InstallBrokerDatabase */,
+	{ 9655, 735, 921, 147, 3, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 0 } /* IsDbReachable */,
+	{ 9748, 735, 921, 150, 4, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 0 } /* SetBrokerHAMode */,
+	{ 9764, 735, 921, 154, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 0 } /* SetBrokerNonHAMode */,
+	{ 9783, 735, 4469, 155, 2, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 0 } /* SetSBDbConnectionStrings */,
+	{ 11671, 735, 9189, 157, 6, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* GetCurrentVMMPlugin */,
+	{ 11691, 735, 9189, 163, 6, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* RegisterVMMPlugin */,
+	{ 11709, 735, 9189, 169, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetEnabled */,
+	{ 11720, 735, 9189, 170, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetName */,
+	{ 11728, 735, 9189, 171, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* SetPriority */,
+	{ 11740, 735, 9189, 172, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetProvider */,
+	{ 11752, 735, 9189, 173, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetServiceLocation */,
+	{ 11771, 735, 9189, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 0 } /* UnregisterVMMPlugin */,
+	{ 714, 735, 295, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* Delete */,
+	{ 12448, 735, 295, 174, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* ModifyAuditPermissions */,
+	{ 12471, 735, 295, 176, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* ModifyPermissions */,
+	{ 13318, 735, 921, 178, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 0 } /* FileAssociations */,
+	{ 13355, 735, 295, 180, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 0 } /* FileExtensions */,
+	{ 13964, 735, 295, 182, 3, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* ConnectionSettings */,
+	{ 13992, 735, 9189, 185, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetAllowDwm */,
+	{ 14488, 735, 295, 186, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetClientProperty */,
+	{ 14595, 735, 295, 188, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetColorDepth */,
+	{ 14626, 735, 295, 189, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetColorDepthPolicy */,
+	{ 14646, 735, 9189, 190, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetMaxMonitors */,
+	{ 14676, 735, 9189, 191, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetMaxXResolution */,
+	{ 14709, 735, 9189, 192, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetMaxYResolution */,
+	{ 17241, 735, 295, 193, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* InitialProgram */,
+	{ 17315, 735, 295, 195, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetClientWallPaper */,
+	{ 17619, 735, 295, 196, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 0 } /* EnvironmentVariables */,
+	{ 17983, 735, 295, 198, 2, 476, 4, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* CheckStatus */,
+	{ 17995, 735, 295, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* Disconnect */,
+	{ 18058, 735, 295, 200, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* DisconnectProtocol */,
+	{ 18077, 735, 295, 201, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* DisconnectUser */,
+	{ 18493, 735, 295, 202, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* AddComputerGroupNames */,
+	{ 18530, 735, 295, 203, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* AddUserGroupNames */,
+	{ 696, 735, 295, 204, 18, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* Create */,
+	{ 714, 735, 295, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* Delete */,
+	{ 18886, 735, 295, 222, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* DisableClipboard */,
+	{ 18903, 735, 295, 223, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* DisableDiskDrives */,
+	{ 18921, 735, 295, 224, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* DisablePlugAndPlayDevices */,
+	{ 18947, 735, 295, 225, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* DisablePrinters */,
+	{ 18963, 735, 295, 226, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* DisableSerialPorts */,
+	{ 18982, 735, 9189, 227, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* EnableAllowOnlySDRServers */,
+	{ 19008, 735, 295, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* MoveDown */,
+	{ 19017, 735, 295, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* MoveUp */,
+	{ 19024, 735, 295, 228, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* RemoveComputerGroupNames */,
+	{ 19049, 735, 295, 229, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* RemoveUserGroupNames */,
+	{ 19070, 735, 295, 230, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetComputerGroupNames */,
+	{ 19092, 735, 9189, 231, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetCookieAuthenticationAllowed */,
+	{ 19123, 735, 295, 232, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetDeviceRedirectionType */,
+	{ 11709, 735, 295, 233, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetEnabled */,
+	{ 19148, 735, 9189, 234, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetIdleTimeout */,
+	{ 11720, 735, 295, 235, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* SetName */,
+	{ 19163, 735, 295, 236, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetPasswordAllowed */,
+	{ 19182, 735, 295, 237, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetSecureIdAllowed */,
+	{ 19260, 735, 9189, 238, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetSessionTimeout */,
+	{ 19278, 735, 295, 240, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetSmartcardAllowed */,
+	{ 19298, 735, 295, 241, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetUserGroupNames */,
+	{ 19316, 735, 295, 242, 18, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* Update */,
+	{ 19595, 735, 295, 260, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* AddServers */,
+	{ 19606, 735, 295, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* DeleteAllServers */,
+	{ 19623, 735, 295, 261, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* DeleteServers */,
+	{ 19651, 735, 295, 262, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* IsLoadBalancingServer */,
+	{ 19673, 735, 295, 263, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* SetServers */,
+	{ 19827, 735, 295, 264, 2, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* Add */,
+	{ 19008, 735, 295, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* MoveDown */,
+	{ 19017, 735, 295, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* MoveUp */,
+	{ 19831, 735, 295, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* Remove */,
+	{ 11720, 735, 295, 266, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* SetName */,
+	{ 19838, 735, 295, 267, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetSharedSecret */,
+	{ 19316, 735, 295, 268, 2, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* Update */,
+	{ 18530, 735, 295, 270, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* AddUserGroupNames */,
+	{ 696, 735, 295, 271, 8, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* Create */,
+	{ 714, 735, 295, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* Delete */,
+	{ 19049, 735, 295, 279, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* RemoveUserGroupNames */,
+	{ 20125, 735, 295, 280, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetDescription */,
+	{ 11709, 735, 295, 281, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetEnabled */,
+	{ 11720, 735, 295, 282, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* SetName */,
+	{ 20140, 735, 295, 283, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 0 } /* SetPortNumbers */,
+	{ 20155, 735, 295, 284, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetResourceGroup */,
+	{ 19298, 735, 295, 286, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetUserGroupNames */,
+	{ 19316, 735, 295, 287, 8, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* Update */,
+	{ 20342, 735, 295, 295, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* AddResources */,
+	{ 696, 735, 295, 296, 3, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* Create */,
+	{ 714, 735, 295, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* Delete */,
+	{ 20355, 735, 295, 299, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* RemoveResources */,
+	{ 20125, 735, 295, 300, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetDescription */,
+	{ 11720, 735, 295, 301, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* SetName */,
+	{ 20371, 735, 295, 302, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetResources */,
+	{ 19316, 735, 295, 303, 3, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* Update */,
+	{ 20552, 735, 295, 306, 2, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 0 } /* CreateSelfSignedCertificate */,
+	{ 20761, 735, 295, 308, 2, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 0 } /* Export */,
+	{ 20964, 735, 295, 310, 4, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 0 } /* Import */,
+	{ 21089, 735, 9189, 0, 0, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* Configure */,
+	{ 21117, 735, 295, 314, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* EnableCentralCAP */,
+	{ 21635, 735, 295, 315, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* EnableLogEvent */,
+	{ 21676, 735, 9189, 317, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* EnableOnlyConsentCapableClients */,
+	{ 21719, 735, 295, 318, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* EnableRequestSOH */,
+	{ 21757, 735, 921, 319, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* EnableTransport */,
+	{ 21805, 735, 9189, 321, 3, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* EnumAuthenticationPlugins */,
+	{ 21831, 735, 9189, 324, 3, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* EnumAuthorizationPlugins */,
+	{ 21866, 735, 921, 327, 3, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* GetIPAndPort */,
+	{ 22101, 735, 295, 330, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* GetLogEventName */,
+	{ 22128, 735, 295, 332, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* GetProtocolName */,
+	{ 22144, 735, 295, 334, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* IsLogEventEnabled */,
+	{ 22162, 735, 921, 336, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* IsTransportEnabled */,
+	{ 22181, 735, 295, 338, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* QueryCertContext */,
+	{ 22198, 735, 9189, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* RecycleRpcApplicationPools */,
+	{ 22225, 735, 295, 339, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* RefreshCertContext */,
+	{ 22244, 735, 9189, 340, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetAuthenticationPlugin */,
+	{ 22268, 735, 9189, 341, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetAuthenticationPluginAndRecycleRpcApplicationPools */,
+	{ 22321, 735, 9189, 342, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetAuthorizationPlugin */,
+	{ 22344, 735, 9189, 343, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetCertificate */,
+	{ 22359, 735, 295, 344, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetCertificateACL */,
+	{ 22377, 735, 9189, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetDefaultPluginsAndRecycleRpcApplicationPools */,
+	{ 22446, 735, 921, 345, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetEnforceChannelBinding */,
+	{ 22488, 735, 921, 346, 4, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetIPAndPort */,
+	{ 22525, 735, 295, 350, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetMaxConnections */,
+	{ 22618, 735, 9189, 352, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetSslBridging */,
+	{ 22633, 735, 9189, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* TSGRemoveAdminMsg */,
+	{ 22651, 735, 9189, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* TSGRemoveConsentMsg */,
+	{ 22705, 735, 9189, 353, 3, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* TSGStoreAdminMsg */,
+	{ 22736, 735, 9189, 356, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* TSGStoreConsentMsg */,
+	{ 23443, 735, 295, 357, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetEncryptionLevel */,
+	{ 23495, 735, 295, 358, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetSecurityLayer */,
+	{ 23623, 735, 295, 359, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetUserAuthenticationRequired */,
+	{ 24145, 735, 921, 360, 3, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 0 } /* GetIcon */,
+	{ 24293, 735, 295, 363, 2, 0, 0, 0, 0, 0, RDMS_BASIS_DOCUMENTED, 0 } /* Revoke */,
+	{ 24975, 735, 921, 365, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* ConvertLicenses */,
+	{ 25217, 735, 295, 367, 8, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* ImportAgreementLicenseKeyPack */,
+	{ 25265, 735, 295, 375, 4, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* ImportLicenseKeyPackOffline */,
+	{ 25329, 735, 295, 379, 8, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* ImportOpenPurchaseLicenseKeyPack */,
+	{ 25375, 735, 295, 387, 4, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* ImportRetailPurchaseLicenseKeyPack */,
+	{ 25516, 735, 295, 391, 6, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* InstallAgreementLicenseKeyPack */,
+	{ 25547, 735, 295, 397, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* InstallLicenseKeyPack */,
+	{ 25569, 735, 295, 399, 6, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* InstallOpenLicenseKeyPack */,
+	{ 25595, 735, 295, 405, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* InstallRetailPurchaseLicenseKeyPack */,
+	{ 25631, 735, 295, 407, 6, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* ReinstallAgreementLicenseKeyPack */,
+	{ 25664, 735, 295, 413, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* ReinstallLicenseKeyPackOffline */,
+	{ 25695, 735, 295, 415, 6, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* ReinstallOpenPurchaseLicenseKeyPack */,
+	{ 25731, 735, 295, 421, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* ReinstallRetailPurchaseLicenseKeyPack */,
+	{ 25769, 735, 295, 423, 2, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* RemoveLicensesWithIdCount */,
+	{ 25802, 735, 295, 425, 3, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* UninstallLicenseKeyPack */,
+	{ 25826, 735, 295, 428, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* UninstallLicenseKeyPackWithId */,
+	{ 26345, 735, 295, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_DOCUMENTED, 1 } /* DeleteReport */,
+	{ 26410, 735, 295, 429, 3, 0, 0, 0, 0, 0, RDMS_BASIS_DOCUMENTED, 1 } /* FetchReportEntries */,
+	{ 26496, 735, 921, 432, 3, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* FetchReportFailedPerUserEntries */,
+	{ 26609, 735, 921, 435, 3, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* FetchReportFailedPerUserSummaryEntries */,
+	{ 26707, 735, 921, 438, 3, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* FetchReportPerDeviceEntries */,
+	{ 26790, 735, 295, 441, 3, 0, 0, 0, 0, 0, RDMS_BASIS_DOCUMENTED, 1 } /* FetchReportSummaryEntries */,
+	{ 26883, 735, 295, 444, 3, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* GenerateReport */,
+	{ 26898, 735, 921, 447, 1, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* GenerateReportEx */,
+	{ 27853, 735, 295, 448, 2, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* ActivateServer */,
+	{ 27868, 735, 295, 450, 1, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* ActivateServerAutomatic */,
+	{ 27892, 735, 295, 0, 0, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* AddLStoTSLSGroup */,
+	{ 27997, 735, 295, 451, 1, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* ChangeRole */,
+	{ 28008, 735, 295, 0, 0, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* CreateTSCGroup */,
+	{ 28036, 735, 295, 452, 2, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* DeactivateServer */,
+	{ 28053, 735, 295, 454, 1, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* DeactivateServerAutomatic */,
+	{ 28079, 735, 295, 455, 1, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* GetActivationStatus */,
+	{ 28099, 735, 295, 456, 1, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* GetLicenseServerId */,
+	{ 28118, 735, 295, 457, 1, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* IsLSPreventUpgradeGPEnabled */,
+	{ 28156, 735, 295, 458, 1, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* IsLSPublished */,
+	{ 28181, 735, 9189, 459, 1, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* IsLSRegisteredToSCP */,
+	{ 28201, 735, 295, 460, 1, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* IsLSSecGrpGPEnabled */,
+	{ 28237, 735, 295, 461, 2, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* IsLSinTSLSGroup */,
+	{ 28258, 735, 295, 463, 1, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* IsLSonDC */,
+	{ 28274, 735, 295, 464, 2, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* IsSecureAccessAllowed */,
+	{ 28304, 735, 295, 466, 1, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* IsTSCGroupPresent */,
+	{ 28322, 735, 295, 467, 2, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* IsTSinTSCGroup */,
+	{ 28337, 735, 295, 0, 0, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* PublishLS */,
+	{ 28367, 735, 295, 469, 2, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* ReactivateServer */,
+	{ 28528, 735, 295, 471, 2, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* ReactivateServerAutomatic */,
+	{ 28554, 735, 9189, 0, 0, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* RegisterLSToSCP */,
+	{ 28570, 735, 295, 0, 0, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* RemoveLSfromTSLSGroup */,
+	{ 28592, 735, 295, 0, 0, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* RemoveTSCGroup */,
+	{ 28607, 735, 9189, 0, 0, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* UnRegisterLSFromSCP */,
+	{ 28627, 735, 295, 0, 0, 0, 0, 0, 0, 1, RDMS_BASIS_DOCUMENTED, 1 } /* UnpublishLS */,
+	{ 28856, 735, 295, 473, 3, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* ExplicitLogon */,
+	{ 28943, 735, 295, 476, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetPromptForPassword */,
+	{ 29348, 735, 295, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SelectAllNetworkAdapters */,
+	{ 29373, 735, 295, 477, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SelectNetworkAdapterIP */,
+	{ 29417, 735, 295, 478, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetNetworkAdapterLanaID */,
+	{ 29762, 735, 295, 479, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* AddAccount */,
+	{ 29773, 735, 295, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* RestoreDefaults */,
+	{ 30673, 735, 295, 481, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* RemoteControl */,
+	{ 30993, 735, 921, 482, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 0 } /* CreateUserDiskTemplate */,
+	{ 31016, 735, 921, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 0 } /* DisableUserVhd */,
+	{ 31065, 735, 921, 484, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 0 } /* EnableUserVhd */,
+	{ 31109, 735, 295, 486, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* GetCurrentRedirectableAddresses */,
+	{ 31165, 735, 295, 488, 4, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* GetRedirectableAddresses */,
+	{ 31190, 735, 295, 492, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* PingSessionDirectory */,
+	{ 31211, 735, 295, 493, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetCurrentRedirectableAddresses */,
+	{ 31331, 735, 295, 495, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 0 } /* SetLoadBalancingState */,
+	{ 31371, 735, 295, 496, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 0 } /* SetServerWeight */,
+	{ 31485, 735, 295, 497, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* SetSessionDirectoryActive */,
+	{ 31542, 735, 295, 498, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetSessionDirectoryExposeServerIP */,
+	{ 31742, 735, 295, 499, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetSessionDirectoryProperty */,
+	{ 31843, 735, 9189, 501, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetTSRedirectorMode */,
+	{ 32548, 735, 295, 502, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* BrokenConnection */,
+	{ 32744, 735, 295, 503, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* TimeLimit */,
+	{ 33669, 735, 9189, 505, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* AddProgram */,
+	{ 33680, 735, 9189, 506, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* RemoveProgram */,
+	{ 33719, 735, 9189, 507, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SelectNetworkAdapter */,
+	{ 33752, 735, 9189, 508, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetProgramList */,
+	{ 33783, 735, 9189, 509, 1, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* SetVirtualIPActive */,
+	{ 33897, 735, 9189, 510, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetVirtualIPMode */,
+	{ 34034, 735, 921, 511, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetVirtualizeLoopbackAddressesEnabled */,
+	{ 34513, 735, 921, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* DumpVmInfo */,
+	{ 20761, 735, 921, 512, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* Export */,
+	{ 34692, 735, 921, 514, 9, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* QueryOfflineInformation */,
+	{ 696, 735, 295, 523, 3, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* Create */,
+	{ 714, 735, 295, 526, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* Delete */,
+	{ 21750, 735, 295, 527, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* Enable */,
+	{ 35248, 735, 295, 528, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* Rename */,
+	{ 36745, 735, 295, 529, 11, 1086, 25, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* Change */,
+	{ 36795, 735, 295, 540, 1, 1116, 25, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* ChangeStartMode */,
+	{ 696, 735, 295, 541, 12, 1157, 25, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* Create */,
+	{ 714, 735, 295, 0, 0, 1182, 25, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* Delete */,
+	{ 36976, 735, 295, 553, 1, 1207, 25, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* GetSecurityDescriptor */,
+	{ 36998, 735, 295, 0, 0, 1232, 25, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* InterrogateService */,
+	{ 37017, 735, 295, 0, 0, 1257, 25, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* PauseService */,
+	{ 37030, 735, 295, 0, 0, 1282, 25, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* ResumeService */,
+	{ 37044, 735, 295, 554, 1, 1307, 25, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetSecurityDescriptor */,
+	{ 37066, 735, 295, 0, 0, 1332, 25, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* StartService */,
+	{ 37079, 735, 295, 0, 0, 1357, 25, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* StopService */,
+	{ 37103, 735, 295, 555, 1, 1382, 25, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* UserControlService */,
+	{ 37718, 735, 295, 556, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* AddDirectConnectLicenseServer */,
+	{ 37748, 735, 9189, 557, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* AddLSToSpecifiedLicenseServerList */,
+	{ 37846, 735, 295, 558, 2, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* CanAccessLicenseServer */,
+	{ 38022, 735, 295, 560, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* ChangeMode */,
+	{ 38057, 735, 295, 561, 3, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* CreateWinstation */,
+	{ 38074, 735, 295, 564, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* DeleteDirectConnectLicenseServer */,
+	{ 38107, 735, 9189, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* EmptySpecifiedLicenseServerList */,
+	{ 38158, 735, 295, 565, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 0 } /* FindLicenseServers */,
+	{ 38177, 735, 295, 567, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 0 } /* GetDomain */,
+	{ 38196, 735, 295, 568, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 0 } /* GetGracePeriodDays */,
+	{ 38232, 735, 9189, 569, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* GetRegisteredLicenseServerList */,
+	{ 38279, 735, 9189, 570, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* GetSpecifiedLicenseServerList */,
+	{ 38348, 735, 295, 571, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* GetTSLanaIds */,
+	{ 38733, 735, 9189, 573, 2, 0, 0, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* GetTStoLSConnectivityStatus */,
+	{ 38779, 735, 295, 575, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 0 } /* GetWinstationDriverNames */,
+	{ 38883, 735, 295, 576, 1, 1462, 2, 0, 0, 1, RDMS_BASIS_INFERRED, 1 } /* PingLicenseServer */,
+	{ 38901, 735, 9189, 577, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* RemoveLSFromSpecifiedLicenseServerList */,
+	{ 39142, 735, 295, 578, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetAllowTSConnections */,
+	{ 39293, 735, 295, 580, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetDisableForcibleLogoff */,
+	{ 39404, 735, 295, 581, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetFallbackPrintDriverType */,
+	{ 39445, 735, 295, 582, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetHomeDirectory */,
+	{ 39628, 735, 295, 583, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetPolicyPropertyName */,
+	{ 39650, 735, 9189, 585, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetPrimaryLicenseServer */,
+	{ 39686, 735, 295, 586, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetProfilePath */,
+	{ 39715, 735, 295, 587, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetSingleSession */,
+	{ 39732, 735, 9189, 588, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetSpecifiedLicenseServerList */,
+	{ 39896, 735, 295, 589, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SetTimeZoneRedirection */,
+	{ 39937, 735, 295, 590, 1, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* UpdateDirectConnectLicenseServer */,
+	{ 17995, 735, 921, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* Disconnect */,
+	{ 42605, 735, 921, 0, 0, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* Logoff */,
+	{ 42626, 735, 921, 591, 2, 0, 0, 0, 0, 0, RDMS_BASIS_INFERRED, 1 } /* SendMessage */,
+};
+
+static const uint32_t rdms__names[] = {
+	1336,
+	1984,
+	2152,
+	2731,
+	1984,
+	2152,
+	2731,
+	2152,
+	2731,
+	1984,
+	2731,
+	4528,
+	4554,
+	4577,
+	4724,
+	4751,
+	4773,
+	4773,
+	4821,
+	4773,
+	4724,
+	5170,
+	5186,
+	5209,
+	5198,
+	1992,
+	5587,
+	1984,
+	5824,
+	1992,
+	5587,
+	49,
+	6937,
+	7012,
+	7030,
+	7030,
+	2731,
+	5209,
+	7515,
+	2984,
+	7668,
+	7687,
+	7708,
+	7731,
+	7755,
+	7780,
+	7805,
+	7818,
+	7846,
+	7862,
+	7879,
+	7896,
+	7908,
+	7930,
+	7944,
+	7970,
+	2790,
+	2818,
+	7991,
+	8005,
+	2731,
+	8256,
+	8266,
+	8281,
+	49,
+	9056,
+	2179,
+	2179,
+	9056,
+	10032,
+	10526,
+	5381,
+	5381,
+	10973,
+	5381,
+	10973,
+	1574,
+	49,
+	9249,
+	13512,
+	12489,
+	16853,
+	12489,
+	18092,
+	49,
+	19587,
+	49,
+	49,
+	49,
+	22755,
+	12489,
+	24300,
+	24310,
+	24310,
+	26874,
+	27079,
+	27079,
+	7515,
+	24607,
+	12489,
+	29189,
+	12489,
+	12489,
+	2731,
+	12489,
+	2731,
+	31462,
+	32397,
+	32409,
+	12489,
+	3176,
+	33767,
+	32397,
+	32409,
+	8703,
+	34832,
+	8703,
+	35037,
+	12489,
+	49,
+	5381,
+	32397,
+	32409,
+	32397,
+	32409,
+	7213,
+	1731,
 };
 
 static const struct rdms_class rdms__classes[] = {
-	{ "CIM_ElementSetting", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/CIM_ElementSetting", "other", "CIM_ManagedSystemElement", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_ABSTRACT,
-	  NULL, 0, 0, pr_CIM_ElementSetting, sizeof(pr_CIM_ElementSetting) / sizeof(pr_CIM_ElementSetting[0]), NULL, 0 },
-	{ "CIM_LogicalElement", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/CIM_LogicalElement", "other", "CIM_ManagedSystemElement", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_ABSTRACT,
-	  NULL, 0, 0, pr_CIM_LogicalElement, sizeof(pr_CIM_LogicalElement) / sizeof(pr_CIM_LogicalElement[0]), NULL, 0 },
-	{ "CIM_ManagedSystemElement", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/CIM_ManagedSystemElement", "other", NULL, "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_ABSTRACT,
-	  NULL, 0, 0, pr_CIM_ManagedSystemElement, sizeof(pr_CIM_ManagedSystemElement) / sizeof(pr_CIM_ManagedSystemElement[0]), NULL, 0 },
-	{ "CIM_Setting", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/CIM_Setting", "other", "CIM_ManagedSystemElement", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_ABSTRACT,
-	  NULL, 0, 0, pr_CIM_Setting, sizeof(pr_CIM_Setting) / sizeof(pr_CIM_Setting[0]), NULL, 0 },
-	{ "Win32_CentralPublishingChangeEvent", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_CentralPublishingChangeEvent", "session-directory", "__ExtrinsicEvent", "Windows Server 2012", RDMS__C_DOCUMENTED,
-	  NULL, 0, 0, pr_Win32_CentralPublishingChangeEvent, sizeof(pr_Win32_CentralPublishingChangeEvent) / sizeof(pr_Win32_CentralPublishingChangeEvent[0]), NULL, 0 },
-	{ "Win32_Process", "root/cimv2", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_Process", "session-host", "CIM_Process", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_Process, 1, 1, pr_Win32_Process, sizeof(pr_Win32_Process) / sizeof(pr_Win32_Process[0]), mt_Win32_Process, sizeof(mt_Win32_Process) / sizeof(mt_Win32_Process[0]) },
-	{ "Win32_RDAllowListFileAssociation", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_RDAllowListFileAssociation", "session-host", NULL, "Windows Server 2012", RDMS__C_DOCUMENTED,
-	  ky_Win32_RDAllowListFileAssociation, 1, 1, pr_Win32_RDAllowListFileAssociation, sizeof(pr_Win32_RDAllowListFileAssociation) / sizeof(pr_Win32_RDAllowListFileAssociation[0]), NULL, 0 },
-	{ "Win32_RDCentralPublishedDeploymentSettings", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_RDCentralPublishedDeploymentSettings", "session-directory", "CIM_LogicalElement", "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_RDCentralPublishedDeploymentSettings, 1, 1, pr_Win32_RDCentralPublishedDeploymentSettings, sizeof(pr_Win32_RDCentralPublishedDeploymentSettings) / sizeof(pr_Win32_RDCentralPublishedDeploymentSettings[0]), NULL, 0 },
-	{ "Win32_RDCentralPublishedFarm", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_RDCentralPublishedFarm", "session-directory", "CIM_LogicalElement", "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_RDCentralPublishedFarm, 1, 1, pr_Win32_RDCentralPublishedFarm, sizeof(pr_Win32_RDCentralPublishedFarm) / sizeof(pr_Win32_RDCentralPublishedFarm[0]), NULL, 0 },
-	{ "Win32_RDCentralPublishedFileAssociation", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_RDCentralPublishedFileAssociation", "session-directory", NULL, "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_RDCentralPublishedFileAssociation, 1, 1, pr_Win32_RDCentralPublishedFileAssociation, sizeof(pr_Win32_RDCentralPublishedFileAssociation) / sizeof(pr_Win32_RDCentralPublishedFileAssociation[0]), NULL, 0 },
-	{ "Win32_RDCentralPublishedRemoteApplication", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_RDCentralPublishedRemoteApplication", "session-directory", "CIM_LogicalElement", "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_RDCentralPublishedRemoteApplication, 2, 2, pr_Win32_RDCentralPublishedRemoteApplication, sizeof(pr_Win32_RDCentralPublishedRemoteApplication) / sizeof(pr_Win32_RDCentralPublishedRemoteApplication[0]), NULL, 0 },
-	{ "Win32_RDCentralPublishedRemoteDesktop", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_RDCentralPublishedRemoteDesktop", "session-directory", "CIM_LogicalElement", "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_RDCentralPublishedRemoteDesktop, 2, 2, pr_Win32_RDCentralPublishedRemoteDesktop, sizeof(pr_Win32_RDCentralPublishedRemoteDesktop) / sizeof(pr_Win32_RDCentralPublishedRemoteDesktop[0]), NULL, 0 },
-	{ "Win32_RDFileAssociation", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_RDFileAssociation", "session-host", NULL, "Windows Server 2012", RDMS__C_DOCUMENTED,
-	  ky_Win32_RDFileAssociation, 1, 1, pr_Win32_RDFileAssociation, sizeof(pr_Win32_RDFileAssociation) / sizeof(pr_Win32_RDFileAssociation[0]), NULL, 0 },
-	{ "Win32_RDMSCollectionProperties", "root/cimv2/rdms", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDMSCollectionProperties", "rdms", NULL, "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_RDMSCollectionProperties, 1, 1, pr_Win32_RDMSCollectionProperties, sizeof(pr_Win32_RDMSCollectionProperties) / sizeof(pr_Win32_RDMSCollectionProperties[0]), mt_Win32_RDMSCollectionProperties, sizeof(mt_Win32_RDMSCollectionProperties) / sizeof(mt_Win32_RDMSCollectionProperties[0]) },
-	{ "Win32_RDMSDeploymentSettings", "root/cimv2/rdms", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDMSDeploymentSettings", "rdms", NULL, "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  NULL, 0, 0, NULL, 0, mt_Win32_RDMSDeploymentSettings, sizeof(mt_Win32_RDMSDeploymentSettings) / sizeof(mt_Win32_RDMSDeploymentSettings[0]) },
-	{ "Win32_RDMSDesktopAssignment", "root/cimv2/rdms", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDMSDesktopAssignment", "rdms", NULL, "Windows Server 2016", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_RDMSDesktopAssignment, 4, 4, pr_Win32_RDMSDesktopAssignment, sizeof(pr_Win32_RDMSDesktopAssignment) / sizeof(pr_Win32_RDMSDesktopAssignment[0]), mt_Win32_RDMSDesktopAssignment, sizeof(mt_Win32_RDMSDesktopAssignment) / sizeof(mt_Win32_RDMSDesktopAssignment[0]) },
-	{ "Win32_RDMSEnvironment", "root/cimv2/rdms", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDMSEnvironment", "rdms", NULL, "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  NULL, 0, 0, NULL, 0, mt_Win32_RDMSEnvironment, sizeof(mt_Win32_RDMSEnvironment) / sizeof(mt_Win32_RDMSEnvironment[0]) },
-	{ "Win32_RDMSFileTypeAssociation", "root/cimv2/rdms", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDMSFileTypeAssociation", "rdms", NULL, "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_RDMSFileTypeAssociation, 3, 3, pr_Win32_RDMSFileTypeAssociation, sizeof(pr_Win32_RDMSFileTypeAssociation) / sizeof(pr_Win32_RDMSFileTypeAssociation[0]), NULL, 0 },
-	{ "Win32_RDMSJoinedNode", "root/cimv2/rdms", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDMSJoinedNode", "rdms", NULL, "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_RDMSJoinedNode, 1, 1, pr_Win32_RDMSJoinedNode, sizeof(pr_Win32_RDMSJoinedNode) / sizeof(pr_Win32_RDMSJoinedNode[0]), mt_Win32_RDMSJoinedNode, sizeof(mt_Win32_RDMSJoinedNode) / sizeof(mt_Win32_RDMSJoinedNode[0]) },
-	{ "Win32_RDMSManagementData", "root/cimv2/rdms", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDMSManagementData", "rdms", NULL, "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  NULL, 0, 0, NULL, 0, mt_Win32_RDMSManagementData, sizeof(mt_Win32_RDMSManagementData) / sizeof(mt_Win32_RDMSManagementData[0]) },
-	{ "Win32_RDMSPublishedApplication", "root/cimv2/rdms", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDMSPublishedApplication", "rdms", NULL, "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_RDMSPublishedApplication, 2, 2, pr_Win32_RDMSPublishedApplication, sizeof(pr_Win32_RDMSPublishedApplication) / sizeof(pr_Win32_RDMSPublishedApplication[0]), NULL, 0 },
-	{ "Win32_RDMSVirtualDesktop", "root/cimv2/rdms", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDMSVirtualDesktop", "rdms", NULL, "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_RDMSVirtualDesktop, 1, 1, pr_Win32_RDMSVirtualDesktop, sizeof(pr_Win32_RDMSVirtualDesktop) / sizeof(pr_Win32_RDMSVirtualDesktop[0]), mt_Win32_RDMSVirtualDesktop, sizeof(mt_Win32_RDMSVirtualDesktop) / sizeof(mt_Win32_RDMSVirtualDesktop[0]) },
-	{ "Win32_RDMSVirtualDesktopCollection", "root/cimv2/rdms", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDMSVirtualDesktopCollection", "rdms", NULL, "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_RDMSVirtualDesktopCollection, 1, 1, pr_Win32_RDMSVirtualDesktopCollection, sizeof(pr_Win32_RDMSVirtualDesktopCollection) / sizeof(pr_Win32_RDMSVirtualDesktopCollection[0]), mt_Win32_RDMSVirtualDesktopCollection, sizeof(mt_Win32_RDMSVirtualDesktopCollection) / sizeof(mt_Win32_RDMSVirtualDesktopCollection[0]) },
-	{ "Win32_RDPersonalDesktopAssignment", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_RDPersonalDesktopAssignment", "session-directory", "CIM_LogicalElement", "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_RDPersonalDesktopAssignment, 3, 3, pr_Win32_RDPersonalDesktopAssignment, sizeof(pr_Win32_RDPersonalDesktopAssignment) / sizeof(pr_Win32_RDPersonalDesktopAssignment[0]), NULL, 0 },
-	{ "Win32_RDSHCollection", "root/cimv2/rdms", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDSHCollection", "rdms", NULL, "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_RDSHCollection, 1, 1, pr_Win32_RDSHCollection, sizeof(pr_Win32_RDSHCollection) / sizeof(pr_Win32_RDSHCollection[0]), mt_Win32_RDSHCollection, sizeof(mt_Win32_RDSHCollection) / sizeof(mt_Win32_RDSHCollection[0]) },
-	{ "Win32_RDSHServer", "root/cimv2/rdms", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_RDSHServer", "rdms", NULL, "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_RDSHServer, 1, 1, pr_Win32_RDSHServer, sizeof(pr_Win32_RDSHServer) / sizeof(pr_Win32_RDSHServer[0]), mt_Win32_RDSHServer, sizeof(mt_Win32_RDSHServer) / sizeof(mt_Win32_RDSHServer[0]) },
-	{ "Win32_RdvhManagement", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_RdvhManagement", "other", NULL, "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  NULL, 0, 0, NULL, 0, mt_Win32_RdvhManagement, sizeof(mt_Win32_RdvhManagement) / sizeof(mt_Win32_RdvhManagement[0]) },
-	{ "Win32_RemoteAppChangeEvent", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_RemoteAppChangeEvent", "session-host", "ExtrinsicEvent", "Windows Server 2008", RDMS__C_DOCUMENTED,
-	  NULL, 0, 0, pr_Win32_RemoteAppChangeEvent, sizeof(pr_Win32_RemoteAppChangeEvent) / sizeof(pr_Win32_RemoteAppChangeEvent[0]), NULL, 0 },
-	{ "Win32_SessionBrokerFarm", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_SessionBrokerFarm", "session-directory", NULL, "Windows Server 2008 R2", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_SessionBrokerFarm, 2, 2, pr_Win32_SessionBrokerFarm, sizeof(pr_Win32_SessionBrokerFarm) / sizeof(pr_Win32_SessionBrokerFarm[0]), NULL, 0 },
-	{ "Win32_SessionBrokerFarmAccount", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_SessionBrokerFarmAccount", "session-directory", NULL, "Windows Server 2008 R2", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_SessionBrokerFarmAccount, 1, 1, pr_Win32_SessionBrokerFarmAccount, sizeof(pr_Win32_SessionBrokerFarmAccount) / sizeof(pr_Win32_SessionBrokerFarmAccount[0]), mt_Win32_SessionBrokerFarmAccount, sizeof(mt_Win32_SessionBrokerFarmAccount) / sizeof(mt_Win32_SessionBrokerFarmAccount[0]) },
-	{ "Win32_SessionBrokerServiceProperties", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_SessionBrokerServiceProperties", "session-directory", NULL, "Windows Server 2008 R2", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC | RDMS__C_SINGLETON,
-	  NULL, 0, 0, pr_Win32_SessionBrokerServiceProperties, sizeof(pr_Win32_SessionBrokerServiceProperties) / sizeof(pr_Win32_SessionBrokerServiceProperties[0]), mt_Win32_SessionBrokerServiceProperties, sizeof(mt_Win32_SessionBrokerServiceProperties) / sizeof(mt_Win32_SessionBrokerServiceProperties[0]) },
-	{ "Win32_SessionBrokerTarget", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_SessionBrokerTarget", "session-directory", NULL, "Windows Server 2008 R2", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_SessionBrokerTarget, 2, 2, pr_Win32_SessionBrokerTarget, sizeof(pr_Win32_SessionBrokerTarget) / sizeof(pr_Win32_SessionBrokerTarget[0]), NULL, 0 },
-	{ "Win32_SessionBrokerTargetEvent", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_SessionBrokerTargetEvent", "session-directory", "__ExtrinsicEvent", "Windows Server 2008 R2", RDMS__C_DOCUMENTED,
-	  NULL, 0, 0, pr_Win32_SessionBrokerTargetEvent, sizeof(pr_Win32_SessionBrokerTargetEvent) / sizeof(pr_Win32_SessionBrokerTargetEvent[0]), NULL, 0 },
-	{ "Win32_SessionDirectoryCluster", "root/cimv2", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_SessionDirectoryCluster", "session-directory", NULL, "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_SessionDirectoryCluster, 1, 1, pr_Win32_SessionDirectoryCluster, sizeof(pr_Win32_SessionDirectoryCluster) / sizeof(pr_Win32_SessionDirectoryCluster[0]), NULL, 0 },
-	{ "Win32_SessionDirectoryServer", "root/cimv2", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_SessionDirectoryServer", "session-directory", NULL, "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_SessionDirectoryServer, 1, 1, pr_Win32_SessionDirectoryServer, sizeof(pr_Win32_SessionDirectoryServer) / sizeof(pr_Win32_SessionDirectoryServer[0]), NULL, 0 },
-	{ "Win32_SessionDirectorySession", "root/cimv2", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_SessionDirectorySession", "session-directory", NULL, "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_SessionDirectorySession, 2, 2, pr_Win32_SessionDirectorySession, sizeof(pr_Win32_SessionDirectorySession) / sizeof(pr_Win32_SessionDirectorySession[0]), NULL, 0 },
-	{ "Win32_SessionDirectorySessionEx", "root/cimv2", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_SessionDirectorySessionEx", "session-directory", NULL, "Windows Server 2012 (the RemoteDesktop module that uses it ships with Windows Server 2012 and later)", RDMS__C_DYNAMIC,
-	  ky_Win32_SessionDirectorySessionEx, 2, 0, pr_Win32_SessionDirectorySessionEx, sizeof(pr_Win32_SessionDirectorySessionEx) / sizeof(pr_Win32_SessionDirectorySessionEx[0]), NULL, 0 },
-	{ "Win32_SessionDirectoryVMMPlugin", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_SessionDirectoryVMMPlugin", "session-directory", NULL, "Windows Server 2008 R2", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_SessionDirectoryVMMPlugin, 1, 1, pr_Win32_SessionDirectoryVMMPlugin, sizeof(pr_Win32_SessionDirectoryVMMPlugin) / sizeof(pr_Win32_SessionDirectoryVMMPlugin[0]), mt_Win32_SessionDirectoryVMMPlugin, sizeof(mt_Win32_SessionDirectoryVMMPlugin) / sizeof(mt_Win32_SessionDirectoryVMMPlugin[0]) },
-	{ "Win32_SessionDirectoryVirtualDesktopServer", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_SessionDirectoryVirtualDesktopServer", "session-directory", NULL, "Windows Server 2008 R2", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_SessionDirectoryVirtualDesktopServer, 1, 1, pr_Win32_SessionDirectoryVirtualDesktopServer, sizeof(pr_Win32_SessionDirectoryVirtualDesktopServer) / sizeof(pr_Win32_SessionDirectoryVirtualDesktopServer[0]), NULL, 0 },
-	{ "Win32_TSAccount", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSAccount", "session-host", "Win32_TerminalSetting", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSAccount, 1, 1, pr_Win32_TSAccount, sizeof(pr_Win32_TSAccount) / sizeof(pr_Win32_TSAccount[0]), mt_Win32_TSAccount, sizeof(mt_Win32_TSAccount) / sizeof(mt_Win32_TSAccount[0]) },
-	{ "Win32_TSApplicationFileExtensions", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSApplicationFileExtensions", "session-host", "CIM_LogicalElement", "Windows Server 2008", RDMS__C_DOCUMENTED,
-	  NULL, 0, 0, pr_Win32_TSApplicationFileExtensions, sizeof(pr_Win32_TSApplicationFileExtensions) / sizeof(pr_Win32_TSApplicationFileExtensions[0]), mt_Win32_TSApplicationFileExtensions, sizeof(mt_Win32_TSApplicationFileExtensions) / sizeof(mt_Win32_TSApplicationFileExtensions[0]) },
-	{ "Win32_TSCPubPlugin", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSCPubPlugin", "session-directory", "CIM_LogicalElement", "Windows Server 2008 R2", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSCPubPlugin, 1, 1, pr_Win32_TSCPubPlugin, sizeof(pr_Win32_TSCPubPlugin) / sizeof(pr_Win32_TSCPubPlugin[0]), NULL, 0 },
-	{ "Win32_TSClientSetting", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSClientSetting", "session-host", "Win32_TerminalSetting", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSClientSetting, 1, 0, pr_Win32_TSClientSetting, sizeof(pr_Win32_TSClientSetting) / sizeof(pr_Win32_TSClientSetting[0]), mt_Win32_TSClientSetting, sizeof(mt_Win32_TSClientSetting) / sizeof(mt_Win32_TSClientSetting[0]) },
-	{ "Win32_TSDeploymentLicensing", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSDeploymentLicensing", "licensing", "CIM_LogicalElement", "Windows Server 2012", RDMS__C_DOCUMENTED,
-	  NULL, 0, 0, pr_Win32_TSDeploymentLicensing, sizeof(pr_Win32_TSDeploymentLicensing) / sizeof(pr_Win32_TSDeploymentLicensing[0]), NULL, 0 },
-	{ "Win32_TSDeploymentSettings", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSDeploymentSettings", "session-host", "CIM_LogicalElement", "Windows Server 2008", RDMS__C_DOCUMENTED,
-	  NULL, 0, 0, pr_Win32_TSDeploymentSettings, sizeof(pr_Win32_TSDeploymentSettings) / sizeof(pr_Win32_TSDeploymentSettings[0]), NULL, 0 },
-	{ "Win32_TSDiscoveredLicenseServer", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSDiscoveredLicenseServer", "licensing", NULL, "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_ABSTRACT,
-	  ky_Win32_TSDiscoveredLicenseServer, 1, 1, pr_Win32_TSDiscoveredLicenseServer, sizeof(pr_Win32_TSDiscoveredLicenseServer) / sizeof(pr_Win32_TSDiscoveredLicenseServer[0]), NULL, 0 },
-	{ "Win32_TSEnvironmentSetting", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSEnvironmentSetting", "session-host", "Win32_TerminalSetting", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSEnvironmentSetting, 1, 0, pr_Win32_TSEnvironmentSetting, sizeof(pr_Win32_TSEnvironmentSetting) / sizeof(pr_Win32_TSEnvironmentSetting[0]), mt_Win32_TSEnvironmentSetting, sizeof(mt_Win32_TSEnvironmentSetting) / sizeof(mt_Win32_TSEnvironmentSetting[0]) },
-	{ "Win32_TSExpandEnvironmentVariables", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSExpandEnvironmentVariables", "session-host", "CIM_LogicalElement", "Windows Server 2008", RDMS__C_DOCUMENTED,
-	  NULL, 0, 0, pr_Win32_TSExpandEnvironmentVariables, sizeof(pr_Win32_TSExpandEnvironmentVariables) / sizeof(pr_Win32_TSExpandEnvironmentVariables[0]), mt_Win32_TSExpandEnvironmentVariables, sizeof(mt_Win32_TSExpandEnvironmentVariables) / sizeof(mt_Win32_TSExpandEnvironmentVariables[0]) },
-	{ "Win32_TSGatewayConnection", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSGatewayConnection", "gateway", NULL, "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSGatewayConnection, 1, 1, pr_Win32_TSGatewayConnection, sizeof(pr_Win32_TSGatewayConnection) / sizeof(pr_Win32_TSGatewayConnection[0]), mt_Win32_TSGatewayConnection, sizeof(mt_Win32_TSGatewayConnection) / sizeof(mt_Win32_TSGatewayConnection[0]) },
-	{ "Win32_TSGatewayConnectionAuthorizationPolicy", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSGatewayConnectionAuthorizationPolicy", "gateway", NULL, "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSGatewayConnectionAuthorizationPolicy, 1, 1, pr_Win32_TSGatewayConnectionAuthorizationPolicy, sizeof(pr_Win32_TSGatewayConnectionAuthorizationPolicy) / sizeof(pr_Win32_TSGatewayConnectionAuthorizationPolicy[0]), mt_Win32_TSGatewayConnectionAuthorizationPolicy, sizeof(mt_Win32_TSGatewayConnectionAuthorizationPolicy) / sizeof(mt_Win32_TSGatewayConnectionAuthorizationPolicy[0]) },
-	{ "Win32_TSGatewayLoadBalancer", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSGatewayLoadBalancer", "gateway", NULL, "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSGatewayLoadBalancer, 1, 1, pr_Win32_TSGatewayLoadBalancer, sizeof(pr_Win32_TSGatewayLoadBalancer) / sizeof(pr_Win32_TSGatewayLoadBalancer[0]), mt_Win32_TSGatewayLoadBalancer, sizeof(mt_Win32_TSGatewayLoadBalancer) / sizeof(mt_Win32_TSGatewayLoadBalancer[0]) },
-	{ "Win32_TSGatewayRADIUSServer", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSGatewayRADIUSServer", "gateway", NULL, "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSGatewayRADIUSServer, 1, 1, pr_Win32_TSGatewayRADIUSServer, sizeof(pr_Win32_TSGatewayRADIUSServer) / sizeof(pr_Win32_TSGatewayRADIUSServer[0]), mt_Win32_TSGatewayRADIUSServer, sizeof(mt_Win32_TSGatewayRADIUSServer) / sizeof(mt_Win32_TSGatewayRADIUSServer[0]) },
-	{ "Win32_TSGatewayResourceAuthorizationPolicy", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSGatewayResourceAuthorizationPolicy", "gateway", NULL, "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSGatewayResourceAuthorizationPolicy, 1, 1, pr_Win32_TSGatewayResourceAuthorizationPolicy, sizeof(pr_Win32_TSGatewayResourceAuthorizationPolicy) / sizeof(pr_Win32_TSGatewayResourceAuthorizationPolicy[0]), mt_Win32_TSGatewayResourceAuthorizationPolicy, sizeof(mt_Win32_TSGatewayResourceAuthorizationPolicy) / sizeof(mt_Win32_TSGatewayResourceAuthorizationPolicy[0]) },
-	{ "Win32_TSGatewayResourceGroup", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSGatewayResourceGroup", "gateway", NULL, "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSGatewayResourceGroup, 1, 1, pr_Win32_TSGatewayResourceGroup, sizeof(pr_Win32_TSGatewayResourceGroup) / sizeof(pr_Win32_TSGatewayResourceGroup[0]), mt_Win32_TSGatewayResourceGroup, sizeof(mt_Win32_TSGatewayResourceGroup) / sizeof(mt_Win32_TSGatewayResourceGroup[0]) },
-	{ "Win32_TSGatewayServer", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSGatewayServer", "gateway", NULL, "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC | RDMS__C_SINGLETON,
-	  NULL, 0, 0, NULL, 0, mt_Win32_TSGatewayServer, sizeof(mt_Win32_TSGatewayServer) / sizeof(mt_Win32_TSGatewayServer[0]) },
-	{ "Win32_TSGatewayServerSettings", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSGatewayServerSettings", "gateway", NULL, "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSGatewayServerSettings, 1, 1, pr_Win32_TSGatewayServerSettings, sizeof(pr_Win32_TSGatewayServerSettings) / sizeof(pr_Win32_TSGatewayServerSettings[0]), mt_Win32_TSGatewayServerSettings, sizeof(mt_Win32_TSGatewayServerSettings) / sizeof(mt_Win32_TSGatewayServerSettings[0]) },
-	{ "Win32_TSGeneralSetting", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSGeneralSetting", "session-host", "Win32_TerminalSetting", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSGeneralSetting, 1, 0, pr_Win32_TSGeneralSetting, sizeof(pr_Win32_TSGeneralSetting) / sizeof(pr_Win32_TSGeneralSetting[0]), mt_Win32_TSGeneralSetting, sizeof(mt_Win32_TSGeneralSetting) / sizeof(mt_Win32_TSGeneralSetting[0]) },
-	{ "Win32_TSGetIcon", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSGetIcon", "session-host", "CIM_LogicalElement", "Windows Server 2012", RDMS__C_DOCUMENTED,
-	  NULL, 0, 0, pr_Win32_TSGetIcon, sizeof(pr_Win32_TSGetIcon) / sizeof(pr_Win32_TSGetIcon[0]), mt_Win32_TSGetIcon, sizeof(mt_Win32_TSGetIcon) / sizeof(mt_Win32_TSGetIcon[0]) },
-	{ "Win32_TSIssuedLicense", "root/cimv2", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TSIssuedLicense", "licensing", NULL, "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSIssuedLicense, 2, 2, pr_Win32_TSIssuedLicense, sizeof(pr_Win32_TSIssuedLicense) / sizeof(pr_Win32_TSIssuedLicense[0]), mt_Win32_TSIssuedLicense, sizeof(mt_Win32_TSIssuedLicense) / sizeof(mt_Win32_TSIssuedLicense[0]) },
-	{ "Win32_TSLegacyPlugin", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSLegacyPlugin", "session-directory", "CIM_LogicalElement", "Windows Server 2008 R2", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  NULL, 0, 0, pr_Win32_TSLegacyPlugin, sizeof(pr_Win32_TSLegacyPlugin) / sizeof(pr_Win32_TSLegacyPlugin[0]), NULL, 0 },
-	{ "Win32_TSLicenseKeyPack", "root/cimv2", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TSLicenseKeyPack", "licensing", NULL, "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSLicenseKeyPack, 1, 1, pr_Win32_TSLicenseKeyPack, sizeof(pr_Win32_TSLicenseKeyPack) / sizeof(pr_Win32_TSLicenseKeyPack[0]), mt_Win32_TSLicenseKeyPack, sizeof(mt_Win32_TSLicenseKeyPack) / sizeof(mt_Win32_TSLicenseKeyPack[0]) },
-	{ "Win32_TSLicenseReport", "root/cimv2", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TSLicenseReport", "licensing", NULL, "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSLicenseReport, 1, 1, pr_Win32_TSLicenseReport, sizeof(pr_Win32_TSLicenseReport) / sizeof(pr_Win32_TSLicenseReport[0]), mt_Win32_TSLicenseReport, sizeof(mt_Win32_TSLicenseReport) / sizeof(mt_Win32_TSLicenseReport[0]) },
-	{ "Win32_TSLicenseReportEntry", "root/cimv2", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TSLicenseReportEntry", "licensing", NULL, "Windows Server 2008", RDMS__C_DOCUMENTED,
-	  ky_Win32_TSLicenseReportEntry, 1, 1, pr_Win32_TSLicenseReportEntry, sizeof(pr_Win32_TSLicenseReportEntry) / sizeof(pr_Win32_TSLicenseReportEntry[0]), NULL, 0 },
-	{ "Win32_TSLicenseReportFailedPerUserEntry", "root/cimv2", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TSLicenseReportFailedPerUserEntry", "licensing", NULL, "Windows Server 2012", RDMS__C_DOCUMENTED,
-	  ky_Win32_TSLicenseReportFailedPerUserEntry, 1, 1, pr_Win32_TSLicenseReportFailedPerUserEntry, sizeof(pr_Win32_TSLicenseReportFailedPerUserEntry) / sizeof(pr_Win32_TSLicenseReportFailedPerUserEntry[0]), NULL, 0 },
-	{ "Win32_TSLicenseReportFailedPerUserSummaryEntry", "root/cimv2", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TSLicenseReportFailedPerUserSummaryEntry", "licensing", NULL, "Windows Server 2012", RDMS__C_DOCUMENTED,
-	  ky_Win32_TSLicenseReportFailedPerUserSummaryEntry, 1, 1, pr_Win32_TSLicenseReportFailedPerUserSummaryEntry, sizeof(pr_Win32_TSLicenseReportFailedPerUserSummaryEntry) / sizeof(pr_Win32_TSLicenseReportFailedPerUserSummaryEntry[0]), NULL, 0 },
-	{ "Win32_TSLicenseReportPerDeviceEntry", "root/cimv2", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TSLicenseReportPerDeviceEntry", "licensing", NULL, "Windows Server 2012", RDMS__C_DOCUMENTED,
-	  ky_Win32_TSLicenseReportPerDeviceEntry, 1, 1, pr_Win32_TSLicenseReportPerDeviceEntry, sizeof(pr_Win32_TSLicenseReportPerDeviceEntry) / sizeof(pr_Win32_TSLicenseReportPerDeviceEntry[0]), NULL, 0 },
-	{ "Win32_TSLicenseReportSummaryEntry", "root/cimv2", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TSLicenseReportSummaryEntry", "licensing", NULL, "Windows Server 2008", RDMS__C_DOCUMENTED,
-	  NULL, 0, 0, pr_Win32_TSLicenseReportSummaryEntry, sizeof(pr_Win32_TSLicenseReportSummaryEntry) / sizeof(pr_Win32_TSLicenseReportSummaryEntry[0]), NULL, 0 },
-	{ "Win32_TSLicenseServer", "root/cimv2", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TSLicenseServer", "licensing", NULL, "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC | RDMS__C_SINGLETON,
-	  NULL, 0, 0, pr_Win32_TSLicenseServer, sizeof(pr_Win32_TSLicenseServer) / sizeof(pr_Win32_TSLicenseServer[0]), mt_Win32_TSLicenseServer, sizeof(mt_Win32_TSLicenseServer) / sizeof(mt_Win32_TSLicenseServer[0]) },
-	{ "Win32_TSLogonSetting", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSLogonSetting", "session-host", "Win32_TerminalSetting", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSLogonSetting, 1, 0, pr_Win32_TSLogonSetting, sizeof(pr_Win32_TSLogonSetting) / sizeof(pr_Win32_TSLogonSetting[0]), mt_Win32_TSLogonSetting, sizeof(mt_Win32_TSLogonSetting) / sizeof(mt_Win32_TSLogonSetting[0]) },
-	{ "Win32_TSNetworkAdapterListSetting", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSNetworkAdapterListSetting", "session-host", "Win32_TerminalSetting", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSNetworkAdapterListSetting, 1, 1, pr_Win32_TSNetworkAdapterListSetting, sizeof(pr_Win32_TSNetworkAdapterListSetting) / sizeof(pr_Win32_TSNetworkAdapterListSetting[0]), NULL, 0 },
-	{ "Win32_TSNetworkAdapterSetting", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSNetworkAdapterSetting", "session-host", "Win32_TerminalSetting", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSNetworkAdapterSetting, 1, 0, pr_Win32_TSNetworkAdapterSetting, sizeof(pr_Win32_TSNetworkAdapterSetting) / sizeof(pr_Win32_TSNetworkAdapterSetting[0]), mt_Win32_TSNetworkAdapterSetting, sizeof(mt_Win32_TSNetworkAdapterSetting) / sizeof(mt_Win32_TSNetworkAdapterSetting[0]) },
-	{ "Win32_TSPermissionsSetting", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSPermissionsSetting", "session-host", "Win32_TerminalSetting", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSPermissionsSetting, 1, 0, pr_Win32_TSPermissionsSetting, sizeof(pr_Win32_TSPermissionsSetting) / sizeof(pr_Win32_TSPermissionsSetting[0]), mt_Win32_TSPermissionsSetting, sizeof(mt_Win32_TSPermissionsSetting) / sizeof(mt_Win32_TSPermissionsSetting[0]) },
-	{ "Win32_TSPublishedApplication", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSPublishedApplication", "session-host", "CIM_LogicalElement", "Windows Server 2008", RDMS__C_DOCUMENTED,
-	  ky_Win32_TSPublishedApplication, 1, 1, pr_Win32_TSPublishedApplication, sizeof(pr_Win32_TSPublishedApplication) / sizeof(pr_Win32_TSPublishedApplication[0]), NULL, 0 },
-	{ "Win32_TSPublishedApplicationList", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSPublishedApplicationList", "session-host", "CIM_LogicalElement", "Windows Server 2008", RDMS__C_DOCUMENTED,
-	  NULL, 0, 0, pr_Win32_TSPublishedApplicationList, sizeof(pr_Win32_TSPublishedApplicationList) / sizeof(pr_Win32_TSPublishedApplicationList[0]), NULL, 0 },
-	{ "Win32_TSRemoteControlSetting", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSRemoteControlSetting", "session-host", "Win32_TerminalSetting", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSRemoteControlSetting, 1, 0, pr_Win32_TSRemoteControlSetting, sizeof(pr_Win32_TSRemoteControlSetting) / sizeof(pr_Win32_TSRemoteControlSetting[0]), mt_Win32_TSRemoteControlSetting, sizeof(mt_Win32_TSRemoteControlSetting) / sizeof(mt_Win32_TSRemoteControlSetting[0]) },
-	{ "Win32_TSRemoteDesktop", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSRemoteDesktop", "session-host", "CIM_LogicalElement", "Windows Server 2008", RDMS__C_DOCUMENTED,
-	  ky_Win32_TSRemoteDesktop, 1, 1, pr_Win32_TSRemoteDesktop, sizeof(pr_Win32_TSRemoteDesktop) / sizeof(pr_Win32_TSRemoteDesktop[0]), NULL, 0 },
-	{ "Win32_TSSessionDirectory", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSSessionDirectory", "session-directory", "CIM_Setting", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSSessionDirectory, 1, 1, pr_Win32_TSSessionDirectory, sizeof(pr_Win32_TSSessionDirectory) / sizeof(pr_Win32_TSSessionDirectory[0]), mt_Win32_TSSessionDirectory, sizeof(mt_Win32_TSSessionDirectory) / sizeof(mt_Win32_TSSessionDirectory[0]) },
-	{ "Win32_TSSessionDirectorySetting", "root/cimv2", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TSSessionDirectorySetting", "session-directory", "CIM_ElementSetting", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSSessionDirectorySetting, 2, 2, pr_Win32_TSSessionDirectorySetting, sizeof(pr_Win32_TSSessionDirectorySetting) / sizeof(pr_Win32_TSSessionDirectorySetting[0]), NULL, 0 },
-	{ "Win32_TSSessionSetting", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSSessionSetting", "session-host", "Win32_TerminalSetting", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSSessionSetting, 1, 0, pr_Win32_TSSessionSetting, sizeof(pr_Win32_TSSessionSetting) / sizeof(pr_Win32_TSSessionSetting[0]), mt_Win32_TSSessionSetting, sizeof(mt_Win32_TSSessionSetting) / sizeof(mt_Win32_TSSessionSetting[0]) },
-	{ "Win32_TSStartMenuApplication", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSStartMenuApplication", "session-host", "CIM_LogicalElement", "Windows Server 2008", RDMS__C_DOCUMENTED,
-	  ky_Win32_TSStartMenuApplication, 1, 1, pr_Win32_TSStartMenuApplication, sizeof(pr_Win32_TSStartMenuApplication) / sizeof(pr_Win32_TSStartMenuApplication[0]), NULL, 0 },
-	{ "Win32_TSSystemInfo", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSSystemInfo", "session-host", "CIM_LogicalElement", "Windows Server 2012", RDMS__C_DOCUMENTED,
-	  NULL, 0, 0, pr_Win32_TSSystemInfo, sizeof(pr_Win32_TSSystemInfo) / sizeof(pr_Win32_TSSystemInfo[0]), NULL, 0 },
-	{ "Win32_TSVirtualDesktopServerSettings", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSVirtualDesktopServerSettings", "other", NULL, "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC | RDMS__C_SINGLETON,
-	  NULL, 0, 0, pr_Win32_TSVirtualDesktopServerSettings, sizeof(pr_Win32_TSVirtualDesktopServerSettings) / sizeof(pr_Win32_TSVirtualDesktopServerSettings[0]), NULL, 0 },
-	{ "Win32_TSVirtualIP", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSVirtualIP", "session-host", "CIM_Setting", "Windows Server 2008 R2", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSVirtualIP, 1, 1, pr_Win32_TSVirtualIP, sizeof(pr_Win32_TSVirtualIP) / sizeof(pr_Win32_TSVirtualIP[0]), mt_Win32_TSVirtualIP, sizeof(mt_Win32_TSVirtualIP) / sizeof(mt_Win32_TSVirtualIP[0]) },
-	{ "Win32_TSVirtualIPSetting", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSVirtualIPSetting", "session-host", "CIM_ElementSetting", "Windows Server 2008 R2", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSVirtualIPSetting, 2, 2, pr_Win32_TSVirtualIPSetting, sizeof(pr_Win32_TSVirtualIPSetting) / sizeof(pr_Win32_TSVirtualIPSetting[0]), NULL, 0 },
-	{ "Win32_TSVm", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSVm", "other", "CIM_LogicalElement", "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSVm, 1, 1, pr_Win32_TSVm, sizeof(pr_Win32_TSVm) / sizeof(pr_Win32_TSVm[0]), mt_Win32_TSVm, sizeof(mt_Win32_TSVm) / sizeof(mt_Win32_TSVm[0]) },
-	{ "Win32_TSVmMetadataAssociation", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSVmMetadataAssociation", "other", NULL, "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC | RDMS__C_ASSOCIATION,
-	  ky_Win32_TSVmMetadataAssociation, 1, 1, pr_Win32_TSVmMetadataAssociation, sizeof(pr_Win32_TSVmMetadataAssociation) / sizeof(pr_Win32_TSVmMetadataAssociation[0]), NULL, 0 },
-	{ "Win32_TSVmMetadataItem", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TSVmMetadataItem", "other", "CIM_LogicalElement", "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TSVmMetadataItem, 2, 2, pr_Win32_TSVmMetadataItem, sizeof(pr_Win32_TSVmMetadataItem) / sizeof(pr_Win32_TSVmMetadataItem[0]), NULL, 0 },
-	{ "Win32_Terminal", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_Terminal", "session-host", "CIM_LogicalElement", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_Terminal, 1, 1, pr_Win32_Terminal, sizeof(pr_Win32_Terminal) / sizeof(pr_Win32_Terminal[0]), mt_Win32_Terminal, sizeof(mt_Win32_Terminal) / sizeof(mt_Win32_Terminal[0]) },
-	{ "Win32_TerminalError", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TerminalError", "session-host", "__ExtendedStatus", "Windows Server 2008", RDMS__C_DOCUMENTED,
-	  NULL, 0, 0, pr_Win32_TerminalError, sizeof(pr_Win32_TerminalError) / sizeof(pr_Win32_TerminalError[0]), NULL, 0 },
-	{ "Win32_TerminalService", "root/cimv2", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/Win32_TerminalService", "session-host", "Win32_Service", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TerminalService, 1, 1, pr_Win32_TerminalService, sizeof(pr_Win32_TerminalService) / sizeof(pr_Win32_TerminalService[0]), mt_Win32_TerminalService, sizeof(mt_Win32_TerminalService) / sizeof(mt_Win32_TerminalService[0]) },
-	{ "Win32_TerminalServiceSetting", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TerminalServiceSetting", "session-host", "CIM_Setting", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TerminalServiceSetting, 1, 1, pr_Win32_TerminalServiceSetting, sizeof(pr_Win32_TerminalServiceSetting) / sizeof(pr_Win32_TerminalServiceSetting[0]), mt_Win32_TerminalServiceSetting, sizeof(mt_Win32_TerminalServiceSetting) / sizeof(mt_Win32_TerminalServiceSetting[0]) },
-	{ "Win32_TerminalServiceToSetting", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TerminalServiceToSetting", "session-host", "CIM_ElementSetting", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TerminalServiceToSetting, 2, 2, pr_Win32_TerminalServiceToSetting, sizeof(pr_Win32_TerminalServiceToSetting) / sizeof(pr_Win32_TerminalServiceToSetting[0]), NULL, 0 },
-	{ "Win32_TerminalSetting", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TerminalSetting", "session-host", "CIM_Setting", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_ABSTRACT,
-	  NULL, 0, 0, pr_Win32_TerminalSetting, sizeof(pr_Win32_TerminalSetting) / sizeof(pr_Win32_TerminalSetting[0]), NULL, 0 },
-	{ "Win32_TerminalTerminalSetting", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_TerminalTerminalSetting", "session-host", "CIM_ElementSetting", "Windows Server 2008", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_TerminalTerminalSetting, 2, 2, pr_Win32_TerminalTerminalSetting, sizeof(pr_Win32_TerminalTerminalSetting) / sizeof(pr_Win32_TerminalTerminalSetting[0]), NULL, 0 },
-	{ "Win32_VirtualDesktopSession", "root/cimv2/rdms", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/rdms/Win32_VirtualDesktopSession", "rdms", NULL, "Windows Server 2012", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC,
-	  ky_Win32_VirtualDesktopSession, 2, 2, pr_Win32_VirtualDesktopSession, sizeof(pr_Win32_VirtualDesktopSession) / sizeof(pr_Win32_VirtualDesktopSession[0]), mt_Win32_VirtualDesktopSession, sizeof(mt_Win32_VirtualDesktopSession) / sizeof(mt_Win32_VirtualDesktopSession[0]) },
-	{ "Win32_Workspace", "root/cimv2/TerminalServices", "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/TerminalServices/Win32_Workspace", "session-directory", "CIM_LogicalElement", "Windows Server 2008 R2", RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC | RDMS__C_SINGLETON,
-	  NULL, 0, 0, pr_Win32_Workspace, sizeof(pr_Win32_Workspace) / sizeof(pr_Win32_Workspace[0]), NULL, 0 },
+	{ 124, 143, 171, 264, 270, 295, 0, 0, 0, 0, 5, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_ABSTRACT } /* CIM_ElementSetting */,
+	{ 315, 143, 334, 264, 270, 295, 0, 0, 0, 5, 5, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_ABSTRACT } /* CIM_LogicalElement */,
+	{ 270, 143, 427, 264, 0, 295, 0, 0, 0, 10, 5, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_ABSTRACT } /* CIM_ManagedSystemElement */,
+	{ 526, 143, 538, 264, 270, 295, 0, 0, 0, 15, 5, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_ABSTRACT } /* CIM_Setting */,
+	{ 742, 143, 777, 886, 904, 921, 0, 0, 0, 20, 4, 0, 0, RDMS__C_DOCUMENTED } /* Win32_CentralPublishingChangeEvent */,
+	{ 1863, 1877, 1888, 1959, 1972, 295, 0, 1, 1, 24, 45, 0, 1, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_Process */,
+	{ 2012, 143, 2045, 1959, 0, 921, 1, 1, 1, 69, 3, 0, 0, RDMS__C_DOCUMENTED } /* Win32_RDAllowListFileAssociation */,
+	{ 2571, 143, 2614, 886, 315, 921, 2, 1, 1, 72, 20, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_RDCentralPublishedDeploymentSettings */,
+	{ 2852, 143, 2881, 886, 315, 921, 3, 1, 1, 92, 11, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_RDCentralPublishedFarm */,
+	{ 3022, 143, 3062, 886, 0, 921, 4, 1, 1, 103, 6, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_RDCentralPublishedFileAssociation */,
+	{ 3303, 143, 3345, 886, 315, 921, 5, 2, 2, 109, 17, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_RDCentralPublishedRemoteApplication */,
+	{ 3461, 143, 3499, 886, 315, 921, 7, 2, 2, 126, 11, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_RDCentralPublishedRemoteDesktop */,
+	{ 3630, 143, 3654, 1959, 0, 921, 9, 1, 1, 137, 6, 0, 0, RDMS__C_DOCUMENTED } /* Win32_RDFileAssociation */,
+	{ 4258, 4289, 4305, 4398, 0, 921, 10, 1, 1, 143, 10, 1, 1, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_RDMSCollectionProperties */,
+	{ 5050, 4289, 5079, 4398, 0, 921, 0, 0, 0, 0, 0, 2, 19, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_RDMSDeploymentSettings */,
+	{ 5263, 4289, 5291, 4398, 0, 4469, 21, 4, 4, 153, 4, 21, 2, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_RDMSDesktopAssignment */,
+	{ 5481, 4289, 5503, 4398, 0, 921, 0, 0, 0, 0, 0, 23, 4, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_RDMSEnvironment */,
+	{ 5625, 4289, 5655, 4398, 0, 921, 25, 3, 3, 157, 9, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_RDMSFileTypeAssociation */,
+	{ 6012, 4289, 6033, 4398, 0, 921, 28, 1, 1, 166, 13, 27, 3, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_RDMSJoinedNode */,
+	{ 6179, 4289, 6204, 4398, 0, 921, 0, 0, 0, 0, 0, 30, 2, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_RDMSManagementData */,
+	{ 6330, 4289, 6361, 4398, 0, 921, 29, 2, 2, 179, 13, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_RDMSPublishedApplication */,
+	{ 6795, 4289, 6820, 4398, 0, 921, 31, 1, 1, 192, 9, 32, 7, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_RDMSVirtualDesktop */,
+	{ 7383, 4289, 7418, 4398, 0, 921, 36, 1, 1, 201, 13, 39, 14, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_RDMSVirtualDesktopCollection */,
+	{ 7526, 143, 7560, 886, 315, 921, 37, 3, 3, 214, 9, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_RDPersonalDesktopAssignment */,
+	{ 8152, 4289, 8173, 4398, 0, 921, 60, 1, 1, 223, 4, 53, 7, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_RDSHCollection */,
+	{ 8487, 4289, 8504, 4398, 0, 921, 64, 1, 1, 227, 4, 60, 6, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_RDSHServer */,
+	{ 8797, 143, 8818, 264, 0, 921, 0, 0, 0, 0, 0, 66, 5, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_RdvhManagement */,
+	{ 8913, 143, 8940, 1959, 9041, 295, 0, 0, 0, 231, 2, 0, 0, RDMS__C_DOCUMENTED } /* Win32_RemoteAppChangeEvent */,
+	{ 9067, 143, 9091, 886, 0, 9189, 65, 2, 2, 233, 2, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_SessionBrokerFarm */,
+	{ 9331, 143, 9362, 886, 0, 9189, 67, 1, 1, 235, 8, 71, 1, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_SessionBrokerFarmAccount */,
+	{ 9873, 143, 9910, 886, 0, 9189, 0, 0, 0, 243, 3, 72, 6, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC | RDMS__C_SINGLETON } /* Win32_SessionBrokerServiceProperties */,
+	{ 10049, 143, 10075, 886, 0, 9189, 68, 2, 2, 246, 5, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_SessionBrokerTarget */,
+	{ 10390, 143, 10421, 886, 904, 9189, 0, 0, 0, 251, 8, 0, 0, RDMS__C_DOCUMENTED } /* Win32_SessionBrokerTargetEvent */,
+	{ 10609, 1877, 10639, 886, 0, 295, 70, 1, 1, 259, 3, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_SessionDirectoryCluster */,
+	{ 10858, 1877, 10887, 886, 0, 295, 71, 1, 1, 262, 8, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_SessionDirectoryServer */,
+	{ 11222, 1877, 11252, 886, 0, 295, 72, 2, 2, 270, 13, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_SessionDirectorySession */,
+	{ 11407, 1877, 11439, 886, 0, 11528, 74, 2, 0, 283, 19, 0, 0, RDMS__C_DYNAMIC } /* Win32_SessionDirectorySessionEx */,
+	{ 11791, 143, 11823, 886, 0, 9189, 76, 1, 1, 302, 6, 78, 8, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_SessionDirectoryVMMPlugin */,
+	{ 11929, 143, 11972, 886, 0, 9189, 77, 1, 1, 308, 1, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_SessionDirectoryVirtualDesktopServer */,
+	{ 13190, 143, 13206, 1959, 13296, 295, 78, 1, 1, 309, 12, 86, 3, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSAccount */,
+	{ 13370, 143, 13404, 1959, 315, 295, 0, 0, 0, 321, 5, 89, 2, RDMS__C_DOCUMENTED } /* Win32_TSApplicationFileExtensions */,
+	{ 13528, 143, 13547, 886, 315, 9189, 79, 1, 1, 326, 7, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSCPubPlugin */,
+	{ 15917, 143, 15939, 1959, 13296, 295, 80, 1, 0, 333, 54, 91, 8, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSClientSetting */,
+	{ 16122, 143, 16150, 16252, 315, 921, 0, 0, 0, 387, 8, 0, 0, RDMS__C_DOCUMENTED } /* Win32_TSDeploymentLicensing */,
+	{ 16725, 143, 16752, 1959, 315, 295, 0, 0, 0, 395, 23, 0, 0, RDMS__C_DOCUMENTED } /* Win32_TSDeploymentSettings */,
+	{ 17076, 143, 17108, 16252, 0, 295, 81, 1, 1, 418, 5, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_ABSTRACT } /* Win32_TSDiscoveredLicenseServer */,
+	{ 17461, 143, 17488, 1959, 13296, 295, 82, 1, 0, 423, 13, 99, 2, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSEnvironmentSetting */,
+	{ 17640, 143, 17675, 1959, 315, 295, 0, 0, 0, 436, 5, 101, 1, RDMS__C_DOCUMENTED } /* Win32_TSExpandEnvironmentVariables */,
+	{ 18340, 143, 18366, 18466, 0, 295, 83, 1, 1, 441, 15, 102, 4, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSGatewayConnection */,
+	{ 19423, 143, 19468, 18466, 0, 295, 84, 1, 1, 456, 20, 106, 26, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSGatewayConnectionAuthorizationPolicy */,
+	{ 19684, 143, 19712, 18466, 0, 295, 85, 1, 1, 476, 1, 132, 5, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSGatewayLoadBalancer */,
+	{ 19854, 143, 19882, 18466, 0, 295, 86, 1, 1, 477, 3, 137, 7, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSGatewayRADIUSServer */,
+	{ 20172, 143, 20215, 18466, 0, 295, 87, 1, 1, 480, 8, 144, 11, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSGatewayResourceAuthorizationPolicy */,
+	{ 20399, 143, 20428, 18466, 0, 295, 88, 1, 1, 488, 4, 155, 8, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSGatewayResourceGroup */,
+	{ 20971, 143, 20993, 18466, 0, 295, 0, 0, 0, 0, 0, 163, 3, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC | RDMS__C_SINGLETON } /* Win32_TSGatewayServer */,
+	{ 23110, 143, 23140, 18466, 0, 295, 89, 1, 1, 492, 23, 166, 30, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSGatewayServerSettings */,
+	{ 24010, 143, 24033, 1959, 13296, 295, 90, 1, 0, 515, 20, 196, 3, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSGeneralSetting */,
+	{ 24153, 143, 24169, 1959, 315, 921, 0, 0, 0, 535, 5, 199, 1, RDMS__C_DOCUMENTED } /* Win32_TSGetIcon */,
+	{ 24619, 1877, 24641, 16252, 0, 295, 91, 2, 2, 540, 8, 200, 1, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSIssuedLicense */,
+	{ 24849, 143, 24870, 886, 315, 9189, 0, 0, 0, 548, 6, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSLegacyPlugin */,
+	{ 26242, 1877, 26265, 16252, 0, 295, 93, 1, 1, 554, 12, 201, 16, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSLicenseKeyPack */,
+	{ 26978, 1877, 27000, 16252, 0, 295, 94, 1, 1, 566, 7, 217, 8, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSLicenseReport */,
+	{ 26383, 1877, 27092, 16252, 0, 295, 95, 1, 1, 573, 5, 0, 0, RDMS__C_DOCUMENTED } /* Win32_TSLicenseReportEntry */,
+	{ 26456, 1877, 27192, 16252, 0, 921, 96, 1, 1, 578, 5, 0, 0, RDMS__C_DOCUMENTED } /* Win32_TSLicenseReportFailedPerUserEntry */,
+	{ 26562, 1877, 27309, 16252, 0, 921, 97, 1, 1, 583, 2, 0, 0, RDMS__C_DOCUMENTED } /* Win32_TSLicenseReportFailedPerUserSummaryEntry */,
+	{ 26671, 1877, 27413, 16252, 0, 921, 98, 1, 1, 585, 6, 0, 0, RDMS__C_DOCUMENTED } /* Win32_TSLicenseReportPerDeviceEntry */,
+	{ 26756, 1877, 27650, 16252, 0, 295, 0, 0, 0, 591, 6, 0, 0, RDMS__C_DOCUMENTED } /* Win32_TSLicenseReportSummaryEntry */,
+	{ 28755, 1877, 28777, 16252, 0, 295, 0, 0, 0, 597, 15, 225, 26, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC | RDMS__C_SINGLETON } /* Win32_TSLicenseServer */,
+	{ 29056, 143, 29077, 1959, 13296, 295, 99, 1, 0, 612, 14, 251, 2, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSLogonSetting */,
+	{ 29206, 143, 29240, 1959, 13296, 295, 100, 1, 1, 626, 8, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSNetworkAdapterListSetting */,
+	{ 29542, 143, 29572, 1959, 13296, 295, 101, 1, 0, 634, 13, 253, 3, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSNetworkAdapterSetting */,
+	{ 29898, 143, 29925, 1959, 13296, 295, 102, 1, 0, 647, 9, 256, 2, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSPermissionsSetting */,
+	{ 30157, 143, 30186, 1959, 315, 295, 103, 1, 1, 656, 17, 0, 0, RDMS__C_DOCUMENTED } /* Win32_TSPublishedApplication */,
+	{ 30430, 143, 30463, 1959, 315, 295, 0, 0, 0, 673, 7, 0, 0, RDMS__C_DOCUMENTED } /* Win32_TSPublishedApplicationList */,
+	{ 30734, 143, 30763, 1959, 13296, 295, 104, 1, 0, 680, 9, 258, 1, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSRemoteControlSetting */,
+	{ 30875, 143, 30897, 1959, 315, 295, 105, 1, 1, 689, 14, 0, 0, RDMS__C_DOCUMENTED } /* Win32_TSRemoteDesktop */,
+	{ 32273, 143, 32298, 886, 526, 295, 106, 1, 1, 703, 19, 259, 13, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSSessionDirectory */,
+	{ 32417, 1877, 32449, 886, 124, 295, 107, 2, 2, 722, 7, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSSessionDirectorySetting */,
+	{ 33039, 143, 33062, 1959, 13296, 295, 109, 1, 0, 729, 19, 272, 2, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSSessionSetting */,
+	{ 33180, 143, 33209, 1959, 315, 295, 110, 1, 1, 748, 10, 0, 0, RDMS__C_DOCUMENTED } /* Win32_TSStartMenuApplication */,
+	{ 33337, 143, 33356, 1959, 315, 921, 0, 0, 0, 758, 7, 0, 0, RDMS__C_DOCUMENTED } /* Win32_TSSystemInfo */,
+	{ 33509, 143, 33546, 264, 0, 921, 0, 0, 0, 765, 3, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC | RDMS__C_SINGLETON } /* Win32_TSVirtualDesktopServerSettings */,
+	{ 34279, 143, 34297, 1959, 526, 9189, 111, 1, 1, 768, 17, 274, 7, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSVirtualIP */,
+	{ 34389, 143, 34414, 1959, 124, 9189, 112, 2, 2, 785, 7, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSVirtualIPSetting */,
+	{ 34736, 143, 34747, 264, 315, 921, 114, 1, 1, 792, 7, 281, 3, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSVm */,
+	{ 34850, 143, 34880, 264, 0, 921, 115, 1, 1, 799, 2, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC | RDMS__C_ASSOCIATION } /* Win32_TSVmMetadataAssociation */,
+	{ 35047, 143, 35070, 264, 315, 921, 116, 2, 2, 801, 8, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TSVmMetadataItem */,
+	{ 35269, 143, 35284, 1959, 315, 295, 118, 1, 1, 809, 8, 284, 4, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_Terminal */,
+	{ 35421, 143, 35441, 1959, 35535, 295, 0, 0, 0, 817, 6, 0, 0, RDMS__C_DOCUMENTED } /* Win32_TerminalError */,
+	{ 37585, 1877, 37607, 1959, 37686, 295, 119, 1, 1, 823, 28, 288, 12, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TerminalService */,
+	{ 42107, 143, 42136, 1959, 526, 295, 120, 1, 1, 851, 54, 300, 28, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TerminalServiceSetting */,
+	{ 42239, 143, 42270, 1959, 124, 295, 121, 2, 2, 905, 7, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TerminalServiceToSetting */,
+	{ 13296, 143, 42375, 1959, 526, 295, 0, 0, 0, 912, 6, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_ABSTRACT } /* Win32_TerminalSetting */,
+	{ 42471, 143, 42501, 1959, 124, 295, 123, 2, 2, 918, 7, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_TerminalTerminalSetting */,
+	{ 42682, 4289, 42710, 4398, 0, 921, 125, 2, 2, 925, 8, 328, 3, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC } /* Win32_VirtualDesktopSession */,
+	{ 42855, 143, 42871, 886, 315, 9189, 0, 0, 0, 933, 9, 0, 0, RDMS__C_DOCUMENTED | RDMS__C_DYNAMIC | RDMS__C_SINGLETON } /* Win32_Workspace */,
 };
 
-static const rdms__meaning rdms__wmi_codes[] = {
-	{ "2147749889", "WBEM_E_FAILED", NULL },
-	{ "2147749890", "WBEM_E_NOT_FOUND", NULL },
-	{ "2147749892", "WBEM_E_PROVIDER_FAILURE", NULL },
-	{ "2147749893", "WBEM_E_TYPE_MISMATCH", NULL },
-	{ "2147749894", "WBEM_E_OUT_OF_MEMORY", NULL },
-	{ "2147749896", "WBEM_E_INVALID_PARAMETER", NULL },
-	{ "2147749897", "WBEM_E_NOT_AVAILABLE", NULL },
-	{ "2147749900", "WBEM_E_NOT_SUPPORTED", NULL },
-	{ "2147749902", "WBEM_E_INVALID_NAMESPACE", NULL },
-	{ "2147749903", "WBEM_E_INVALID_OBJECT", NULL },
-	{ "2147749908", "WBEM_E_INITIALIZATION_FAILURE", NULL },
-	{ "2147749910", "WBEM_E_INVALID_OPERATION", NULL },
-	{ "2147749911", "WBEM_E_INVALID_QUERY", NULL },
-	{ "2147749912", "WBEM_E_INVALID_QUERY_TYPE", NULL },
-	{ "2147749913", "WBEM_E_ALREADY_EXISTS", NULL },
-	{ "2147749921", "WBEM_E_INVALID_SYNTAX", NULL },
-	{ "2147749923", "WBEM_E_READ_ONLY", NULL },
-	{ "2147749924", "WBEM_E_PROVIDER_NOT_CAPABLE", NULL },
-	{ "2147749928", "WBEM_E_ILLEGAL_NULL", NULL },
-	{ "2147749931", "WBEM_E_VALUE_OUT_OF_RANGE", NULL },
-	{ "2147749934", "WBEM_E_INVALID_METHOD", NULL },
-	{ "2147749935", "WBEM_E_INVALID_METHOD_PARAMETERS", NULL },
-	{ "2147749946", "WBEM_E_INVALID_OBJECT_PATH", NULL },
-};
+#define RDMS__WMI_CODES 1611
+#define RDMS__NWMI_CODES 23
