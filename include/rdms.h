@@ -140,6 +140,9 @@ RDMS_EXTERN const rdms_class *rdms_catalog_class_by_uri(const char *resource_uri
 RDMS_EXTERN const char *rdms_class_name(const rdms_class *c);
 /* "root/cimv2/rdms", "root/cimv2/TerminalServices" or "root/cimv2". */
 RDMS_EXTERN const char *rdms_class_namespace(const rdms_class *c);
+/* Where Microsoft code was seen using the class, when that is not the
+ * documented namespace (try both live), or NULL. */
+RDMS_EXTERN const char *rdms_class_namespace_observed(const rdms_class *c);
 /* http://schemas.microsoft.com/wbem/wsman/1/wmi/<namespace>/<class> */
 RDMS_EXTERN const char *rdms_class_resource_uri(const rdms_class *c);
 /* "rdms", "session-host", "session-directory", "licensing", "gateway" or "other". */

@@ -68,7 +68,7 @@ struct rdms_method {
 #define RDMS__C_ASSOCIATION 0x10
 
 struct rdms_class {
-	uint32_t name, ns, resource_uri, area, superclass, min_server;
+	uint32_t name, ns, ns_observed, resource_uri, area, superclass, min_server;
 	uint16_t keys, nkeys, ndockeys;   /* in rdms__names; documented ones first */
 	uint16_t props, nprops;
 	uint16_t methods, nmethods;
@@ -217,6 +217,7 @@ rdms__abstract_error(const rdms_class *c, const char *what)
 
 const char *rdms_class_name(const rdms_class *c) { return S(c->name); }
 const char *rdms_class_namespace(const rdms_class *c) { return S(c->ns); }
+const char *rdms_class_namespace_observed(const rdms_class *c) { return S(c->ns_observed); }
 const char *rdms_class_resource_uri(const rdms_class *c) { return S(c->resource_uri); }
 const char *rdms_class_area(const rdms_class *c) { return S(c->area); }
 const char *rdms_class_superclass(const rdms_class *c) { return S(c->superclass); }

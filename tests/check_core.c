@@ -254,6 +254,9 @@ START_TEST(test_catalog_v2)
 	    "root/cimv2/TerminalServices/Win32_TerminalServiceSetting");
 	ck_assert_str_eq(rdms_class_area(c), "session-host");
 	ck_assert_str_eq(rdms_class_superclass(c), "CIM_Setting");
+	ck_assert_ptr_null(rdms_class_namespace_observed(c));
+	ck_assert_str_eq(rdms_class_namespace_observed(rdms_catalog_class(
+	    "Win32_SessionBrokerServiceProperties")), "root/cimv2");
 	ck_assert_ptr_eq(rdms_catalog_class_by_uri(RDMS_WMI_URI_BASE
 	    "root/cimv2/terminalservices/Win32_TerminalServiceSetting"), c);
 	ck_assert_ptr_null(rdms_catalog_class_by_uri(RDMS_WMI_URI_BASE

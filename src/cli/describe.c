@@ -232,6 +232,8 @@ class_json(const rdms_class *k, int full)
 			    prop_value_at, k, i)));
 		for (i = 0; i < rdms_class_method_count(k); i++)
 			json_array_append_new(methods, method_json(k, rdms_class_method_at(k, i)));
+		json_object_set_new(o, "namespace_observed", rdms_class_namespace_observed(k) ?
+		    json_string(rdms_class_namespace_observed(k)) : json_null());
 		json_object_set_new(o, "superclass", rdms_class_superclass(k) ?
 		    json_string(rdms_class_superclass(k)) : json_null());
 		json_object_set_new(o, "properties", props);
@@ -251,6 +253,10 @@ describe_class(cli *c, const rdms_class *k)
 	}
 	printf("%s\n", rdms_class_name(k));
 	printf("  Namespace:   %s (area %s)\n", rdms_class_namespace(k), rdms_class_area(k));
+	if (rdms_class_namespace_observed(k))
+		printf("  Seen in:     %s, by Microsoft code (the docs say %s; "
+		    "--raw --resource-uri sends it there)\n", rdms_class_namespace_observed(k),
+		    rdms_class_namespace(k));
 	printf("  ResourceURI: %s\n", rdms_class_resource_uri(k));
 	if (rdms_class_superclass(k))
 		printf("  Superclass:  %s\n", rdms_class_superclass(k));

@@ -58,6 +58,8 @@ json_check "describe class json access and values" "[p for p in j['properties'] 
 	if p['name']=='SessionBrokerDrainMode'][0]['access']=='read/write' and \
 	[p for p in j['properties'] if p['name']=='SessionBrokerDrainMode'][0]['values'][1]== \
 	{'value':'1','label':'reconnect only, no new logons until restart','alias':'NotUntilReboot'}"
+run "$RDMSCTL" describe Win32_SessionBrokerServiceProperties
+expect "describe observed namespace" 0 "Seen in:     root/cimv2, by Microsoft code \\(the docs say root/cimv2/TerminalServices"
 run "$RDMSCTL" describe Win32_Process Create
 expect "describe Win32_Process.Create" 0 "static method \(documented\)"
 expect "describe return values" 0 "^ +2 = Access denied$"
