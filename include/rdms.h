@@ -220,6 +220,15 @@ RDMS_EXTERN const char *rdms_method_return_value_at(const rdms_method *m, size_t
 /* Key arguments seen passed to a Get*Property method (e.g. DrainMode). */
 RDMS_EXTERN size_t rdms_method_observed_key_count(const rdms_method *m);
 RDMS_EXTERN const char *rdms_method_observed_key(const rdms_method *m, size_t j);
+/* What Microsoft code makes of the Value returned for such a Key: the
+ * meaning of a value (DrainMode "1" -> "not until reboot (NotUntilReboot)")
+ * and the unit ("ms" for the session limits), or NULL. Not documented. */
+RDMS_EXTERN const char *rdms_method_key_value_meaning(const rdms_method *m, const char *key,
+                                                      const char *value);
+RDMS_EXTERN const char *rdms_method_key_unit(const rdms_method *m, const char *key);
+/* Those meanings in turn: value j and its *label, NULL past the end. */
+RDMS_EXTERN const char *rdms_method_key_value_at(const rdms_method *m, const char *key, size_t j,
+                                                 const char **label);
 /* Documented meaning of a value of a parameter (or of ReturnValue when
  * param is "ReturnValue": the method's own codes, then WMI's), or NULL. */
 RDMS_EXTERN const char *rdms_method_value_meaning(const rdms_method *m, const char *param,

@@ -51,11 +51,18 @@ typedef struct {
 	uint8_t flags;
 } rdms__property;
 
+/* What Microsoft code makes of the Value a Get*Property Key returns. */
+typedef struct {
+	uint32_t key, unit;
+	uint16_t meanings, nmeanings;
+} rdms__keynote;
+
 struct rdms_method {
 	uint32_t name, returns, min_server;
 	uint16_t params, nparams;
 	uint16_t returns_map, nreturns;
 	uint16_t observed_keys, nobserved_keys;   /* in rdms__names */
+	uint16_t keynotes, nkeynotes;
 	uint8_t is_static;
 	uint8_t static_basis;                     /* rdms_basis */
 	uint8_t return_documented;
@@ -471,125 +478,47 @@ rdms__method_param_index(const rdms_method *m, const char *name, const char **cl
 	return -1;
 }
 
-/* The label of value, or NULL; labels the docs leave empty count as none. */
-static const char *
-find_meaning(vmap v, const char *value)
+/* Meaning of a ReturnValue no method lists: common results, then the TS
+ * provider's WMI error codes; NULL when unknown. */
+const char *
+rdms__return_code_meaning(const char *value)
+{
+	const char *label, *v;
+	size_t i;
+
+	for (i = 0; i < NELEM(common_codes); i++)
+		if (strcmp(common_codes[i].value, value) == 0)
+			return common_codes[i].meaning;
+	for (i = 0; (v = meaning_at(vmap_of(RDMS__WMI_CODES, RDMS__NWMI_CODES), i, &label,
+	    NULL)) != NULL; i++)
+		if (strcmp(v, value) == 0)
+			return label;
+	return NULL;
+}
+
+static const rdms__keynote *
+keynote(const rdms_method *m, const char *key)
 {
 	size_t i;
 
-	for (i = 0; i < v.n; i++)
-		if (strcmp(S(v.tab[i].value), value) == 0)
-			return *S(v.tab[i].meaning) ? S(v.tab[i].meaning) : NULL;
+	for (i = 0; m && key && i < m->nkeynotes; i++)
+		if (strcmp(S(rdms__keynotes[m->keynotes + i].key), key) == 0)
+			return &rdms__keynotes[m->keynotes + i];
 	return NULL;
 }
 
 const char *
-rdms_method_value_meaning(const rdms_method *m, const char *param_name, const char *value)
+rdms_method_key_value_at(const rdms_method *m, const char *key, size_t j, const char **label)
 {
-	const char *s;
-	size_t i;
-	int idx;
+	const rdms__keynote *k = keynote(m, key);
 
-	if (param_name == NULL || value == NULL)
-		return NULL;
-	if (strcmp(param_name, "ReturnValue") == 0) {
-		if (m && (s = find_meaning(vmap_of(m->returns_map, m->nreturns), value)) != NULL)
-			return s;
-		for (i = 0; i < NELEM(common_codes); i++)
-			if (strcmp(common_codes[i].value, value) == 0)
-				return common_codes[i].meaning;
-		return find_meaning(vmap_of(RDMS__WMI_CODES, RDMS__NWMI_CODES), value);
-	}
-	if (m == NULL || (idx = rdms__method_param_index(m, param_name, NULL)) < 0)
-		return NULL;
-	return find_meaning(param_map(m, (size_t)idx), value);
+	return meaning_at(k ? vmap_of(k->meanings, k->nmeanings) : vmap_of(0, 0), j, label, NULL);
 }
 
 const char *
-rdms_class_value_meaning(const rdms_class *c, const char *prop_name, const char *value)
+rdms_method_key_unit(const rdms_method *m, const char *key)
 {
-	int i;
+	const rdms__keynote *k = keynote(m, key);
 
-	if (c == NULL || value == NULL || (i = rdms_class_property_index(c, prop_name)) < 0)
-		return NULL;
-	return find_meaning(prop_map(c, (size_t)i), value);
-}
-
-/*
- * Text typed for a value with a value map. A map's values are what goes on
- * the wire; its labels (the docs' symbolic names or short descriptions) and
- * aliases are what a user may type instead, in any case. Numbers outside
- * the map are kept: WMI maps are often incomplete (bit masks, new values),
- * and the server is the judge. Strings are never restricted either.
- */
-static int
-encode(const char **out, vmap v, const char *type, const char *owner, const char *name,
-       const char *text)
-{
-	rdms_type t = rdms_type_from_name(type);
-	char list[768], *norm = NULL;
-	size_t i, used = 0;
-
-	*out = text;
-	if (v.n == 0 || text == NULL)
-		return 0;
-	for (i = 0; i < v.n; i++)
-		if (strcmp(S(v.tab[i].value), text) == 0)
-			return 0;
-	for (i = 0; i < v.n; i++) {
-		const char *alias = S(v.tab[i].alias), *label = S(v.tab[i].meaning);
-
-		if ((alias && strcasecmp(alias, text) == 0) ||
-		    (*label && strcasecmp(label, text) == 0) ||
-		    strcasecmp(S(v.tab[i].value), text) == 0) {
-			*out = S(v.tab[i].value);
-			return 0;
-		}
-	}
-	if (t == RDMS_TYPE_STRING || t == RDMS_TYPE_UNKNOWN)
-		return 0;
-	/* Something numeric is for the type check to judge ("-1" is not a uint32). */
-	if (text[0] != '\0' && strchr("+-0123456789", text[0]) != NULL)
-		return 0;
-	if (rdms_value_normalize(&norm, t, text) == 0) {
-		free(norm);
-		return 0;
-	}
-	list[0] = '\0';
-	for (i = 0; i < v.n && used < sizeof(list); i++) {
-		const char *alias = S(v.tab[i].alias), *label = S(v.tab[i].meaning);
-
-		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s%s%s%s%s%s",
-		    i ? ", " : "", S(v.tab[i].value), *label ? " = " : "", label,
-		    alias ? " (" : "", alias ? alias : "", alias ? ")" : "");
-	}
-	return rdms__error(RDMS_EUSAGE, "\"%s\" is not a value of %s.%s: give a number or a "
-	    "label, one of: %s", text, owner, name, list);
-}
-
-int
-rdms_class_value_encode(const char **out, const rdms_class *c, const char *prop_name,
-                        const char *text)
-{
-	int i;
-
-	*out = text;
-	if (c == NULL || (i = rdms_class_property_index(c, prop_name)) < 0)
-		return 0;
-	return encode(out, prop_map(c, (size_t)i), rdms_class_property_type(c, (size_t)i),
-	    S(c->name), prop_name, text);
-}
-
-int
-rdms_method_value_encode(const char **out, const rdms_method *m, const char *param_name,
-                         const char *text)
-{
-	int i;
-
-	*out = text;
-	if (m == NULL || param_name == NULL ||
-	    (i = rdms__method_param_index(m, param_name, NULL)) < 0)
-		return 0;
-	return encode(out, param_map(m, (size_t)i), rdms_method_param_type(m, (size_t)i),
-	    S(m->name), param_name, text);
+	return k ? S(k->unit) : NULL;
 }

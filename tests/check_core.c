@@ -330,6 +330,15 @@ START_TEST(test_catalog_v2)
 	ck_assert_uint_eq(rdms_method_observed_key_count(m), 3);
 	ck_assert_str_eq(rdms_method_observed_key(m, 0), "DrainMode");
 	ck_assert_ptr_null(rdms_method_observed_key(m, 3));
+	ck_assert_str_eq(rdms_method_key_value_meaning(m, "DrainMode", "1"),
+	    "not until reboot (NotUntilReboot)");
+	ck_assert_ptr_null(rdms_method_key_value_meaning(m, "DrainMode", "3"));
+	ck_assert_ptr_null(rdms_method_key_value_meaning(m, "SessionLimit", "1"));
+	ck_assert_str_eq(rdms_method_key_value_at(m, "DrainMode", 2, NULL), "2");
+	ck_assert_ptr_null(rdms_method_key_value_at(m, "DrainMode", 3, NULL));
+	ck_assert_ptr_null(rdms_method_key_unit(m, "DrainMode"));
+	m = rdms_class_method(rdms_catalog_class("Win32_RDSHCollection"), "GetInt32Property");
+	ck_assert_str_eq(rdms_method_key_unit(m, "IdleSessionLimit"), "ms");
 }
 END_TEST
 

@@ -145,6 +145,24 @@ method_line(const rdms_method *m)
 	    basis_name(rdms_method_static_basis(m)));
 }
 
+/* "Key=DrainMode: Value 0 = ..., 1 = ..." or "...: Value in ms", when
+ * Microsoft code says what the Value returned for a Key means. */
+static void
+key_note(const rdms_method *m, const char *key)
+{
+	const char *unit = rdms_method_key_unit(m, key), *label, *v;
+	size_t j;
+
+	if (unit == NULL && rdms_method_key_value_at(m, key, 0, NULL) == NULL)
+		return;
+	printf("    Key=%s: Value", key);
+	for (j = 0; (v = rdms_method_key_value_at(m, key, j, &label)) != NULL; j++)
+		printf("%s %s = %s", j ? "," : "", v, label);
+	if (unit)
+		printf(" in %s", unit);
+	putchar('\n');
+}
+
 static int
 describe_method(cli *c, const rdms_class *k, const rdms_method *m)
 {
@@ -188,6 +206,8 @@ describe_method(cli *c, const rdms_class *k, const rdms_method *m)
 		for (i = 0; i < rdms_method_observed_key_count(m); i++)
 			printf(" %s", rdms_method_observed_key(m, i));
 		putchar('\n');
+		for (i = 0; i < rdms_method_observed_key_count(m); i++)
+			key_note(m, rdms_method_observed_key(m, i));
 	}
 	if (rdms_method_return_value_count(m) > 0) {
 		printf("  ReturnValue:\n");

@@ -67,6 +67,10 @@ expect "describe embedded class" 0 "in +object +ProcessStartupInformation  insta
 run "$RDMSCTL" describe Win32_RDSHServer GetInt32Property
 expect "describe observed key values" 0 "not documented\): DrainMode RelativeWeight SessionLimit"
 expect "describe observed static basis" 0 "instance method \(seen in real callers\)"
+expect "describe meaning of a Key's Value" 0 \
+	"^    Key=DrainMode: Value 0 = new connections allowed \(Yes\), 1 = not until reboot \(NotUntilReboot\), 2 = no new connections \(No\)$"
+run "$RDMSCTL" describe Win32_RDSHCollection GetInt32Property
+expect "describe unit of a Key's Value" 0 "^    Key=IdleSessionLimit: Value in ms$"
 run "$RDMSCTL" describe Win32_TSGeneralSeting
 expect "describe class typo" 2 "unknown RDMS class \"Win32_TSGeneralSeting\"; did you mean Win32_TSGeneralSetting\?"
 run "$RDMSCTL" describe win32_process
