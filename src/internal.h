@@ -125,8 +125,13 @@ struct rdms_request {
 
 const rdms_method *rdms__closest_method(const rdms_class *c, const char *name);
 const rdms_class *rdms__closest_class(const char *name);
+/* RDMS_EUSAGE for an abstract class, naming its subclasses; what is e.g.
+ * "enumerate". */
+int rdms__abstract_error(const rdms_class *c, const char *what);
 /* Index of the parameter named exactly name, or -1; *closest gets the
  * nearest spelling when not found. */
 int rdms__method_param_index(const rdms_method *m, const char *name, const char **closest);
+/* Meaning of a ReturnValue no method lists (common and WMI codes), or NULL. */
+const char *rdms__return_code_meaning(const char *value);
 
 #endif

@@ -1,6 +1,8 @@
 /*
  * value.c - typed values: check text typed by a user against a CIM type and
- * put it in the form WS-Management carries (xs: lexical forms, MS-WSMV 2.2.4).
+ * put it in the form WS-Management carries (xs: lexical forms, MS-WSMV 2.2.4);
+ * and the catalogue's value maps, both ways: labels typed in become values,
+ * values that come back get their meaning.
  */
 #include "internal.h"
 
@@ -306,4 +308,148 @@ rdms_value_normalize(char **out, rdms_type t, const char *text)
 	if ((*out = rdms__strdup(result)) == NULL)
 		return rdms__error_oom();
 	return 0;
+}
+
+/* A value map seen through the catalogue's accessors: entry j of the map of
+ * property or parameter i of owner. */
+typedef const char *(*map_at_fn)(const void *owner, size_t i, size_t j, const char **label,
+                                 const char **alias);
+
+static const char *
+prop_at(const void *c, size_t i, size_t j, const char **label, const char **alias)
+{
+	return rdms_class_property_value_at(c, i, j, label, alias);
+}
+
+static const char *
+param_at(const void *m, size_t i, size_t j, const char **label, const char **alias)
+{
+	return rdms_method_param_value_at(m, i, j, label, alias);
+}
+
+/* The label of value, or NULL; labels the docs leave empty count as none. */
+static const char *
+map_meaning(map_at_fn at, const void *owner, size_t i, const char *value)
+{
+	const char *label, *v;
+	size_t j;
+
+	for (j = 0; (v = at(owner, i, j, &label, NULL)) != NULL; j++)
+		if (strcmp(v, value) == 0)
+			return *label ? label : NULL;
+	return NULL;
+}
+
+const char *
+rdms_method_value_meaning(const rdms_method *m, const char *param, const char *value)
+{
+	const char *label, *v;
+	size_t j;
+	int i;
+
+	if (param == NULL || value == NULL)
+		return NULL;
+	if (strcmp(param, "ReturnValue") == 0) {
+		for (j = 0; m && (v = rdms_method_return_value_at(m, j, &label)) != NULL; j++)
+			if (strcmp(v, value) == 0)
+				return label;
+		return rdms__return_code_meaning(value);
+	}
+	if (m == NULL || (i = rdms__method_param_index(m, param, NULL)) < 0)
+		return NULL;
+	return map_meaning(param_at, m, (size_t)i, value);
+}
+
+const char *
+rdms_class_value_meaning(const rdms_class *c, const char *prop, const char *value)
+{
+	int i;
+
+	if (c == NULL || value == NULL || (i = rdms_class_property_index(c, prop)) < 0)
+		return NULL;
+	return map_meaning(prop_at, c, (size_t)i, value);
+}
+
+const char *
+rdms_method_key_value_meaning(const rdms_method *m, const char *key, const char *value)
+{
+	const char *label, *v;
+	size_t j;
+
+	for (j = 0; value && (v = rdms_method_key_value_at(m, key, j, &label)) != NULL; j++)
+		if (strcmp(v, value) == 0)
+			return label;
+	return NULL;
+}
+
+/*
+ * Text typed for a value with a value map. A map's values are what goes on
+ * the wire; its labels (the docs' symbolic names or short descriptions) and
+ * aliases are what a user may type instead, in any case. Numbers outside
+ * the map are kept: WMI maps are often incomplete (bit masks, new values),
+ * and the server is the judge. Strings are never restricted either.
+ */
+static int
+encode(const char **out, map_at_fn at, const void *owner, size_t i, const char *type,
+       const char *where, const char *name, const char *text)
+{
+	rdms_type t = rdms_type_from_name(type);
+	const char *v, *label, *alias;
+	char list[768], *norm = NULL;
+	size_t j, used = 0;
+
+	*out = text;
+	if (text == NULL || at(owner, i, 0, NULL, NULL) == NULL)
+		return 0;
+	for (j = 0; (v = at(owner, i, j, NULL, NULL)) != NULL; j++)
+		if (strcmp(v, text) == 0)
+			return 0;
+	for (j = 0; (v = at(owner, i, j, &label, &alias)) != NULL; j++)
+		if ((alias && strcasecmp(alias, text) == 0) ||
+		    (*label && strcasecmp(label, text) == 0) || strcasecmp(v, text) == 0) {
+			*out = v;
+			return 0;
+		}
+	if (t == RDMS_TYPE_STRING || t == RDMS_TYPE_UNKNOWN)
+		return 0;
+	/* Something numeric is for the type check to judge ("-1" is not a uint32). */
+	if (text[0] != '\0' && strchr("+-0123456789", text[0]) != NULL)
+		return 0;
+	if (rdms_value_normalize(&norm, t, text) == 0) {
+		free(norm);
+		return 0;
+	}
+	list[0] = '\0';
+	for (j = 0; (v = at(owner, i, j, &label, &alias)) != NULL && used < sizeof(list); j++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s%s%s%s%s%s",
+		    j ? ", " : "", v, *label ? " = " : "", label,
+		    alias ? " (" : "", alias ? alias : "", alias ? ")" : "");
+	return rdms__error(RDMS_EUSAGE, "\"%s\" is not a value of %s.%s: give a number or a "
+	    "label, one of: %s", text, where, name, list);
+}
+
+int
+rdms_class_value_encode(const char **out, const rdms_class *c, const char *prop,
+                        const char *text)
+{
+	int i;
+
+	*out = text;
+	if (c == NULL || (i = rdms_class_property_index(c, prop)) < 0)
+		return 0;
+	return encode(out, prop_at, c, (size_t)i, rdms_class_property_type(c, (size_t)i),
+	    rdms_class_name(c), prop, text);
+}
+
+int
+rdms_method_value_encode(const char **out, const rdms_method *m, const char *param,
+                         const char *text)
+{
+	int i;
+
+	*out = text;
+	if (m == NULL || param == NULL || (i = rdms__method_param_index(m, param, NULL)) < 0)
+		return 0;
+	return encode(out, param_at, m, (size_t)i, rdms_method_param_type(m, (size_t)i),
+	    rdms_method_name(m), param, text);
 }

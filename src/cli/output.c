@@ -136,12 +136,8 @@ out_json(FILE *f, json_t *v)
 static const rdms_method *
 result_method(const rdms_result *r)
 {
-	const char *ns = rdms_result_ns(r), *m = rdms_result_method(r);
-	size_t n = strlen(RDMS_RESOURCE_URI_BASE);
-
-	if (ns == NULL || m == NULL || strncmp(ns, RDMS_RESOURCE_URI_BASE, n) != 0)
-		return NULL;
-	return rdms_class_method(rdms_catalog_class(ns + n), m);
+	return rdms_class_method(rdms_catalog_class_by_uri(rdms_result_ns(r)),
+	    rdms_result_method(r));
 }
 
 static const char *
@@ -229,13 +225,10 @@ property_type(const rdms_class *k, const char *name)
 json_t *
 out_item_json(const rdms_item *it)
 {
-	const char *ns = rdms_item_ns(it);
-	size_t n = strlen(RDMS_RESOURCE_URI_BASE), i;
-	const rdms_class *k = NULL;
+	const rdms_class *k = rdms_catalog_class_by_uri(rdms_item_ns(it));
+	size_t i;
 	json_t *o;
 
-	if (ns && strncmp(ns, RDMS_RESOURCE_URI_BASE, n) == 0)
-		k = rdms_catalog_class(ns + n);
 	if (k == NULL || rdms_item_child_count(it) == 0)
 		return item_json(it, NULL);
 	if ((o = json_object()) == NULL)
@@ -283,16 +276,33 @@ item_text(FILE *f, const char *prefix, const rdms_item *it)
 	}
 }
 
+/* A scalar with the catalogue's meaning of its value: "SessionState: 1
+ * (disconnected)"; anything else as item_text(). */
+static void
+item_text_meaning(FILE *f, const char *prefix, const rdms_item *it, const char *meaning)
+{
+	if (meaning == NULL || rdms_item_is_nil(it) || rdms_item_child_count(it) > 0) {
+		item_text(f, prefix, it);
+		return;
+	}
+	fprintf(f, "%s: %s (%s)\n", prefix, rdms_item_text(it) ? rdms_item_text(it) : "", meaning);
+}
+
 void
 out_item_text(FILE *f, const rdms_item *it, size_t index)
 {
+	const rdms_class *k = rdms_catalog_class_by_uri(rdms_item_ns(it));
 	size_t i;
 
 	if (index > 0)
 		fputc('\n', f);
 	fprintf(f, "# %s\n", rdms_item_name(it));
-	for (i = 0; i < rdms_item_child_count(it) && !over_budget(); i++)
-		item_text(f, rdms_item_name(rdms_item_child(it, i)), rdms_item_child(it, i));
+	for (i = 0; i < rdms_item_child_count(it) && !over_budget(); i++) {
+		const rdms_item *ch = rdms_item_child(it, i);
+
+		item_text_meaning(f, rdms_item_name(ch), ch,
+		    rdms_class_value_meaning(k, rdms_item_name(ch), rdms_item_text(ch)));
+	}
 }
 
 static json_t *
@@ -510,7 +520,8 @@ out_invoke(cli *c, const rdms_result *r)
 				}
 			} else if (!is_report(r, name) ||
 			    out_report_text(c->out, name, rdms_item_text(it)) < 0) {
-				item_text(c->out, name, it);
+				item_text_meaning(c->out, name, it,
+				    rdms_method_value_meaning(m, name, rdms_item_text(it)));
 			}
 		}
 		missing_arrays_text(c, m, r);
