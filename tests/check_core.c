@@ -335,7 +335,7 @@ START_TEST(test_catalog_v2)
 	ck_assert_uint_eq(rdms_method_return_value_count(m), 6);
 	/* a provider code with no own meaning falls back to WMI's names */
 	ck_assert_str_eq(rdms_method_value_meaning(m, "ReturnValue", "2147749923"),
-	    "WBEM_E_READ_ONLY");
+	    "WBEM_E_READ_ONLY: read-only");
 	ck_assert_str_eq(rdms_method_value_meaning(NULL, "ReturnValue", "2147749935"),
 	    "WBEM_E_INVALID_METHOD_PARAMETERS: invalid method parameters");
 
