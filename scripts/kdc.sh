@@ -9,7 +9,7 @@
 #   RDMS_TEST_REALM RDMS_TEST_USER RDMS_TEST_PASSWORD_FILE RDMS_TEST_KEYTAB
 #   RDMS_TEST_NTLM_USER RDMS_TEST_KDC_PORT
 # Principals: alice@RDMS.TEST (password in DIR/password, keytab DIR/alice.keytab),
-# HTTP/localhost@RDMS.TEST (keytab DIR/http.keytab). NTLM: RDMS\alice, same password.
+# HTTP/localhost@RDMS.TEST and HTTP/127.0.0.1..40@RDMS.TEST (keytab DIR/http.keytab). NTLM: RDMS\alice, same password.
 # Nothing outside DIR is touched.
 set -euo pipefail
 
@@ -90,9 +90,14 @@ CONF
 export KRB5_CONFIG="$dir/krb5.conf" KRB5_KDC_PROFILE="$dir/kdc.conf"
 kdb5_util create -s -r "$realm" -P "$master" >/dev/null 2>&1
 kadmin.local -r "$realm" -q "addprinc -pw $password alice" >/dev/null 2>&1
-kadmin.local -r "$realm" -q "addprinc -randkey HTTP/localhost" >/dev/null 2>&1
-kadmin.local -r "$realm" -q "addprinc -randkey HTTP/127.0.0.1" >/dev/null 2>&1
-kadmin.local -r "$realm" -q "ktadd -k $dir/http.keytab HTTP/localhost HTTP/127.0.0.1" >/dev/null 2>&1
+# HTTP/ for localhost and every address the test certificate names
+# (127.0.0.1-40: fan-out and the rdms-sim farm), in one kadmin.local run.
+spns="HTTP/localhost"
+for i in $(seq 1 40); do spns="$spns HTTP/127.0.0.$i"; done
+{
+	for s in $spns; do echo "addprinc -randkey $s"; done
+	echo "ktadd -k $dir/http.keytab $spns"
+} | kadmin.local -r "$realm" >/dev/null 2>&1
 # -norandkey keeps alice's password valid while exporting her keys.
 kadmin.local -r "$realm" -q "ktadd -norandkey -k $dir/alice.keytab alice" >/dev/null 2>&1
 

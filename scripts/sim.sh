@@ -14,6 +14,10 @@
 #   RDMS_SIM_HTTP_URL=http://localhost:PORT/wsman     RDMS_SIM_HTTP_PORT
 #   RDMS_SIM_CA (the CA certificate) RDMS_SIM_LOG RDMS_SIM_PID RDMS_SIM_ADDR
 # With --bind 127.0.0.N the URLs use that address instead of localhost.
+# With --farm every machine of the seed listens on its own address, on the
+# same two ports; sim.env then also has
+#   RDMS_SIM_MACHINES='rdcb01.rdms.test=127.0.0.1 rdsh01.rdms.test=127.0.0.11 ...'
+# and the URLs name the first machine (the broker).
 #
 # The binary: $RDMS_SIM if set, else rdms-sim in $RDMS_TOP_BUILDDIR, the
 # current directory, or PATH. Kerberos and NTLM need the KDC environment
@@ -120,6 +124,8 @@ done
 		echo "export RDMS_SIM_HTTP_URL='http://$host:$http_port/wsman'"
 	fi
 	echo "export RDMS_SIM_CA='$ca'"
+	machines=$(sed -n 's/^machine=\([^ ]*\) \(.*\)$/\1=\2/p' "$dir/ports" | tr '\n' ' ')
+	[ -z "$machines" ] || echo "export RDMS_SIM_MACHINES='${machines% }'"
 	echo "export RDMS_SIM_LOG='$log'"
 } > "$dir/sim.env"
 echo "sim.sh: rdms-sim pid $pid${https_port:+, https $https_port}${http_port:+, http $http_port}; env in $dir/sim.env"

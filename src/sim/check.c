@@ -208,6 +208,8 @@ sim_msg_check_invoke(struct sim_msg *m, struct sim_fault *f)
 {
 	size_t i, j;
 
+	if (m->fmethod)
+		return sim_farm_check_invoke(m, f);
 	if (check_selectors(m, f) < 0)
 		return -1;
 	for (i = 0; i < m->nparams; i++) {

@@ -21,6 +21,15 @@
 
 static unsigned long next_conn_id;
 
+/* One listening socket: HTTPS or HTTP, as which farm machine. */
+struct listener {
+	int tls;
+	size_t machine;
+};
+#define MAX_LISTENERS 128
+static struct listener listeners[MAX_LISTENERS];
+static size_t nlisteners;
+
 struct sim_req {
 	rdms_buf body;
 	int too_big;
@@ -47,7 +56,8 @@ notify_conn(void *cls, struct MHD_Connection *c, void **socket_context,
 
 		if ((sc = calloc(1, sizeof(*sc))) == NULL)
 			return;
-		sc->tls = (int)(intptr_t)cls;
+		sc->tls = ((const struct listener *)cls)->tls;
+		sc->machine = ((const struct listener *)cls)->machine;
 		sc->auth.ctx = GSS_C_NO_CONTEXT;
 		sim_auth_reset(&sc->auth);
 		ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -249,6 +259,11 @@ log_out(struct MHD_Connection *c, struct sim_conn *sc, const char *method, const
 	e.reply_ctype = o->ctype;
 	e.reply_len = o->len;
 	e.reply_plain_len = o->reply_plain_len;
+	e.machine = sc && sim_farm_machine(sc->machine) ? sim_farm_machine(sc->machine)->name : NULL;
+	e.effect = o->effect;
+	e.start = o->start;
+	e.delay_from = o->delay_from;
+	e.delay_to = o->delay_to;
 	sim_log_write(&e);
 	sim_debug("conn %lu #%lu %s %s -> %u %s", e.conn, e.nreq, method, url, o->status,
 	          o->note ? o->note : "");
@@ -345,8 +360,16 @@ handler(void *cls, struct MHD_Connection *c, const char *url, const char *method
 		o.allow = "POST";
 		o.note = "only POST";
 	} else {
+		sim_log_now(o.start, sizeof(o.start));
 		sim_inject_take(&inj);
 		sim_wsman(c, sc, r->body.ptr ? r->body.ptr : "", r->body.len, &inj, &o);
+		/* --reply-delay: each call waits in its own connection thread,
+		 * outside sim_lock, so a slow call never holds up another. */
+		if (sim_cfg.reply_delay_ms && o.action) {
+			sim_log_now(o.delay_from, sizeof(o.delay_from));
+			sleep_ms(sim_cfg.reply_delay_ms);
+			sim_log_now(o.delay_to, sizeof(o.delay_to));
+		}
 	}
 	if (o.auth_state == NULL)
 		o.auth_state = sc->auth.authed ? "connection" : "none";
@@ -359,8 +382,10 @@ handler(void *cls, struct MHD_Connection *c, const char *url, const char *method
 }
 
 struct MHD_Daemon *
-sim_http_start(int tls, int port, const char *cert_pem, const char *key_pem)
+sim_http_start(int tls, const char *addr, int port, size_t machine, const char *cert_pem,
+               const char *key_pem)
 {
+	struct listener *l;
 	struct sockaddr_in sa;
 	struct MHD_OptionItem opts[12];
 	unsigned int flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
@@ -370,17 +395,22 @@ sim_http_start(int tls, int port, const char *cert_pem, const char *key_pem)
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)port);
-	if (inet_pton(AF_INET, sim_cfg.bind_addr, &sa.sin_addr) != 1) {
-		fprintf(stderr, "rdms-sim: --bind %s: not an IPv4 address\n", sim_cfg.bind_addr);
+	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+		fprintf(stderr, "rdms-sim: %s: not an IPv4 address\n", addr);
 		return NULL;
 	}
+	if (nlisteners == MAX_LISTENERS)
+		return NULL;
+	l = &listeners[nlisteners++];
+	l->tls = tls;
+	l->machine = machine;
 	if (sim_cfg.verbose)
 		flags |= MHD_USE_ERROR_LOG;
 	if (tls)
 		flags |= MHD_USE_TLS;
 #define OPT(o, v, p) (opts[n].option = (o), opts[n].value = (intptr_t)(v), opts[n].ptr_value = (p), n++)
 	OPT(MHD_OPTION_SOCK_ADDR, 0, &sa);
-	OPT(MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)notify_conn, (void *)(intptr_t)tls);
+	OPT(MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)notify_conn, l);
 	OPT(MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, NULL);
 	OPT(MHD_OPTION_CONNECTION_TIMEOUT, 120, NULL);
 	OPT(MHD_OPTION_CONNECTION_LIMIT, 1000, NULL);
@@ -391,7 +421,7 @@ sim_http_start(int tls, int port, const char *cert_pem, const char *key_pem)
 	}
 	OPT(MHD_OPTION_END, 0, NULL);
 #undef OPT
-	return MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handler, (void *)(intptr_t)tls,
+	return MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handler, l,
 	                        MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 }
 

@@ -11,6 +11,7 @@ struct MHD_Connection;
 struct sim_conn {
 	unsigned long id, nreq;
 	int tls, loopback;
+	size_t machine;                 /* the farm machine of the listener */
 	char peer[64];
 	struct sim_auth auth;
 	size_t stat_slot;
@@ -35,7 +36,13 @@ struct sim_http_out {
 	char action_buf[256];
 	const char *crypt;              /* see sim_log_entry */
 	size_t plain_len, reply_plain_len;
+	char effect[512];               /* what the call changed in the farm */
+	char start[40];                 /* when the request was complete */
+	char delay_from[40], delay_to[40];      /* around --reply-delay */
 };
+
+/* log.c: an ISO 8601 UTC time with microseconds */
+void sim_log_now(char *buf, size_t n);
 
 void sim_out_reset(struct sim_http_out *o);
 void sim_out_www(struct sim_http_out *o, const char *scheme, const char *token);

@@ -1,6 +1,6 @@
 /*
- * instances.c - WS-Transfer Get and WS-Enumeration (Enumerate, Pull,
- * Release) over the seeded instances of the fake RDMS provider.
+ * instances.c - one instance as WinRM writes a WMI object, and WS-Transfer
+ * Get and Put of the instance named by the selectors.
  *
  * All functions run under sim_lock().
  */
@@ -10,35 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
-
-#define MAX_ENUMS 256
-
-struct enum_ctx {
-	char id[48];
-	const rdms_class *cls;
-	size_t pos;
-	int used;
-};
-
-static json_t *instances;       /* borrowed from the seed: { class: [ {prop: value} ] } */
-static struct enum_ctx enums[MAX_ENUMS];
-static size_t next_enum;
-
-void
-sim_instances_set(json_t *all)
-{
-	instances = all;
-	memset(enums, 0, sizeof(enums));
-	next_enum = 0;
-}
-
-static json_t *
-class_instances(const rdms_class *c)
-{
-	json_t *a = json_object_get(instances, rdms_class_name(c));
-
-	return json_is_array(a) ? a : NULL;
-}
 
 int
 sim_value_text(json_t *v, char *buf, size_t n, const char **out)
@@ -58,15 +29,17 @@ sim_value_text(json_t *v, char *buf, size_t n, const char **out)
 	return 0;
 }
 
+/* The instance whose keys equal the selectors (names and string values
+ * compare without regard to case, as WMI's object paths do). */
 json_t *
-sim_find_instance(const rdms_class *c, const struct sim_msg *m)
+sim_find_instance(const struct sim_view *v, const struct sim_msg *m)
 {
-	json_t *arr = class_instances(c), *inst;
-	size_t nk = rdms_class_key_count(c), i, k, s;
+	json_t *arr = sim_view_instances(v, m->machine, 0), *inst;
+	size_t i, k, s;
 
 	json_array_foreach(arr, i, inst) {
-		for (k = 0; k < nk; k++) {
-			const char *key = rdms_class_key(c, k), *txt = NULL;
+		for (k = 0; k < v->nkeys; k++) {
+			const char *key = v->keys[k], *txt = NULL;
 			char buf[64];
 
 			for (s = 0; s < m->nsel; s++)
@@ -77,7 +50,7 @@ sim_find_instance(const rdms_class *c, const struct sim_msg *m)
 			    strcasecmp(txt, m->sel[s].value) != 0)
 				break;
 		}
-		if (k == nk)
+		if (k == v->nkeys)
 			return inst;
 	}
 	return NULL;
@@ -86,7 +59,7 @@ sim_find_instance(const rdms_class *c, const struct sim_msg *m)
 static void
 put_prop(rdms_buf *b, const char *name, const char *type, json_t *v)
 {
-	int dt = strncmp(type, "datetime", 8) == 0;
+	int dt = strncmp(type ? type : "", "datetime", 8) == 0;
 	char buf[64];
 	const char *txt;
 
@@ -100,30 +73,28 @@ put_prop(rdms_buf *b, const char *name, const char *type, json_t *v)
 }
 
 /* One instance as WinRM writes a WMI object (R-051, R-053). */
-static void
-put_instance(rdms_buf *b, const rdms_class *c, json_t *inst)
+void
+sim_put_instance(rdms_buf *b, const struct sim_view *v, json_t *inst)
 {
-	const char *cn = rdms_class_name(c);
-	size_t i, n = rdms_class_property_count(c);
+	size_t i;
 
-	rdms__buf_printf(b, "<p:%s xmlns:p=\"", cn);
-	sim_xml_escape(b, rdms_class_resource_uri(c));
+	rdms__buf_printf(b, "<p:%s xmlns:p=\"", v->name);
+	sim_xml_escape(b, v->uri);
 	rdms__buf_printf(b, "\" xmlns:xsi=\"" RDMS_NS_XSI "\" xmlns:cim=\"" SIM_NS_CIM "\""
-	                 " xsi:type=\"p:%s_Type\">", cn);
-	for (i = 0; i < n; i++) {
-		const char *pn = rdms_class_property_name(c, i);
-		const char *pt = rdms_class_property_type(c, i);
-		json_t *v = json_object_get(inst, pn), *e;
+	                 " xsi:type=\"p:%s_Type\">", v->name);
+	for (i = 0; i < v->nprops; i++) {
+		const char *pn = v->props[i].name, *pt = v->props[i].type;
+		json_t *val = json_object_get(inst, pn), *e;
 		size_t k;
 
-		if (json_is_array(v)) {
-			json_array_foreach(v, k, e)
+		if (json_is_array(val)) {
+			json_array_foreach(val, k, e)
 				put_prop(b, pn, pt, e);
 			continue;
 		}
-		put_prop(b, pn, pt, v);
+		put_prop(b, pn, pt, val);
 	}
-	rdms__buf_printf(b, "</p:%s>", cn);
+	rdms__buf_printf(b, "</p:%s>", v->name);
 }
 
 void
@@ -133,98 +104,136 @@ sim_fault_not_found(struct sim_fault *f, const struct sim_msg *m)
 	              m->class_name);
 }
 
-int
-sim_do_get(const struct sim_msg *m, rdms_buf *body, struct sim_fault *f)
+static json_t *
+selected(const struct sim_msg *m, struct sim_fault *f)
 {
 	json_t *inst;
 
-	if (rdms_class_key_count(m->cls) > 0 && m->nsel == 0) {
+	if (!m->has_view) {
+		sim_fault_set(f, "s:Sender", "a:DestinationUnreachable",
+		              "http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/InvalidResourceURI",
+		              SIM_WSMAN_RESOURCE_NOT_FOUND,
+		              "The WS-Management service cannot process the request. The service "
+		              "cannot find the resource identified by the resource URI and selectors. ");
+		return NULL;
+	}
+	if (m->view.nkeys > 0 && m->nsel == 0) {
 		sim_fault_set(f, "s:Sender", "w:InvalidSelectors",
 		              "http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/InsufficientSelectors",
 		              SIM_WSMAN_INVALID_SELECTORS,
 		              "The WS-Management service cannot process the request because the "
 		              "request contained invalid selectors for the resource. ");
-		return -1;
+		return NULL;
 	}
-	if ((inst = sim_find_instance(m->cls, m)) == NULL) {
+	if ((inst = sim_find_instance(&m->view, m)) == NULL)
 		sim_fault_not_found(f, m);
-		return -1;
-	}
-	put_instance(body, m->cls, inst);
-	return 0;
-}
-
-static void
-put_items(rdms_buf *b, struct enum_ctx *e, unsigned int max, const char *items_prefix)
-{
-	json_t *arr = class_instances(e->cls);
-	size_t n = json_array_size(arr), k;
-
-	rdms__buf_printf(b, "<%s:Items>", items_prefix);
-	for (k = 0; k < max && e->pos < n; k++, e->pos++)
-		put_instance(b, e->cls, json_array_get(arr, e->pos));
-	rdms__buf_printf(b, "</%s:Items>", items_prefix);
+	return inst;
 }
 
 int
-sim_do_enumerate(const struct sim_msg *m, rdms_buf *body, int pull, struct sim_fault *f)
+sim_do_get(const struct sim_msg *m, rdms_buf *body, struct sim_fault *f)
 {
-	struct enum_ctx *e = NULL;
-	size_t i, n;
-	int done;
+	json_t *inst = selected(m, f);
 
-	if (pull) {
-		for (i = 0; i < MAX_ENUMS; i++)
-			if (enums[i].used && strcmp(enums[i].id, m->enum_context) == 0)
-				e = &enums[i];
-		if (e == NULL) {
-			sim_fault_set(f, "s:Sender", "n:InvalidEnumerationContext", NULL,
-			              SIM_WSMAN_ENUM_INVALID_CONTEXT,
-			              "The WS-Management service cannot process the request because "
-			              "the enumeration context supplied in the message is not valid. ");
-			f->action = SIM_ACTION_ENUM_FAULT;
-			return -1;
-		}
-	} else {
-		char g[40];
-
-		e = &enums[next_enum++ % MAX_ENUMS];
-		sim_new_guid(g);
-		g[37] = '\0';
-		snprintf(e->id, sizeof(e->id), "uuid:%s", g + 1);
-		e->cls = m->cls;
-		e->pos = 0;
-		e->used = 1;
-	}
-	if (pull)
-		rdms__buf_puts(body, "<n:PullResponse>");
-	else
-		rdms__buf_puts(body, "<n:EnumerateResponse>");
-	n = json_array_size(class_instances(e->cls));
-	/* Without OptimizeEnumeration the items come only with Pull (DSP0226 8.2.3). */
-	if (pull || m->optimize) {
-		size_t end = e->pos + m->max_elements;
-
-		done = end >= n;
-		if (!done)
-			rdms__buf_printf(body, "<n:EnumerationContext>%s</n:EnumerationContext>", e->id);
-		put_items(body, e, m->max_elements, pull ? "n" : "w");
-		if (done) {
-			rdms__buf_puts(body, pull ? "<n:EndOfSequence/>" : "<w:EndOfSequence/>");
-			e->used = 0;
-		}
-	} else
-		rdms__buf_printf(body, "<n:EnumerationContext>%s</n:EnumerationContext>", e->id);
-	rdms__buf_puts(body, pull ? "</n:PullResponse>" : "</n:EnumerateResponse>");
+	if (inst == NULL)
+		return -1;
+	sim_put_instance(body, &m->view, inst);
 	return 0;
 }
 
-void
-sim_do_release(const struct sim_msg *m)
+/* The value of a Put body element as JSON of the property's type. */
+static json_t *
+typed(const struct sim_prop *p, const struct sim_pair *q)
 {
-	size_t i;
+	char *end;
+	long long v;
 
-	for (i = 0; i < MAX_ENUMS; i++)
-		if (enums[i].used && strcmp(enums[i].id, m->enum_context) == 0)
-			enums[i].used = 0;
+	if (q->value == NULL)
+		return json_null();
+	if (strncmp(p->type, "uint", 4) == 0 || strncmp(p->type, "sint", 4) == 0) {
+		v = strtoll(q->value, &end, 10);
+		if (*q->value == '\0' || *end || (p->type[0] == 'u' && v < 0))
+			return NULL;
+		return json_integer(v);
+	}
+	if (strcmp(p->type, "boolean") == 0) {
+		if (strcasecmp(q->value, "true") == 0 || strcmp(q->value, "1") == 0)
+			return json_true();
+		if (strcasecmp(q->value, "false") == 0 || strcmp(q->value, "0") == 0)
+			return json_false();
+		return NULL;
+	}
+	return json_string(q->value);
+}
+
+static int
+same_value(json_t *old, json_t *nv)
+{
+	char b1[64], b2[64];
+	const char *t1, *t2;
+	int h1 = old && sim_value_text(old, b1, sizeof(b1), &t1) == 0;
+	int h2 = sim_value_text(nv, b2, sizeof(b2), &t2) == 0;
+
+	if (!h1 || !h2)
+		return h1 == h2;
+	return strcmp(t1, t2) == 0;
+}
+
+/* WS-Transfer Put (DSP0226 7.5): the body is the new representation. A
+ * property left out keeps its value; one that differs from the current
+ * value must be writable (WMI: WBEM_E_READ_ONLY), else nothing changes.
+ * The reply is the instance as it is now. */
+int
+sim_do_put(const struct sim_msg *m, rdms_buf *body, struct sim_fault *f)
+{
+	json_t *inst = selected(m, f), *nv, *copy;
+	size_t i;
+	int rc = -1;
+
+	if (inst == NULL)
+		return -1;
+	if ((copy = json_deep_copy(inst)) == NULL)
+		goto oom;
+	for (i = 0; i < m->nparams; i++) {
+		const struct sim_pair *q = &m->params[i];
+		const struct sim_prop *p = sim_view_prop(&m->view, q->name);
+
+		if (p == NULL) {
+			sim_fault_wmi(f, SIM_WMI_INVALID_PARAMETER, 4, "Invalid property: %s is not a "
+			              "property of %s. ", q->name, m->view.name);
+			goto out;
+		}
+		if ((nv = typed(p, q)) == NULL) {
+			sim_fault_wmi(f, SIM_WMI_INVALID_PARAMETER, 4, "Invalid property: %s=\"%.64s\" "
+			              "is not a valid %s. ", p->name, q->value, p->type);
+			goto out;
+		}
+		if (same_value(json_object_get(inst, p->name), nv)) {
+			json_decref(nv);
+			continue;
+		}
+		if (!p->writable) {
+			json_decref(nv);
+			sim_fault_wmi(f, SIM_WMI_READ_ONLY, 1, "The property %s of %s is read-only "
+			              "and cannot be changed. ", p->name, m->view.name);
+			goto out;
+		}
+		if (json_object_set_new(copy, p->name, nv) < 0)
+			goto oom;
+		if (m->effect)
+			snprintf(m->effect + strlen(m->effect), m->effect_size - strlen(m->effect),
+			         "%sput %s.%s=%.64s", *m->effect ? "; " : "", m->view.name, p->name,
+			         q->value ? q->value : "null");
+	}
+	if (json_object_update(inst, copy) < 0)
+		goto oom;
+	sim_put_instance(body, &m->view, inst);
+	rc = 0;
+	goto out;
+oom:
+	sim_fault_set(f, "s:Receiver", "w:InternalError", NULL, 2147942414u,
+	              "Not enough memory resources are available to process this command. ");
+out:
+	json_decref(copy);
+	return rc;
 }

@@ -4,6 +4,7 @@
  * values are never written: only the scheme and "<redacted>".
  */
 #include "sim.h"
+#include "http.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -77,11 +78,21 @@ set_str(json_t *o, const char *k, const char *v)
 }
 
 void
+sim_log_now(char *ts, size_t n)
+{
+	struct timeval tv;
+	struct tm tm;
+
+	gettimeofday(&tv, NULL);
+	gmtime_r(&tv.tv_sec, &tm);
+	strftime(ts, n, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(ts + strlen(ts), n - strlen(ts), ".%06ldZ", (long)tv.tv_usec);
+}
+
+void
 sim_log_write(const struct sim_log_entry *e)
 {
 	json_t *o, *h;
-	struct timeval tv;
-	struct tm tm;
 	char ts[64];
 	char *line;
 
@@ -89,11 +100,9 @@ sim_log_write(const struct sim_log_entry *e)
 		return;
 	if ((o = json_object()) == NULL)
 		return;
-	gettimeofday(&tv, NULL);
-	gmtime_r(&tv.tv_sec, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(ts + strlen(ts), sizeof(ts) - strlen(ts), ".%06ldZ", (long)tv.tv_usec);
+	sim_log_now(ts, sizeof(ts));
 	set_str(o, "time", ts);
+	set_str(o, "start", e->start && *e->start ? e->start : NULL);
 	json_object_set_new(o, "conn", json_integer((json_int_t)e->conn));
 	json_object_set_new(o, "req", json_integer((json_int_t)e->nreq));
 	set_str(o, "listener", e->tls ? "https" : "http");
@@ -112,6 +121,12 @@ sim_log_write(const struct sim_log_entry *e)
 	set_str(o, "action", e->wsman_action);
 	set_str(o, "inject", e->inject);
 	set_str(o, "note", e->note);
+	set_str(o, "machine", e->machine);
+	set_str(o, "effect", e->effect && *e->effect ? e->effect : NULL);
+	/* --reply-delay: when the wait began and ended, so tests can see that
+	 * two calls waited at the same time. */
+	set_str(o, "delay_from", e->delay_from && *e->delay_from ? e->delay_from : NULL);
+	set_str(o, "delay_to", e->delay_to && *e->delay_to ? e->delay_to : NULL);
 	/* Message encryption: what the sealed bodies held. */
 	if (e->crypt) {
 		set_str(o, "crypt", e->crypt);

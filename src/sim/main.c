@@ -68,6 +68,11 @@ static const char usage_text[] =
 "                        (tests/data/sim-seed.json)\n"
 "  --jobs N              add N running provisioning jobs (Pool1/Pool2), e.g. 2000\n"
 "                        makes ProvisioningEnumerateJobs exceed 64 KiB\n"
+"  --farm                listen as every machine of the seed (\"machines\": name and\n"
+"                        127.x address), HTTPS and HTTP on one port number each\n"
+"  --sessions N          add N active user sessions spread over the session hosts\n"
+"  --reply-delay MS      wait MS before every WS-Man reply (each call in its own\n"
+"                        thread: calls on other connections are not held up)\n"
 "  --max-envelope N      service limit on a request in bytes (default 512000);\n"
 "                        bodies over 1 MiB get HTTP 413\n"
 "  --machine NAME        Machine= in WSManFault (default: the bind address)\n"
@@ -129,7 +134,8 @@ parse_port(const char *s, int *out)
 
 enum {
 	O_HTTPS = 256, O_HTTP, O_BIND, O_PORTFILE, O_CERT, O_KEY, O_SEED, O_LOG, O_BASIC, O_CBT,
-	O_UNENC, O_JOBS, O_MAXENV, O_MACHINE, O_STACK, O_INJECT, O_INJCOUNT
+	O_UNENC, O_JOBS, O_MAXENV, O_MACHINE, O_STACK, O_INJECT, O_INJCOUNT, O_FARM, O_SESSIONS,
+	O_DELAY
 };
 
 static const struct option longopts[] = {
@@ -150,6 +156,9 @@ static const struct option longopts[] = {
 	{ "stack", required_argument, NULL, O_STACK },
 	{ "inject", required_argument, NULL, O_INJECT },
 	{ "inject-count", required_argument, NULL, O_INJCOUNT },
+	{ "farm", no_argument, NULL, O_FARM },
+	{ "sessions", required_argument, NULL, O_SESSIONS },
+	{ "reply-delay", required_argument, NULL, O_DELAY },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -220,6 +229,17 @@ parse_args(int argc, char **argv, struct sim_inject *inj)
 			if (*optarg == '\0' || *end || count < 1)
 				return usage_error("bad --inject-count", optarg);
 			break;
+		case O_FARM: sim_cfg.farm = 1; break;
+		case O_SESSIONS:
+			sim_cfg.sessions = (unsigned)strtoul(optarg, &end, 10);
+			if (*optarg == '\0' || *end || sim_cfg.sessions > 100000)
+				return usage_error("bad --sessions (0..100000)", optarg);
+			break;
+		case O_DELAY:
+			sim_cfg.reply_delay_ms = (unsigned)strtoul(optarg, &end, 10);
+			if (*optarg == '\0' || *end || sim_cfg.reply_delay_ms > 600000)
+				return usage_error("bad --reply-delay (0..600000 ms)", optarg);
+			break;
 		case 'v': sim_cfg.verbose = 1; break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		default: return 2;
@@ -239,11 +259,81 @@ parse_args(int argc, char **argv, struct sim_inject *inj)
 	return 0;
 }
 
+#define MAX_DAEMONS 64
+
+struct daemons {
+	struct MHD_Daemon *d[MAX_DAEMONS];
+	size_t n;
+	int https_port, http_port;
+};
+
+static void
+stop_daemons(struct daemons *ds)
+{
+	while (ds->n > 0)
+		MHD_stop_daemon(ds->d[--ds->n]);
+}
+
+/* One listener per machine and protocol. In --farm mode every machine of
+ * the seed gets its own address with the same port number, so a client
+ * reaches each host as https://ADDR:PORT/wsman; port 0 takes the port the
+ * first address got and starts over when another address has it taken. */
 static int
-write_port_file(struct MHD_Daemon *https, struct MHD_Daemon *http)
+start_listeners(struct daemons *ds, const char *cert, const char *key)
+{
+	size_t nm = sim_cfg.farm ? sim_farm_count() : 1, i;
+	int attempt, tls;
+
+	if (nm * 2 > MAX_DAEMONS) {
+		fprintf(stderr, "rdms-sim: at most %d machines\n", MAX_DAEMONS / 2);
+		return -1;
+	}
+	for (tls = 1; tls >= 0; tls--) {
+		int want = tls ? sim_cfg.https_port : sim_cfg.http_port;
+		int *got = tls ? &ds->https_port : &ds->http_port;
+
+		if (want < 0)
+			continue;
+		for (attempt = 0; attempt < 20; attempt++) {
+			size_t first = ds->n;
+			int port = want;
+
+			for (i = 0; i < nm; i++) {
+				const char *addr = sim_cfg.farm ? sim_farm_machine(i)->addr : sim_cfg.bind_addr;
+				struct MHD_Daemon *d = sim_http_start(tls, addr, port, i, cert, key);
+
+				if (d == NULL)
+					break;
+				ds->d[ds->n++] = d;
+				port = sim_http_port(d);
+			}
+			if (i == nm) {
+				*got = port;
+				break;
+			}
+			while (ds->n > first)
+				MHD_stop_daemon(ds->d[--ds->n]);
+			if (want != 0 || i == 0) {
+				fprintf(stderr, "rdms-sim: cannot listen on %s://%s:%d\n",
+				        tls ? "https" : "http", sim_cfg.farm ?
+				        sim_farm_machine(i)->addr : sim_cfg.bind_addr, port);
+				return -1;
+			}
+		}
+		if (attempt == 20) {
+			fprintf(stderr, "rdms-sim: no port free on every farm address\n");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+write_port_file(const struct daemons *ds)
 {
 	char tmp[4096];
 	FILE *fp;
+	size_t i;
 
 	if (sim_cfg.port_file == NULL)
 		return 0;
@@ -253,10 +343,12 @@ write_port_file(struct MHD_Daemon *https, struct MHD_Daemon *http)
 		fprintf(stderr, "rdms-sim: --port-file %s: %s\n", tmp, strerror(errno));
 		return -1;
 	}
-	if (https)
-		fprintf(fp, "https=%d\n", sim_http_port(https));
-	if (http)
-		fprintf(fp, "http=%d\n", sim_http_port(http));
+	if (sim_cfg.https_port >= 0)
+		fprintf(fp, "https=%d\n", ds->https_port);
+	if (sim_cfg.http_port >= 0)
+		fprintf(fp, "http=%d\n", ds->http_port);
+	for (i = 0; sim_cfg.farm && i < sim_farm_count(); i++)
+		fprintf(fp, "machine=%s %s\n", sim_farm_machine(i)->name, sim_farm_machine(i)->addr);
 	/* Renamed into place so a reader never sees half a file. */
 	if (fclose(fp) != 0 || rename(tmp, sim_cfg.port_file) != 0) {
 		fprintf(stderr, "rdms-sim: --port-file %s: %s\n", sim_cfg.port_file, strerror(errno));
@@ -268,13 +360,14 @@ write_port_file(struct MHD_Daemon *https, struct MHD_Daemon *http)
 int
 main(int argc, char **argv)
 {
-	struct MHD_Daemon *https = NULL, *http = NULL;
+	struct daemons ds;
 	struct sim_inject inj = { SIM_INJ_NONE, 0, -1 };
 	pthread_mutexattr_t ma;
 	char *cert = NULL, *key = NULL;
 	sigset_t set;
 	int rc, sig, status = 1;
 
+	memset(&ds, 0, sizeof(ds));
 	if ((rc = parse_args(argc, argv, &inj)) != 0)
 		return rc;
 	pthread_mutexattr_init(&ma);
@@ -299,24 +392,12 @@ main(int argc, char **argv)
 	}
 	if (sim_auth_init(cert) < 0)
 		goto out;
-	if (sim_cfg.https_port >= 0 &&
-	    (https = sim_http_start(1, sim_cfg.https_port, cert, key)) == NULL) {
-		fprintf(stderr, "rdms-sim: cannot listen on https://%s:%d\n", sim_cfg.bind_addr,
-		        sim_cfg.https_port);
+	if (start_listeners(&ds, cert, key) < 0 || write_port_file(&ds) < 0)
 		goto out;
-	}
-	if (sim_cfg.http_port >= 0 &&
-	    (http = sim_http_start(0, sim_cfg.http_port, NULL, NULL)) == NULL) {
-		fprintf(stderr, "rdms-sim: cannot listen on http://%s:%d\n", sim_cfg.bind_addr,
-		        sim_cfg.http_port);
-		goto out;
-	}
-	if (write_port_file(https, http) < 0)
-		goto out;
-	if (https)
-		fprintf(stderr, "rdms-sim: https://%s:%d/wsman\n", sim_cfg.bind_addr, sim_http_port(https));
-	if (http)
-		fprintf(stderr, "rdms-sim: http://%s:%d/wsman\n", sim_cfg.bind_addr, sim_http_port(http));
+	if (sim_cfg.https_port >= 0)
+		fprintf(stderr, "rdms-sim: https://%s:%d/wsman\n", sim_cfg.bind_addr, ds.https_port);
+	if (sim_cfg.http_port >= 0)
+		fprintf(stderr, "rdms-sim: http://%s:%d/wsman\n", sim_cfg.bind_addr, ds.http_port);
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;
@@ -326,10 +407,7 @@ main(int argc, char **argv)
 	sim_debug("signal %d, stopping", sig);
 	status = 0;
 out:
-	if (https)
-		MHD_stop_daemon(https);
-	if (http)
-		MHD_stop_daemon(http);
+	stop_daemons(&ds);
 	sim_auth_cleanup();
 	sim_rdms_free();
 	sim_log_close();

@@ -1,7 +1,8 @@
 /*
  * rdms.c - the fake RDMS provider: state from a JSON seed (jansson),
  * provisioning jobs, and table-driven defaults for every other catalogue
- * method. Get and Enumerate of the seeded instances are in instances.c.
+ * method. Get and Put are in instances.c, Enumerate in enum.c, the
+ * farm's sessions and hosts in farm.c and session.c.
  *
  * All functions run under sim_lock().
  */
@@ -133,6 +134,8 @@ sim_rdms_free(void)
 	for (i = 0; i < st.njobs; i++)
 		free(st.jobs[i].input);
 	free(st.jobs);
+	sim_enum_reset();
+	sim_farm_free();
 	json_decref(st.seed);
 	json_decref(st.settings);
 	memset(&st, 0, sizeof(st));
@@ -155,8 +158,10 @@ sim_rdms_load(const char *seed_file, unsigned int extra_jobs)
 		}
 	} else if ((st.seed = json_object()) == NULL)
 		return -1;
+	sim_enum_reset();
+	if (sim_farm_load(st.seed, sim_cfg.sessions) < 0)
+		return -1;
 	st.instances = json_object_get(st.seed, "instances");
-	sim_instances_set(st.instances);
 	set = json_object_get(st.seed, "deployment_settings");
 	st.settings = json_is_object(set) ? json_deep_copy(set) : json_object();
 	if (st.settings == NULL)
@@ -371,6 +376,16 @@ settings_set(const struct sim_msg *m, struct sim_out *o)
 	return json_object_set_new(st.settings, key, v) < 0 ? -1 : 0;
 }
 
+/* The broker the farm names active (seed "active_broker", else the first
+ * machine): what every broker answers, as the RDMS HA pair does. */
+static int
+m_active_server(const struct sim_msg *m, struct sim_out *o)
+{
+	(void)m;
+	sim_out_value(o, "ServerName", sim_farm_active_broker());
+	return 0;
+}
+
 struct handler {
 	const char *cls, *method;
 	int (*fn)(const struct sim_msg *m, struct sim_out *o);
@@ -389,6 +404,7 @@ static const struct handler handlers[] = {
 	{ "Win32_RDMSDeploymentSettings", "SetInt32Property", settings_set },
 	{ "Win32_RDMSDeploymentSettings", "SetStringArrayDeploymentSetting", settings_set },
 	{ "Win32_RDMSDeploymentSettings", "RemoveDeploymentSetting", settings_set },
+	{ "Win32_RDMSEnvironment", "GetActiveServer", m_active_server },
 };
 
 /* Every other method: each out parameter once, from the instance's
@@ -431,23 +447,32 @@ do_invoke(const struct sim_msg *m, rdms_buf *body, enum sim_inject_kind inj,
           struct sim_fault *f)
 {
 	struct sim_out o = { RDMS_BUF_INIT, 0, 1 };
-	const char *cn = rdms_class_name(m->cls), *mn = rdms_method_name(m->method);
 	json_t *inst = NULL;
 	size_t i;
 	int rc = 0, handled = 0;
 
-	if (!rdms_method_is_static(m->method, NULL) && (inst = sim_find_instance(m->cls, m)) == NULL) {
+	if (m->fmethod) {
+		if (sim_farm_invoke(m, &o, f) < 0) {
+			rdms__buf_free(&o.xml);
+			return -1;
+		}
+		goto finish;
+	}
+	if (!rdms_method_is_static(m->method, NULL) &&
+	    (inst = sim_find_instance(&m->view, m)) == NULL) {
 		sim_fault_not_found(f, m);
 		return -1;
 	}
 	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
-		if (strcmp(handlers[i].cls, cn) == 0 && strcmp(handlers[i].method, mn) == 0) {
+		if (strcmp(handlers[i].cls, m->view.name) == 0 &&
+		    strcmp(handlers[i].method, m->method_name) == 0) {
 			rc = handlers[i].fn(m, &o);
 			handled = 1;
 			break;
 		}
 	if (!handled)
 		defaults(m, inst, &o);
+finish:
 	if (rc < 0 || o.xml.failed) {
 		rdms__buf_free(&o.xml);
 		sim_fault_set(f, "s:Receiver", "w:InternalError", NULL, 2147942414u,
@@ -480,6 +505,9 @@ sim_rdms_dispatch(const struct sim_msg *m, rdms_buf *body, const char **resp_act
 		*resp_action = SIM_ACTION_RELEASE "Response";
 		sim_do_release(m);
 		return 0;
+	case SIM_OP_PUT:
+		*resp_action = SIM_ACTION_PUT "Response";
+		return sim_do_put(m, body, f);
 	case SIM_OP_IDENTIFY:
 		break;
 	}

@@ -128,6 +128,34 @@ put_wmi_error(rdms_buf *b, const struct sim_fault *f)
 	rdms__buf_puts(b, "</p:error_WindowsErrorMessage></p:MSFT_WmiError>");
 }
 
+/* CannotProcessFilter for a WQL Enumerate, as WinRM 2.0+ writes it (R-030):
+ * the WMI plugin's ProviderFault holds an inner WSManFault with the WMI
+ * message and p:__ExtendedStatus naming the query. */
+static void
+put_filter_fault(rdms_buf *b, const struct sim_fault *f)
+{
+	rdms__buf_printf(b, "<f:WSManFault xmlns:f=\"" RDMS_NS_FAULT "\" Code=\"%lu\" Machine=\"",
+	                 (unsigned long)f->wsman_code);
+	sim_xml_escape(b, sim_cfg.machine);
+	rdms__buf_puts(b, "\"><f:Message><f:ProviderFault provider=\"WMI Provider\""
+	               " path=\"%systemroot%\\system32\\WsmWmiPl.dll\">");
+	rdms__buf_printf(b, "<f:WSManFault xmlns:f=\"" RDMS_NS_FAULT "\" Code=\"%lu\" Machine=\"",
+	                 (unsigned long)f->wsman_code);
+	sim_xml_escape(b, f->inner_machine);
+	rdms__buf_puts(b, "\"><f:Message>");
+	sim_xml_escape(b, f->message);
+	rdms__buf_puts(b, "</f:Message></f:WSManFault><f:ExtendedError>"
+	               "<p:__ExtendedStatus xmlns:cim=\"" SIM_NS_CIM "\""
+	               " xmlns:p=\"http://schemas.microsoft.com/wbem/wsman/1/wmi/root/cimv2/__ExtendedStatus\""
+	               " xmlns:xsi=\"" RDMS_NS_XSI "\" xsi:type=\"p:__ExtendedStatus_Type\">"
+	               "<p:Description xsi:nil=\"true\"/><p:Operation>ExecQuery</p:Operation>"
+	               "<p:ParameterInfo>");
+	sim_xml_escape(b, f->query);
+	rdms__buf_puts(b, "</p:ParameterInfo><p:ProviderName>WinMgmt</p:ProviderName>"
+	               "<p:StatusCode xsi:nil=\"true\"/></p:__ExtendedStatus></f:ExtendedError>"
+	               "</f:ProviderFault></f:Message></f:WSManFault>");
+}
+
 void
 sim_reply_fault(rdms_buf *out, const struct sim_fault *f, const char *relates_to)
 {
@@ -171,6 +199,8 @@ sim_reply_fault(rdms_buf *out, const struct sim_fault *f, const char *relates_to
 		}
 		if (f->wmi_code)
 			put_wmi_error(out, f);
+		else if (f->wql)
+			put_filter_fault(out, f);
 		else if (f->wsman_code) {
 			rdms__buf_printf(out, "<f:WSManFault xmlns:f=\"" RDMS_NS_FAULT "\" Code=\"%lu\""
 			                 " Machine=\"", (unsigned long)f->wsman_code);
@@ -257,7 +287,7 @@ void
 sim_out_finish(rdms_buf *body, const struct sim_msg *m, struct sim_out *o,
                enum sim_inject_kind inj)
 {
-	const char *name = rdms_method_name(m->method);
+	const char *name = m->method_name;
 
 	rdms__buf_printf(body, "<p:%s_OUTPUT xmlns:p=\"", name);
 	sim_xml_escape(body, m->resource_uri);

@@ -71,8 +71,8 @@ fault_reply(rdms_buf *env, const struct sim_fault *f, const char *relates)
 /* Parse, check and run; the whole envelope goes to env. Returns the HTTP
  * status. */
 static unsigned int
-run(const char *body, size_t len, const struct sim_inject *inj, rdms_buf *env,
-    struct sim_http_out *o)
+run(const struct sim_conn *sc, const char *body, size_t len, const struct sim_inject *inj,
+    rdms_buf *env, struct sim_http_out *o)
 {
 	struct sim_msg m;
 	struct sim_fault f;
@@ -88,6 +88,9 @@ run(const char *body, size_t len, const struct sim_inject *inj, rdms_buf *env,
 		goto fault;
 	}
 	relates = inj->kind == SIM_INJ_RELATESTO ? WRONG_RELATES_TO : m.message_id;
+	m.machine = sc->machine;
+	m.effect = o->effect;
+	m.effect_size = sizeof(o->effect);
 	if (m.action)
 		snprintf(o->action_buf, sizeof(o->action_buf), "%s", m.action);
 	o->action = m.action ? o->action_buf : "Identify";
@@ -249,7 +252,7 @@ sim_wsman(struct MHD_Connection *c, struct sim_conn *sc, const char *body, size_
 		o->note = "empty body";
 		goto done;
 	}
-	status = run(body, len, inj, &env, o);
+	status = run(sc, body, len, inj, &env, o);
 	sim_out_take(o, status, SIM_CT_SOAP, &env);
 	mangle(inj, o);
 	/* The answer to a sealed request is sealed with the same context. */

@@ -27,6 +27,8 @@ struct _xmlDoc;
 #define SIM_DEFAULT_MAX_ENVELOPE 512000u
 #define SIM_MAX_SELECTORS 16
 #define SIM_MAX_PARAMS 256
+#define SIM_MAX_PROPS 96
+#define SIM_WMI_URI_BASE "http://schemas.microsoft.com/wbem/wsman/1/wmi/"
 
 enum sim_cbt { SIM_CBT_NONE, SIM_CBT_RELAXED, SIM_CBT_STRICT };
 
@@ -45,6 +47,9 @@ struct sim_config {
 	const char *machine;            /* Machine= in faults */
 	const char *stack;              /* Identify ProductVersion stack */
 	int verbose;
+	int farm;                       /* listen on every machine address of the seed */
+	unsigned int sessions;          /* extra generated user sessions */
+	unsigned int reply_delay_ms;    /* before every WS-Man reply, per call */
 };
 
 extern struct sim_config sim_cfg;
@@ -90,8 +95,8 @@ void sim_inject_take(struct sim_inject *out);
 /* ---- http.c ---- */
 
 struct MHD_Daemon;
-struct MHD_Daemon *sim_http_start(int tls, int port, const char *cert_pem,
-                                  const char *key_pem);
+struct MHD_Daemon *sim_http_start(int tls, const char *addr, int port, size_t machine,
+                                  const char *cert_pem, const char *key_pem);
 int sim_http_port(struct MHD_Daemon *d);
 void sim_http_stats_reset(void);
 
@@ -145,8 +150,54 @@ unsigned char *sim_b64_decode(const char *s, size_t *n);
 
 enum sim_op {
 	SIM_OP_INVOKE, SIM_OP_GET, SIM_OP_ENUMERATE, SIM_OP_PULL, SIM_OP_RELEASE,
-	SIM_OP_IDENTIFY
+	SIM_OP_IDENTIFY, SIM_OP_PUT
 };
+
+/* ---- farm.c: the classes the simulator serves, machines, instance tables ---- */
+
+struct sim_prop {
+	const char *name, *type;        /* CIM type, "[]" for arrays */
+	int writable;                   /* access read/write */
+};
+
+struct sim_fmethod;
+
+/* One class as the simulator sees it: from the catalogue (root/cimv2/rdms)
+ * or from the farm's own table (farm.c), which comes first. */
+struct sim_view {
+	const char *name;               /* canonical spelling */
+	const char *ns;                 /* root/cimv2/rdms, root/cimv2, ... */
+	char uri[256];
+	const rdms_class *cat;          /* catalogue class, or NULL */
+	int farm;                       /* from the farm table */
+	int per_machine;                /* each machine has its own instances */
+	size_t nprops;
+	struct sim_prop props[SIM_MAX_PROPS];
+	size_t nkeys;
+	const char *keys[4];
+};
+
+/* The namespace spelled as the simulator serves it, or NULL. */
+const char *sim_namespace(const char *ns, size_t len);
+int sim_view_find(const char *ns, const char *cls, struct sim_view *v);
+const struct sim_prop *sim_view_prop(const struct sim_view *v, const char *name);
+/* The instance array of v on machine (a borrowed reference; created when
+ * create is set, else NULL when there is none). */
+json_t *sim_view_instances(const struct sim_view *v, size_t machine, int create);
+
+struct sim_machine {
+	char name[128];                 /* FQDN, as HostServer and ServerName say */
+	char addr[64];                  /* 127.x listener address in --farm mode */
+	json_t *instances;              /* owned: per-machine classes */
+};
+
+int sim_farm_load(json_t *seed, unsigned int extra_sessions);
+void sim_farm_free(void);
+size_t sim_farm_count(void);
+const struct sim_machine *sim_farm_machine(size_t i);
+/* The machine called name (case-insensitive), or -1. */
+int sim_farm_find(const char *name);
+const char *sim_farm_active_broker(void);
 
 struct sim_pair {
 	char *name;
@@ -160,9 +211,17 @@ struct sim_msg {
 	enum sim_op op;
 	char *to, *resource_uri, *action, *message_id, *reply_to, *locale;
 	unsigned long max_envelope;     /* 0 = not given */
-	const rdms_class *cls;
-	const rdms_method *method;
-	const char *class_name;         /* tail of the ResourceURI */
+	const rdms_class *cls;          /* catalogue class, or NULL */
+	const rdms_method *method;      /* catalogue method, or NULL */
+	const struct sim_fmethod *fmethod;      /* farm method, or NULL */
+	const char *method_name;
+	const char *class_name;         /* tail of the ResourceURI ("*" for a namespace) */
+	struct sim_view view;           /* the ResourceURI's class (not for "*") */
+	int has_view;
+	const char *ns;
+	size_t machine;                 /* which farm machine the request went to */
+	char *effect;                   /* what the request changed, for the log */
+	size_t effect_size;
 	struct sim_pair sel[SIM_MAX_SELECTORS];
 	size_t nsel;
 	int has_selector_set;
@@ -171,7 +230,15 @@ struct sim_msg {
 	char *enum_context;
 	unsigned int max_elements;
 	int optimize;
+	int filter;                     /* SIM_FILTER_* */
+	char *filter_text;              /* the WQL query */
+	struct sim_pair fsel[SIM_MAX_SELECTORS];        /* a selector filter */
+	size_t nfsel;
 };
+
+enum { SIM_FILTER_NONE, SIM_FILTER_WQL, SIM_FILTER_SELECTOR };
+#define SIM_DIALECT_WQL "http://schemas.microsoft.com/wbem/wsman/1/WQL"
+#define SIM_DIALECT_SELECTOR "http://schemas.dmtf.org/wbem/wsman/1/wsman/SelectorFilter"
 
 /* A fault to send: SOAP 1.2 Code/Subcode/Reason plus WS-Man detail. */
 struct sim_fault {
@@ -188,6 +255,11 @@ struct sim_fault {
 	char message[768];
 	char not_understood[256];       /* qname of a mustUnderstand header */
 	char not_understood_ns[256];
+	/* CannotProcessFilter as WinRM sends it for WQL (R-030): the WMI
+	 * plugin's ProviderFault with the inner message and ExtendedError. */
+	int wql;
+	char inner_machine[128];
+	char query[512];
 };
 
 #define SIM_ACTION_WSMAN_FAULT "http://schemas.dmtf.org/wbem/wsman/1/wsman/fault"
@@ -197,6 +269,7 @@ struct sim_fault {
 #define SIM_ACTION_ENUMERATE "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate"
 #define SIM_ACTION_PULL "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Pull"
 #define SIM_ACTION_RELEASE "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Release"
+#define SIM_ACTION_PUT "http://schemas.xmlsoap.org/ws/2004/09/transfer/Put"
 #define SIM_NS_TRANSFER "http://schemas.xmlsoap.org/ws/2004/09/transfer"
 #define SIM_NS_CIM "http://schemas.dmtf.org/wbem/wscim/1/common"
 
@@ -217,6 +290,23 @@ struct sim_fault {
 #define SIM_WMI_NOT_FOUND                  0x80041002u
 #define SIM_WMI_INVALID_PARAMETER          0x80041008u
 #define SIM_WMI_INVALID_CLASS              0x80041010u
+#define SIM_WMI_INVALID_QUERY              0x80041017u
+#define SIM_WMI_READ_ONLY                  0x80041023u
+#define SIM_WSMAN_CANNOT_PROCESS_FILTER    2150858778u
+
+/* wsman.c: XML helpers shared with body.c */
+struct _xmlNode;
+char *sim_xml_text(struct _xmlNode *n);
+int sim_is_el(const struct _xmlNode *n, const char *ns, const char *local);
+struct _xmlNode *sim_first_el(struct _xmlNode *n);
+struct _xmlNode *sim_next_el(struct _xmlNode *n);
+int sim_is_nil(struct _xmlNode *n);
+void sim_fault_oom(struct sim_fault *f);
+int sim_parse_selectors(struct _xmlNode *set, struct sim_pair *out, size_t *n,
+                        struct sim_fault *f);
+/* body.c */
+int sim_check_action(struct sim_msg *m, struct sim_fault *f);
+int sim_parse_body(struct sim_msg *m, struct _xmlNode *body, struct sim_fault *f);
 
 /* Parse and check the envelope: 0, or -1 with *f filled. */
 int sim_msg_parse(struct sim_msg *m, const char *body, size_t len, struct sim_fault *f);
@@ -261,14 +351,23 @@ void sim_out_finish(rdms_buf *body, const struct sim_msg *m, struct sim_out *o,
 int sim_rdms_load(const char *seed_file, unsigned int extra_jobs);
 /* rdms.c: a new {GUID} in braces, as RDMS writes job GUIDs */
 void sim_new_guid(char out[40]);
-/* instances.c (jansson values of the seed) */
-void sim_instances_set(json_t *all);
+/* instances.c */
 int sim_value_text(json_t *v, char *buf, size_t n, const char **out);
-json_t *sim_find_instance(const rdms_class *c, const struct sim_msg *m);
+json_t *sim_find_instance(const struct sim_view *v, const struct sim_msg *m);
+void sim_put_instance(rdms_buf *b, const struct sim_view *v, json_t *inst);
 void sim_fault_not_found(struct sim_fault *f, const struct sim_msg *m);
 int sim_do_get(const struct sim_msg *m, rdms_buf *body, struct sim_fault *f);
+int sim_do_put(const struct sim_msg *m, rdms_buf *body, struct sim_fault *f);
+/* enum.c */
 int sim_do_enumerate(const struct sim_msg *m, rdms_buf *body, int pull, struct sim_fault *f);
 void sim_do_release(const struct sim_msg *m);
+void sim_enum_reset(void);
+unsigned long sim_enum_released(void);
+/* session.c: the farm's methods (session hosts, sessions, processes) */
+int sim_farm_check_invoke(struct sim_msg *m, struct sim_fault *f);
+int sim_farm_invoke(const struct sim_msg *m, struct sim_out *o, struct sim_fault *f);
+const struct sim_fmethod *sim_farm_method(const char *cls, const char *name);
+const char *sim_farm_method_name(const struct sim_fmethod *fm);
 void sim_rdms_free(void);
 /* Run one request already checked; writes the body content (the child of
  * s:Body) into body, or sets *f. Caller holds sim_lock. */
@@ -292,6 +391,9 @@ struct sim_log_entry {
 	size_t plain_len;               /* decrypted request envelope */
 	const char *reply_ctype;
 	size_t reply_len, reply_plain_len;
+	const char *machine;            /* the farm machine the request went to */
+	const char *effect;             /* what it changed (logoff, drain, release...) */
+	const char *start, *delay_from, *delay_to;
 };
 
 int sim_log_open(const char *path);

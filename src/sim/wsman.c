@@ -82,8 +82,8 @@ is_xml_space(int c)
 }
 
 /* Trimmed text content, malloc'd ("" for none); NULL only on OOM. */
-static char *
-node_text(xmlNode *n)
+char *
+sim_xml_text(xmlNode *n)
 {
 	xmlChar *c = xmlNodeGetContent(n);
 	const char *s = c ? (const char *)c : "";
@@ -100,16 +100,16 @@ node_text(xmlNode *n)
 	return out;
 }
 
-static int
-is_el(const xmlNode *n, const char *ns, const char *local)
+int
+sim_is_el(const xmlNode *n, const char *ns, const char *local)
 {
 	return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
 	       strcmp((const char *)n->ns->href, ns) == 0 &&
 	       (local == NULL || strcmp((const char *)n->name, local) == 0);
 }
 
-static xmlNode *
-first_el(xmlNode *n)
+xmlNode *
+sim_first_el(xmlNode *n)
 {
 	for (; n; n = n->next)
 		if (n->type == XML_ELEMENT_NODE)
@@ -117,10 +117,10 @@ first_el(xmlNode *n)
 	return NULL;
 }
 
-static xmlNode *
-next_el(xmlNode *n)
+xmlNode *
+sim_next_el(xmlNode *n)
 {
-	return n ? first_el(n->next) : NULL;
+	return n ? sim_first_el(n->next) : NULL;
 }
 
 static int
@@ -134,8 +134,8 @@ must_understand(xmlNode *n)
 	return yes;
 }
 
-static int
-is_nil(xmlNode *n)
+int
+sim_is_nil(xmlNode *n)
 {
 	xmlChar *v = xmlGetNsProp(n, (const xmlChar *)"nil", (const xmlChar *)RDMS_NS_XSI);
 	int yes = v && (strcmp((char *)v, "true") == 0 || strcmp((char *)v, "1") == 0);
@@ -166,17 +166,17 @@ known_header(const xmlNode *n)
 {
 	const char *name = (const char *)n->name;
 
-	if (is_el(n, RDMS_NS_WSA, NULL))
+	if (sim_is_el(n, RDMS_NS_WSA, NULL))
 		return in_list(name, known_wsa);
-	if (is_el(n, RDMS_NS_WSMAN, NULL))
+	if (sim_is_el(n, RDMS_NS_WSMAN, NULL))
 		return in_list(name, known_wsman);
-	if (is_el(n, RDMS_NS_WSMV, NULL))
+	if (sim_is_el(n, RDMS_NS_WSMV, NULL))
 		return in_list(name, known_wsmv);
 	return 0;
 }
 
-static void
-fault_oom(struct sim_fault *f)
+void
+sim_fault_oom(struct sim_fault *f)
 {
 	sim_fault_set(f, "s:Receiver", "w:InternalError", NULL, 2147942414u,
 	              "Not enough memory resources are available to process this command. ");
@@ -203,44 +203,45 @@ set_once(char **slot, xmlNode *n, struct sim_fault *f, const char *name)
 		fault_bad_header(f, msg);
 		return -1;
 	}
-	if ((*slot = node_text(n)) == NULL) {
-		fault_oom(f);
+	if ((*slot = sim_xml_text(n)) == NULL) {
+		sim_fault_oom(f);
 		return -1;
 	}
 	return 0;
 }
 
-static int
-parse_selectors(struct sim_msg *m, xmlNode *set, struct sim_fault *f)
+/* The selectors of a SelectorSet (the header, or a selector filter) into
+ * out[*n]; a repeated or nameless selector is invalid (DSP0226 7.2.2). */
+int
+sim_parse_selectors(xmlNode *set, struct sim_pair *out, size_t *n, struct sim_fault *f)
 {
 	xmlNode *s;
 
-	m->has_selector_set = 1;
-	for (s = first_el(set->children); s; s = next_el(s)) {
+	for (s = sim_first_el(set->children); s; s = sim_next_el(s)) {
 		xmlChar *name;
 		size_t i;
 
-		if (!is_el(s, RDMS_NS_WSMAN, "Selector"))
+		if (!sim_is_el(s, RDMS_NS_WSMAN, "Selector"))
 			continue;
 		name = xmlGetProp(s, (const xmlChar *)"Name");
-		if (name == NULL || m->nsel == SIM_MAX_SELECTORS) {
+		if (name == NULL || *n == SIM_MAX_SELECTORS) {
 			xmlFree(name);
 			goto invalid;
 		}
-		for (i = 0; i < m->nsel; i++)
-			if (strcasecmp(m->sel[i].name, (char *)name) == 0) {
+		for (i = 0; i < *n; i++)
+			if (strcasecmp(out[i].name, (char *)name) == 0) {
 				xmlFree(name);
 				goto invalid;
 			}
-		m->sel[m->nsel].name = rdms__strdup((char *)name);
-		m->sel[m->nsel].value = node_text(s);
+		out[*n].name = rdms__strdup((char *)name);
+		out[*n].value = sim_xml_text(s);
 		xmlFree(name);
-		if (m->sel[m->nsel].name == NULL || m->sel[m->nsel].value == NULL) {
-			m->nsel++;
-			fault_oom(f);
+		if (out[*n].name == NULL || out[*n].value == NULL) {
+			(*n)++;
+			sim_fault_oom(f);
 			return -1;
 		}
-		m->nsel++;
+		(*n)++;
 	}
 	return 0;
 invalid:
@@ -270,7 +271,7 @@ parse_header(struct sim_msg *m, xmlNode *hdr, struct sim_fault *f)
 {
 	xmlNode *h;
 
-	for (h = first_el(hdr ? hdr->children : NULL); h; h = next_el(h)) {
+	for (h = sim_first_el(hdr ? hdr->children : NULL); h; h = sim_next_el(h)) {
 		if (!known_header(h)) {
 			if (!must_understand(h))
 				continue;
@@ -287,40 +288,41 @@ parse_header(struct sim_msg *m, xmlNode *hdr, struct sim_fault *f)
 			         h->ns && h->ns->href ? (const char *)h->ns->href : "");
 			return -1;
 		}
-		if (is_el(h, RDMS_NS_WSA, "To")) {
+		if (sim_is_el(h, RDMS_NS_WSA, "To")) {
 			if (set_once(&m->to, h, f, "To") < 0)
 				return -1;
-		} else if (is_el(h, RDMS_NS_WSA, "Action")) {
+		} else if (sim_is_el(h, RDMS_NS_WSA, "Action")) {
 			if (set_once(&m->action, h, f, "Action") < 0)
 				return -1;
-		} else if (is_el(h, RDMS_NS_WSA, "MessageID")) {
+		} else if (sim_is_el(h, RDMS_NS_WSA, "MessageID")) {
 			if (set_once(&m->message_id, h, f, "MessageID") < 0)
 				return -1;
-		} else if (is_el(h, RDMS_NS_WSA, "ReplyTo")) {
-			xmlNode *a = first_el(h->children);
+		} else if (sim_is_el(h, RDMS_NS_WSA, "ReplyTo")) {
+			xmlNode *a = sim_first_el(h->children);
 
-			if (!is_el(a, RDMS_NS_WSA, "Address")) {
+			if (!sim_is_el(a, RDMS_NS_WSA, "Address")) {
 				fault_bad_header(f, "The ReplyTo header has no Address.");
 				return -1;
 			}
 			if (set_once(&m->reply_to, a, f, "ReplyTo") < 0)
 				return -1;
-		} else if (is_el(h, RDMS_NS_WSMAN, "ResourceURI")) {
+		} else if (sim_is_el(h, RDMS_NS_WSMAN, "ResourceURI")) {
 			if (set_once(&m->resource_uri, h, f, "ResourceURI") < 0)
 				return -1;
-		} else if (is_el(h, RDMS_NS_WSMAN, "SelectorSet")) {
+		} else if (sim_is_el(h, RDMS_NS_WSMAN, "SelectorSet")) {
 			if (m->has_selector_set) {
 				fault_bad_header(f, "The SelectorSet header appears more than once.");
 				return -1;
 			}
-			if (parse_selectors(m, h, f) < 0)
+			m->has_selector_set = 1;
+			if (sim_parse_selectors(h, m->sel, &m->nsel, f) < 0)
 				return -1;
-		} else if (is_el(h, RDMS_NS_WSMAN, "MaxEnvelopeSize")) {
-			char *t = node_text(h), *end = NULL;
+		} else if (sim_is_el(h, RDMS_NS_WSMAN, "MaxEnvelopeSize")) {
+			char *t = sim_xml_text(h), *end = NULL;
 			unsigned long v;
 
 			if (t == NULL) {
-				fault_oom(f);
+				sim_fault_oom(f);
 				return -1;
 			}
 			errno = 0;
@@ -333,8 +335,8 @@ parse_header(struct sim_msg *m, xmlNode *hdr, struct sim_fault *f)
 			}
 			free(t);
 			m->max_envelope = v;
-		} else if (is_el(h, RDMS_NS_WSMAN, "OperationTimeout")) {
-			char *t = node_text(h);
+		} else if (sim_is_el(h, RDMS_NS_WSMAN, "OperationTimeout")) {
+			char *t = sim_xml_text(h);
 			int ok = t && valid_duration(t);
 			char msg[256];
 
@@ -346,93 +348,12 @@ parse_header(struct sim_msg *m, xmlNode *hdr, struct sim_fault *f)
 				return -1;
 			}
 			free(t);
-		} else if (is_el(h, RDMS_NS_WSMAN, "Locale")) {
+		} else if (sim_is_el(h, RDMS_NS_WSMAN, "Locale")) {
 			xmlChar *l = xmlNodeGetLang(h);
 
 			free(m->locale);
 			m->locale = rdms__strdup(l ? (char *)l : "en-US");
 			xmlFree(l);
-		}
-	}
-	return 0;
-}
-
-static int
-parse_params(struct sim_msg *m, xmlNode *input, struct sim_fault *f)
-{
-	xmlNode *p;
-	size_t n = 0;
-
-	for (p = first_el(input->children); p; p = next_el(p))
-		n++;
-	if (n > SIM_MAX_PARAMS) {
-		sim_fault_wmi(f, SIM_WMI_INVALID_PARAMETER, 4, "Too many parameters (%zu). ", n);
-		return -1;
-	}
-	if (n == 0)
-		return 0;
-	if ((m->params = calloc(n, sizeof(*m->params))) == NULL) {
-		fault_oom(f);
-		return -1;
-	}
-	for (p = first_el(input->children); p; p = next_el(p)) {
-		struct sim_pair *q = &m->params[m->nparams++];
-		xmlNode *child = first_el(p->children);
-
-		if (!is_el(p, m->resource_uri, NULL)) {
-			sim_fault_wmi(f, SIM_WMI_INVALID_PARAMETER, 4,
-			              "Invalid parameter: element %s is not in the namespace of the "
-			              "resource URI. ", (const char *)p->name);
-			return -1;
-		}
-		if ((q->name = rdms__strdup((const char *)p->name)) == NULL) {
-			fault_oom(f);
-			return -1;
-		}
-		if (is_nil(p))
-			continue;
-		if (child) {
-			if (is_el(child, SIM_NS_CIM, "Datetime") && next_el(child) == NULL)
-				q->datetime = 1;
-			else
-				q->complex = 1;
-		}
-		if ((q->value = node_text(child && q->datetime ? child : p)) == NULL) {
-			fault_oom(f);
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int
-parse_enum_body(struct sim_msg *m, xmlNode *el, struct sim_fault *f)
-{
-	xmlNode *c;
-
-	for (c = first_el(el->children); c; c = next_el(c)) {
-		if (is_el(c, RDMS_NS_WSMAN, "OptimizeEnumeration")) {
-			m->optimize = 1;
-		} else if (is_el(c, RDMS_NS_WSMAN, "MaxElements") ||
-		           is_el(c, RDMS_NS_WSEN, "MaxElements")) {
-			char *t = node_text(c);
-			long v = t ? strtol(t, NULL, 10) : 0;
-
-			free(t);
-			m->max_elements = v > 0 && v < 100000 ? (unsigned)v : 1;
-		} else if (is_el(c, RDMS_NS_WSEN, "EnumerationContext")) {
-			free(m->enum_context);
-			if ((m->enum_context = node_text(c)) == NULL) {
-				fault_oom(f);
-				return -1;
-			}
-		} else if (is_el(c, RDMS_NS_WSMAN, "Filter") || is_el(c, RDMS_NS_WSEN, "Filter")) {
-			sim_fault_set(f, "s:Sender", "n:CannotProcessFilter", NULL, 2150858778u,
-			              "The data source could not process the filter. The filter might "
-			              "be missing or it might be invalid. Change the filter and try the "
-			              "request again. ");
-			f->action = SIM_ACTION_ENUM_FAULT;
-			return -1;
 		}
 	}
 	return 0;
@@ -451,70 +372,40 @@ require(const char *v, const char *name, struct sim_fault *f)
 	return -1;
 }
 
+/* ResourceURI: .../wmi/<namespace>/<Class>, or .../wmi/<namespace>/"*" for
+ * a WQL Enumerate. The namespace must be one the farm serves; the class is
+ * looked up in the farm's table, then in the catalogue (root/cimv2/rdms). */
 static int
-check_action(struct sim_msg *m, struct sim_fault *f)
+resolve_uri(struct sim_msg *m, struct sim_fault *f)
 {
-	size_t ul = strlen(m->resource_uri);
+	size_t blen = strlen(SIM_WMI_URI_BASE);
+	const char *tail, *slash;
 
-	if (strcmp(m->action, SIM_ACTION_GET) == 0)
-		m->op = SIM_OP_GET;
-	else if (strcmp(m->action, SIM_ACTION_ENUMERATE) == 0)
-		m->op = SIM_OP_ENUMERATE;
-	else if (strcmp(m->action, SIM_ACTION_PULL) == 0)
-		m->op = SIM_OP_PULL;
-	else if (strcmp(m->action, SIM_ACTION_RELEASE) == 0)
-		m->op = SIM_OP_RELEASE;
-	else if (strncmp(m->action, m->resource_uri, ul) == 0 && m->action[ul] == '/' &&
-	         (m->method = rdms_class_method(m->cls, m->action + ul + 1)) != NULL)
-		m->op = SIM_OP_INVOKE;
-	else {
-		sim_fault_set(f, "s:Sender", "a:ActionNotSupported", NULL,
-		              SIM_WSMAN_ACTION_NOT_SUPPORTED,
-		              "The WS-Management service cannot process the request because the "
-		              "action is not supported for the resource: %.200s ", m->action);
+	if (m->resource_uri == NULL || strncmp(m->resource_uri, SIM_WMI_URI_BASE, blen) != 0 ||
+	    (slash = strrchr(m->resource_uri + blen, '/')) == NULL ||
+	    (m->ns = sim_namespace(m->resource_uri + blen,
+	                           (size_t)(slash - m->resource_uri) - blen)) == NULL ||
+	    slash[1] == '\0') {
+		sim_fault_set(f, "s:Sender", "a:DestinationUnreachable",
+		              "http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/InvalidResourceURI",
+		              SIM_WSMAN_RESOURCE_NOT_FOUND,
+		              "The WS-Management service cannot process the request. The service "
+		              "cannot find the resource identified by the resource URI and "
+		              "selectors. ");
 		f->action = SIM_ACTION_ADDR_FAULT;
 		return -1;
 	}
-	return 0;
-}
-
-static int
-parse_body(struct sim_msg *m, xmlNode *body, struct sim_fault *f)
-{
-	xmlNode *el = first_el(body ? body->children : NULL);
-	char want[160];
-
-	switch (m->op) {
-	case SIM_OP_GET:
-		return 0;       /* WS-Transfer Get: the body is empty (ignored) */
-	case SIM_OP_ENUMERATE:
-		if (!is_el(el, RDMS_NS_WSEN, "Enumerate"))
-			goto schema;
-		m->max_elements = 1;
-		return parse_enum_body(m, el, f);
-	case SIM_OP_PULL:
-	case SIM_OP_RELEASE:
-		if (!is_el(el, RDMS_NS_WSEN, m->op == SIM_OP_PULL ? "Pull" : "Release"))
-			goto schema;
-		m->max_elements = 1;
-		if (parse_enum_body(m, el, f) < 0)
-			return -1;
-		if (m->enum_context == NULL)
-			goto schema;
+	tail = slash + 1;
+	m->class_name = tail;
+	if (strcmp(tail, "*") == 0)
 		return 0;
-	case SIM_OP_INVOKE:
-		snprintf(want, sizeof(want), "%s_INPUT", rdms_method_name(m->method));
-		if (!is_el(el, m->resource_uri, want) || next_el(el) != NULL)
-			goto schema;
-		return parse_params(m, el, f);
-	case SIM_OP_IDENTIFY:
-		return 0;
+	if (sim_view_find(m->ns, tail, &m->view) < 0) {
+		sim_fault_wmi(f, SIM_WMI_INVALID_CLASS, 5, "Invalid class %.128s ", m->class_name);
+		return -1;
 	}
-schema:
-	sim_fault_set(f, "s:Sender", "w:SchemaValidationError", NULL, SIM_WSMAN_SCHEMA_VALIDATION,
-	              "The SOAP XML in the message does not match the corresponding XML schema "
-	              "definition. Change the XML and retry. ");
-	return -1;
+	m->has_view = 1;
+	m->cls = m->view.cat;
+	return 0;
 }
 
 int
@@ -522,7 +413,6 @@ sim_msg_parse(struct sim_msg *m, const char *body, size_t len, struct sim_fault 
 {
 	xmlDoc *doc;
 	xmlNode *env, *hdr = NULL, *bdy = NULL, *c;
-	size_t blen = strlen(RDMS_RESOURCE_URI_BASE);
 
 	memset(m, 0, sizeof(*m));
 	if (len > INT32_MAX)
@@ -536,12 +426,12 @@ sim_msg_parse(struct sim_msg *m, const char *body, size_t len, struct sim_fault 
 	if (doc->intSubset != NULL || doc->extSubset != NULL)
 		goto badxml;
 	env = xmlDocGetRootElement(doc);
-	if (!is_el(env, RDMS_NS_SOAP, "Envelope"))
+	if (!sim_is_el(env, RDMS_NS_SOAP, "Envelope"))
 		goto badxml;
-	for (c = first_el(env->children); c; c = next_el(c)) {
-		if (is_el(c, RDMS_NS_SOAP, "Header") && hdr == NULL)
+	for (c = sim_first_el(env->children); c; c = sim_next_el(c)) {
+		if (sim_is_el(c, RDMS_NS_SOAP, "Header") && hdr == NULL)
 			hdr = c;
-		else if (is_el(c, RDMS_NS_SOAP, "Body") && bdy == NULL)
+		else if (sim_is_el(c, RDMS_NS_SOAP, "Body") && bdy == NULL)
 			bdy = c;
 		else
 			goto badxml;
@@ -549,7 +439,7 @@ sim_msg_parse(struct sim_msg *m, const char *body, size_t len, struct sim_fault 
 	if (bdy == NULL)
 		goto badxml;
 	/* Identify needs no addressing headers at all (DSP0226 11). */
-	if (is_el(first_el(bdy->children), RDMS_NS_WSMID, "Identify")) {
+	if (sim_is_el(sim_first_el(bdy->children), RDMS_NS_WSMID, "Identify")) {
 		m->op = SIM_OP_IDENTIFY;
 		return 0;
 	}
@@ -562,25 +452,11 @@ sim_msg_parse(struct sim_msg *m, const char *body, size_t len, struct sim_fault 
 		fault_bad_header(f, "The MessageID header must be of the form uuid:<GUID>.");
 		return -1;
 	}
-	if (m->resource_uri == NULL || strncmp(m->resource_uri, RDMS_RESOURCE_URI_BASE, blen) != 0 ||
-	    strchr(m->resource_uri + blen, '/') != NULL) {
-		sim_fault_set(f, "s:Sender", "a:DestinationUnreachable",
-		              "http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/InvalidResourceURI",
-		              SIM_WSMAN_RESOURCE_NOT_FOUND,
-		              "The WS-Management service cannot process the request. The service "
-		              "cannot find the resource identified by the resource URI and "
-		              "selectors. ");
-		f->action = SIM_ACTION_ADDR_FAULT;
+	if (resolve_uri(m, f) < 0)
 		return -1;
-	}
-	m->class_name = m->resource_uri + blen;
-	if ((m->cls = rdms_catalog_class(m->class_name)) == NULL) {
-		sim_fault_wmi(f, SIM_WMI_INVALID_CLASS, 5, "Invalid class %.128s ", m->class_name);
+	if (sim_check_action(m, f) < 0)
 		return -1;
-	}
-	if (check_action(m, f) < 0)
-		return -1;
-	return parse_body(m, bdy, f);
+	return sim_parse_body(m, bdy, f);
 badxml:
 	sim_fault_set(f, "s:Sender", "w:SchemaValidationError", NULL, SIM_WSMAN_INVALID_XML,
 	              "The WS-Management service cannot process the request because the XML is "
@@ -609,6 +485,11 @@ sim_msg_free(struct sim_msg *m)
 	free(m->reply_to);
 	free(m->locale);
 	free(m->enum_context);
+	free(m->filter_text);
+	for (i = 0; i < m->nfsel; i++) {
+		free(m->fsel[i].name);
+		free(m->fsel[i].value);
+	}
 	if (m->doc)
 		xmlFreeDoc(m->doc);
 	memset(m, 0, sizeof(*m));
