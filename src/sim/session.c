@@ -51,11 +51,13 @@ param(const struct sim_msg *m, const char *name)
 	return sim_msg_param(m, name, NULL);
 }
 
-/* The broker's DrainMode (observed keys of GetInt32Property: 0 Yes =
- * draining, 1 NotUntilReboot, 2 No) from the host's own
+/* The broker's DrainMode (observed keys of GetInt32Property, the
+ * catalogue's observed_key_notes: 0 new connections allowed (Yes), 1 not
+ * until reboot (NotUntilReboot), 2 no new connections (No); Get-RDSessionHost
+ * shows it as NewConnectionAllowed) from the host's own
  * Win32_TerminalServiceSetting.SessionBrokerDrainMode (catalogue value
  * map: 0 allow all connections, 1 reconnect only until restart, 2
- * reconnect only). So host 0 -> broker 2, host 1 -> 1, host 2 -> 0. */
+ * reconnect only). The two scales agree: host 0 -> 0, 1 -> 1, 2 -> 2. */
 static int
 drain_of(const char *host, json_t *inst, json_int_t *out)
 {
@@ -69,7 +71,7 @@ drain_of(const char *host, json_t *inst, json_int_t *out)
 	    json_is_integer(d = json_object_get(ts, "SessionBrokerDrainMode"))) {
 		json_int_t h = json_integer_value(d);
 
-		*out = h == 0 ? 2 : h == 1 ? 1 : 0;
+		*out = h;
 		return 0;
 	}
 	if (json_is_integer(d = json_object_get(inst, "DrainMode"))) {
