@@ -91,6 +91,9 @@ next(struct sim_wql *q)
 		if ((q->text[0] == '<' && (*p == '>' || *p == '=')) ||
 		    (q->text[0] == '>' && *p == '=') || (q->text[0] == '!' && *p == '='))
 			q->text[q->tlen++] = *p++;
+		/* Terminated before it is compared: the buffer still holds the
+		 * previous token after these one or two characters. */
+		q->text[q->tlen] = '\0';
 		q->t = strcmp(q->text, "!") == 0 ? T_BAD : T_OP;
 		if (strcmp(q->text, "!=") == 0)
 			strcpy(q->text, "<>");
