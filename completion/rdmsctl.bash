@@ -5,10 +5,11 @@ _rdmsctl() {
 	_init_completion 2>/dev/null || {
 		cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}
 		words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD; }
-	local cmds="invoke get enumerate identify describe parse job collection batch"
+	local cmds="invoke get put enumerate identify describe parse job collection session host server app broker batch"
 	case $prev in
 	--auth) COMPREPLY=($(compgen -W "negotiate kerberos ntlm basic none" -- "$cur")); return ;;
 	-o|--output) COMPREPLY=($(compgen -W "text json xml" -- "$cur")); return ;;
+	--state) COMPREPLY=($(compgen -W "active disconnected" -- "$cur")); return ;;
 	--encrypt) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
 	--cacert|--keytab|--password-file|--hosts) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	esac
@@ -24,7 +25,7 @@ _rdmsctl() {
 	done
 	case $cmd in
 	"") COMPREPLY=($(compgen -W "$cmds" -- "$cur")) ;;
-	invoke|describe|get|enumerate)
+	invoke|describe|get|put|enumerate)
 		if [ ${#pos[@]} -eq 0 ]; then
 			COMPREPLY=($(compgen -W "$(rdmsctl describe 2>/dev/null | awk '{print $1}')" -- "$cur"))
 		elif [ ${#pos[@]} -eq 1 ] && [[ $cmd == invoke || $cmd == describe ]]; then
@@ -33,6 +34,16 @@ _rdmsctl() {
 		fi ;;
 	job) [ ${#pos[@]} -eq 0 ] && COMPREPLY=($(compgen -W "list report cancel" -- "$cur")) ;;
 	collection) [ ${#pos[@]} -eq 0 ] && COMPREPLY=($(compgen -W "list show" -- "$cur")) ;;
+	session) [ ${#pos[@]} -eq 0 ] &&
+		COMPREPLY=($(compgen -W "list logoff disconnect message" -- "$cur")) ;;
+	host)
+		if [ ${#pos[@]} -eq 0 ]; then
+			COMPREPLY=($(compgen -W "list drain" -- "$cur"))
+		elif [ ${#pos[@]} -eq 1 ] && [ "${pos[0]}" = drain ]; then
+			COMPREPLY=($(compgen -W "on off until-reboot" -- "$cur"))
+		fi ;;
+	server|app) [ ${#pos[@]} -eq 0 ] && COMPREPLY=($(compgen -W "list" -- "$cur")) ;;
+	broker) [ ${#pos[@]} -eq 0 ] && COMPREPLY=($(compgen -W "active" -- "$cur")) ;;
 	parse|batch) COMPREPLY=($(compgen -f -- "$cur")) ;;
 	esac
 }

@@ -124,6 +124,11 @@ RDMS_EXTERN const char *rdms_class_key(const rdms_class *c, size_t i);
 RDMS_EXTERN size_t rdms_class_property_count(const rdms_class *c);
 RDMS_EXTERN const char *rdms_class_property_name(const rdms_class *c, size_t i);
 RDMS_EXTERN const char *rdms_class_property_type(const rdms_class *c, size_t i);
+/* By class and property name: the CIM type ("uint32", "string[]"), or NULL
+ * when unknown; whether a Put may change it (1 read/write, 0 read-only,
+ * -1 unknown). */
+RDMS_EXTERN const char *rdms_property_type(const char *cls, const char *prop);
+RDMS_EXTERN int rdms_property_writable(const char *cls, const char *prop);
 RDMS_EXTERN size_t rdms_class_method_count(const rdms_class *c);
 RDMS_EXTERN const rdms_method *rdms_class_method_at(const rdms_class *c, size_t i);
 RDMS_EXTERN const rdms_method *rdms_class_method(const rdms_class *c, const char *name);

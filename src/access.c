@@ -162,7 +162,7 @@ find(const char *cls, const char *prop, int *class_known)
 }
 
 int
-rdms__property_writable(const char *cls, const char *prop)
+rdms_property_writable(const char *cls, const char *prop)
 {
 	int known, i = find(cls, prop, &known);
 
@@ -170,7 +170,7 @@ rdms__property_writable(const char *cls, const char *prop)
 }
 
 const char *
-rdms__property_type(const char *cls, const char *prop)
+rdms_property_type(const char *cls, const char *prop)
 {
 	const rdms_class *c = rdms_catalog_class(cls);
 	int known, i;

@@ -111,7 +111,7 @@ check_changes(const char *cls, const rdms_class *c, const rdms_params *changes, 
 				    "instance (-s %s=...) and a Put cannot change it", name, cls, name);
 		if (raw)
 			continue;
-		w = rdms__property_writable(cls, name);
+		w = rdms_property_writable(cls, name);
 		if (w == 0)
 			return rdms__error(RDMS_EREADONLY, "%s.%s is read-only (the catalogue gives "
 			    "its access as read): the server would refuse the Put, so nothing "
@@ -129,7 +129,7 @@ static int put_copy(rdms_buf *b, const rdms_item *it, const char *ns);
 static int
 put_value(rdms_buf *b, const char *cls, const char *name, const char *value)
 {
-	const char *ctype = rdms__property_type(cls, name);
+	const char *ctype = rdms_property_type(cls, name);
 	rdms_type t = ctype ? rdms_type_from_name(ctype) : RDMS_TYPE_UNKNOWN;
 	char *norm = NULL;
 	int rc;

@@ -163,11 +163,6 @@ const rdms_class *rdms__closest_class(const char *name);
 /* Index of the parameter named exactly name, or -1; *closest gets the
  * nearest spelling when not found. */
 int rdms__method_param_index(const rdms_method *m, const char *name, const char **closest);
-/* Property access (access.c): 1 read/write, 0 read-only, -1 unknown
- * (class or property not known). */
-int rdms__property_writable(const char *cls, const char *prop);
-/* The CIM type name of a property ("uint32", "string[]"), or NULL. */
-const char *rdms__property_type(const char *cls, const char *prop);
 /* 1 when the properties of cls are known, so an unknown name is a typo. */
 int rdms__class_properties_known(const char *cls);
 

@@ -95,6 +95,9 @@ run_line(cli *c, char *text, unsigned long lineno)
 	}
 	line.dry_run = line.raw = 0;
 	line.resource_uri = NULL;
+	line.where = line.user_long = line.session_user = line.session_host = NULL;
+	line.state = line.broker = line.vm_host = NULL;
+	line.wait = line.vdi = 0;
 	/* A -H on a line would realloc (and so free) the batch's own list. */
 	line.hosts = NULL;
 	optind = 0;
@@ -102,15 +105,10 @@ run_line(cli *c, char *text, unsigned long lineno)
 		status = 2;
 		goto done;
 	}
-	if (!same_connection(c, &line)) {
-		cli_warn(c, "batch line %lu: connection options go on the batch command line", lineno);
-		status = 2;
-		goto done;
-	}
 	if (optind >= argc || (cmd = cli_find_command(argv[optind])) == NULL ||
 	    strcmp(cmd->name, "batch") == 0 || help) {
 		cli_warn(c, "batch line %lu: expected a command such as invoke, get, enumerate, "
-		    "job, collection", lineno);
+		    "job, collection, session, host", lineno);
 		status = 2;
 		goto done;
 	}
@@ -118,6 +116,13 @@ run_line(cli *c, char *text, unsigned long lineno)
 	line.nargs = argc - optind - 1;
 	if (line.nargs < cmd->min_args || (cmd->max_args >= 0 && line.nargs > cmd->max_args)) {
 		cli_warn(c, "batch line %lu: usage: %s", lineno, cmd->usage);
+		status = 2;
+		goto done;
+	}
+	if ((status = cli_finish_options(&line, cmd)) != 0)
+		goto done;
+	if (!same_connection(c, &line) || line.follow_active != c->follow_active) {
+		cli_warn(c, "batch line %lu: connection options go on the batch command line", lineno);
 		status = 2;
 		goto done;
 	}

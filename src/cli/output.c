@@ -85,6 +85,23 @@ typed_json(const char *text, const char *ctype)
 	return json_string(text);
 }
 
+#define NS_CIM_COMMON "http://schemas.dmtf.org/wbem/wscim/1/common"
+
+const char *
+out_datetime(const rdms_item *it)
+{
+	const rdms_item *d;
+
+	if (rdms_item_child_count(it) != 1)
+		return NULL;
+	d = rdms_item_child(it, 0);
+	if (strcmp(rdms_item_name(d), "Datetime") != 0 && strcmp(rdms_item_name(d), "Interval") != 0)
+		return NULL;
+	if (rdms_item_ns(d) == NULL || strcmp(rdms_item_ns(d), NS_CIM_COMMON) != 0)
+		return NULL;
+	return rdms_item_text(d);
+}
+
 static json_t *
 item_json(const rdms_item *it, const char *ctype)
 {
@@ -96,6 +113,9 @@ item_json(const rdms_item *it, const char *ctype)
 	n = rdms_item_child_count(it);
 	if (n == 0)
 		return typed_json(rdms_item_text(it) ? rdms_item_text(it) : "", ctype);
+	/* WMI sends a datetime as <cim:Datetime> (DSP0230 8.2): the value. */
+	if (out_datetime(it) != NULL)
+		return json_string(out_datetime(it));
 	if ((o = json_object()) == NULL)
 		return NULL;
 	for (i = 0; i < n; i++) {
@@ -130,37 +150,23 @@ item_json(const rdms_item *it, const char *ctype)
 	return o;
 }
 
-/* The CIM type of property name of an RDMS instance, from the catalogue. */
-static const char *
-property_type(const rdms_class *k, const char *name)
-{
-	size_t i;
-
-	for (i = 0; k && i < rdms_class_property_count(k); i++)
-		if (strcmp(rdms_class_property_name(k, i), name) == 0)
-			return rdms_class_property_type(k, i);
-	return NULL;
-}
-
 /* An instance as JSON: properties by name, typed from the catalogue when
  * the instance is of an RDMS class, arrays (repeated elements) as arrays. */
 json_t *
 out_item_json(const rdms_item *it)
 {
-	const char *ns = rdms_item_ns(it);
-	size_t n = strlen(RDMS_RESOURCE_URI_BASE), i, j, count;
-	const rdms_class *k = NULL;
+	const char *cls = rdms_item_name(it);
+	size_t i, j, count;
 	json_t *o;
 
-	if (ns && strncmp(ns, RDMS_RESOURCE_URI_BASE, n) == 0)
-		k = rdms_catalog_class(ns + n);
-	if (k == NULL || rdms_item_child_count(it) == 0)
+	/* Typed when the library knows the class's property types. */
+	if (rdms_item_child_count(it) == 0)
 		return item_json(it, NULL);
 	if ((o = json_object()) == NULL)
 		return NULL;
 	for (i = 0; i < rdms_item_child_count(it); i++) {
 		const rdms_item *ch = rdms_item_child(it, i);
-		const char *name = rdms_item_name(ch), *ctype = property_type(k, name);
+		const char *name = rdms_item_name(ch), *ctype = rdms_property_type(cls, name);
 
 		if (json_object_get(o, name))
 			continue;
@@ -187,8 +193,13 @@ item_text(FILE *f, const char *prefix, const rdms_item *it)
 	size_t i, n = rdms_item_child_count(it);
 	char path[512];
 
+	if (out_datetime(it) != NULL) {
+		fprintf(f, "%s: %s\n", prefix, out_datetime(it));
+		return;
+	}
+	/* A null value prints as nothing after the name. */
 	if (rdms_item_is_nil(it)) {
-		fprintf(f, "%s: (null)\n", prefix);
+		fprintf(f, "%s:\n", prefix);
 		return;
 	}
 	if (n == 0) {
