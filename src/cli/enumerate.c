@@ -257,9 +257,18 @@ cmd_put(cli *c)
 		cli_warn(c, "put: --dry-run cannot show a Put: it is built from the Get's answer");
 		return 2;
 	}
+	/* The changes are checked (read-only, keys, names, types) before the
+	 * Get: a refused Put sends nothing at all. */
+	cli_request_options(c, &ro, DRY_RUN_URL);
+	cli_class_target(&ro, cls, uri, sizeof(uri));
+	if ((rc = rdms_request_put(&put, cls, c->selectors, NULL, c->params, &ro)) < 0)
+		return out_error(c, rc);
+	rdms_request_free(put);
+	put = NULL;
 	if ((status = cli_open_session(c, &s, &url)) != 0)
 		return status;
 	cli_request_options(c, &ro, url);
+	ro.resource_uri = NULL;
 	cli_class_target(&ro, cls, uri, sizeof(uri));
 	/* Get, change, Put: WS-Transfer replaces the whole instance. */
 	if ((rc = rdms_request_get(&get, cls, c->selectors, &ro)) < 0) {
