@@ -106,46 +106,127 @@ RDMS_EXTERN size_t rdms_params_count(const rdms_params *p);
 RDMS_EXTERN const char *rdms_params_name(const rdms_params *p, size_t i);
 RDMS_EXTERN const char *rdms_params_value(const rdms_params *p, size_t i);
 
-/* ---- the RDMS catalogue --------------------------------------------------- */
+/* ---- the RDS class catalogue ---------------------------------------------- */
 
+/* The WMI classes for Remote Desktop Services in root/cimv2/rdms,
+ * root/cimv2/TerminalServices and root/cimv2 (plus Win32_Process), built
+ * into the library as static data: nothing to load, nothing to free.
+ * Classes are listed in name order. */
 typedef struct rdms_class rdms_class;
 typedef struct rdms_method rdms_method;
 
+/* Every class's ResourceURI is this, its namespace, "/", its name. */
+#define RDMS_WMI_URI_BASE "http://schemas.microsoft.com/wbem/wsman/1/wmi/"
+
 typedef enum { RDMS_DIR_IN = 1, RDMS_DIR_OUT = 2, RDMS_DIR_INOUT = 3 } rdms_direction;
+
+/* Where a fact comes from: the class's documentation, calls seen in
+ * Microsoft's own code, or the catalogue's inference. */
+typedef enum {
+	RDMS_BASIS_INFERRED = 0,
+	RDMS_BASIS_OBSERVED = 1,
+	RDMS_BASIS_DOCUMENTED = 2
+} rdms_basis;
 
 RDMS_EXTERN size_t rdms_catalog_class_count(void);
 RDMS_EXTERN const rdms_class *rdms_catalog_class_at(size_t i);
 /* Exact, case-sensitive lookup; NULL when unknown. */
 RDMS_EXTERN const rdms_class *rdms_catalog_class(const char *name);
+/* The class nearest to a misspelt name (other case, typo, a part of it),
+ * or NULL; for "did you mean" messages. */
+RDMS_EXTERN const rdms_class *rdms_catalog_class_nearest(const char *name);
+/* The class a ResourceURI names (any of the three namespaces), or NULL. */
+RDMS_EXTERN const rdms_class *rdms_catalog_class_by_uri(const char *resource_uri);
 RDMS_EXTERN const char *rdms_class_name(const rdms_class *c);
+/* "root/cimv2/rdms", "root/cimv2/TerminalServices" or "root/cimv2". */
+RDMS_EXTERN const char *rdms_class_namespace(const rdms_class *c);
+/* Where Microsoft code was seen using the class, when that is not the
+ * documented namespace (try both live), or NULL. */
+RDMS_EXTERN const char *rdms_class_namespace_observed(const rdms_class *c);
+/* http://schemas.microsoft.com/wbem/wsman/1/wmi/<namespace>/<class> */
 RDMS_EXTERN const char *rdms_class_resource_uri(const rdms_class *c);
+/* "rdms", "session-host", "session-directory", "licensing", "gateway" or "other". */
+RDMS_EXTERN const char *rdms_class_area(const rdms_class *c);
+/* The superclass, or NULL. */
+RDMS_EXTERN const char *rdms_class_superclass(const rdms_class *c);
+/* Oldest Windows Server the docs name for it, or NULL. */
+RDMS_EXTERN const char *rdms_class_min_server(const rdms_class *c);
+/* 1 when documented, 0 when only seen used in Microsoft code. */
+RDMS_EXTERN int rdms_class_documented(const rdms_class *c);
+/* 1 for an abstract class: it cannot be invoked or enumerated. */
+RDMS_EXTERN int rdms_class_abstract(const rdms_class *c);
+/* 1 for a singleton (one instance, no selectors). */
+RDMS_EXTERN int rdms_class_singleton(const rdms_class *c);
+/* Keys: the documented ones first, then those only observed or inferred
+ * (e.g. TerminalName on the Win32_TerminalSetting subclasses). */
 RDMS_EXTERN size_t rdms_class_key_count(const rdms_class *c);
 RDMS_EXTERN const char *rdms_class_key(const rdms_class *c, size_t i);
+RDMS_EXTERN int rdms_class_key_documented(const rdms_class *c, size_t i);
+
 RDMS_EXTERN size_t rdms_class_property_count(const rdms_class *c);
+/* Index of the property named exactly name, or -1. */
+RDMS_EXTERN int rdms_class_property_index(const rdms_class *c, const char *name);
 RDMS_EXTERN const char *rdms_class_property_name(const rdms_class *c, size_t i);
 RDMS_EXTERN const char *rdms_class_property_type(const rdms_class *c, size_t i);
-/* By class and property name: the CIM type ("uint32", "string[]"), or NULL
- * when unknown; whether a Put may change it (1 read/write, 0 read-only,
- * -1 unknown). */
-RDMS_EXTERN const char *rdms_property_type(const char *cls, const char *prop);
-RDMS_EXTERN int rdms_property_writable(const char *cls, const char *prop);
+/* 1 when the property is read/write (Put may change it), 0 read-only. */
+RDMS_EXTERN int rdms_class_property_writable(const rdms_class *c, size_t i);
+RDMS_EXTERN int rdms_class_property_key(const rdms_class *c, size_t i);
+/* 0 when the property is not on the class's documentation page (only seen
+ * read by Microsoft code) or its type is a guess. */
+RDMS_EXTERN int rdms_class_property_documented(const rdms_class *c, size_t i);
+/* The property's value map: entry j's value, *label (may be "") and
+ * *alias (a short input name, or NULL). NULL past the end. */
+RDMS_EXTERN size_t rdms_class_property_value_count(const rdms_class *c, size_t i);
+RDMS_EXTERN const char *rdms_class_property_value_at(const rdms_class *c, size_t i, size_t j,
+                                                     const char **label, const char **alias);
+/* Label of a value of a property ("1" -> "disconnected"), or NULL. */
+RDMS_EXTERN const char *rdms_class_value_meaning(const rdms_class *c, const char *prop,
+                                                 const char *value);
+/* Input text for a property: a label or alias of its value map
+ * (case-insensitive) becomes its value; a number, or any text where the map
+ * does not restrict it, is kept. *out is static or text itself. Fails with
+ * RDMS_EUSAGE listing the choices. */
+RDMS_EXTERN int rdms_class_value_encode(const char **out, const rdms_class *c,
+                                        const char *prop, const char *text);
+
 RDMS_EXTERN size_t rdms_class_method_count(const rdms_class *c);
 RDMS_EXTERN const rdms_method *rdms_class_method_at(const rdms_class *c, size_t i);
 RDMS_EXTERN const rdms_method *rdms_class_method(const rdms_class *c, const char *name);
+/* The method nearest to a misspelt name, or NULL. */
+RDMS_EXTERN const rdms_method *rdms_class_method_nearest(const rdms_class *c, const char *name);
 
 RDMS_EXTERN const char *rdms_method_name(const rdms_method *m);
-/* 1 static, 0 instance. *observed (may be NULL) says whether real callers
- * were seen doing so (1) or the catalogue infers it (0). */
+/* 1 static, 0 instance. *observed (may be NULL) says whether the docs or
+ * real callers say so (1) or the catalogue infers it (0). */
 RDMS_EXTERN int rdms_method_is_static(const rdms_method *m, int *observed);
+RDMS_EXTERN rdms_basis rdms_method_static_basis(const rdms_method *m);
+RDMS_EXTERN const char *rdms_method_min_server(const rdms_method *m);
 RDMS_EXTERN size_t rdms_method_param_count(const rdms_method *m);
 RDMS_EXTERN const char *rdms_method_param_name(const rdms_method *m, size_t i);
-/* CIM type name as in the catalogue, "[]" suffix for arrays. */
+/* CIM type name as in the catalogue, "[]" suffix for arrays; "object" is
+ * an embedded instance of rdms_method_param_class(), "ref" a reference. */
 RDMS_EXTERN const char *rdms_method_param_type(const rdms_method *m, size_t i);
+RDMS_EXTERN const char *rdms_method_param_class(const rdms_method *m, size_t i);
 RDMS_EXTERN rdms_direction rdms_method_param_direction(const rdms_method *m, size_t i);
+/* The parameter's value map, as for properties. */
+RDMS_EXTERN size_t rdms_method_param_value_count(const rdms_method *m, size_t i);
+RDMS_EXTERN const char *rdms_method_param_value_at(const rdms_method *m, size_t i, size_t j,
+                                                   const char **label, const char **alias);
+/* The documented return values (entry j, *label), not counting the
+ * provider's common WMI error codes. */
+RDMS_EXTERN size_t rdms_method_return_value_count(const rdms_method *m);
+RDMS_EXTERN const char *rdms_method_return_value_at(const rdms_method *m, size_t j,
+                                                    const char **label);
+/* Key arguments seen passed to a Get*Property method (e.g. DrainMode). */
+RDMS_EXTERN size_t rdms_method_observed_key_count(const rdms_method *m);
+RDMS_EXTERN const char *rdms_method_observed_key(const rdms_method *m, size_t j);
 /* Documented meaning of a value of a parameter (or of ReturnValue when
- * param is "ReturnValue"), or NULL. */
+ * param is "ReturnValue": the method's own codes, then WMI's), or NULL. */
 RDMS_EXTERN const char *rdms_method_value_meaning(const rdms_method *m, const char *param,
                                                   const char *value);
+/* Input text for an in parameter, as rdms_class_value_encode(). */
+RDMS_EXTERN int rdms_method_value_encode(const char **out, const rdms_method *m,
+                                         const char *param, const char *text);
 
 /* ---- requests -------------------------------------------------------------- */
 

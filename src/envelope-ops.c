@@ -107,11 +107,13 @@ check_changes(const char *cls, const rdms_class *c, const rdms_params *changes, 
 				    name);
 		for (k = 0; c && k < rdms_class_key_count(c); k++)
 			if (strcmp(rdms_class_key(c, k), name) == 0)
-				return rdms__error(RDMS_EUSAGE, "%s is a key of %s: it names the "
-				    "instance (-s %s=...) and a Put cannot change it", name, cls, name);
+				break;
+		if ((c && k < rdms_class_key_count(c)) || rdms__property_key(cls, name))
+			return rdms__error(RDMS_EUSAGE, "%s is a key of %s: it names the "
+			    "instance (-s %s=...) and a Put cannot change it", name, cls, name);
 		if (raw)
 			continue;
-		w = rdms_property_writable(cls, name);
+		w = rdms__property_writable(cls, name);
 		if (w == 0)
 			return rdms__error(RDMS_EREADONLY, "%s.%s is read-only (the catalogue gives "
 			    "its access as read): the server would refuse the Put, so nothing "
@@ -129,7 +131,7 @@ static int put_copy(rdms_buf *b, const rdms_item *it, const char *ns);
 static int
 put_value(rdms_buf *b, const char *cls, const char *name, const char *value)
 {
-	const char *ctype = rdms_property_type(cls, name);
+	const char *ctype = rdms__property_type(cls, name);
 	rdms_type t = ctype ? rdms_type_from_name(ctype) : RDMS_TYPE_UNKNOWN;
 	char *norm = NULL;
 	int rc;
@@ -339,6 +341,10 @@ rdms_request_enumerate_filter(rdms_request **out, const char *cls,
 		    "(expected 1 to %u)", eo->version, RDMS_ENUM_OPTIONS_VERSION);
 	if ((rc = rdms__class_uri(&uri, cls, opts, &c)) < 0)
 		goto done;
+	if (c && rdms_class_abstract(c) && !(opts && opts->raw)) {
+		rc = rdms__abstract_error(c, "enumerate");
+		goto done;
+	}
 	if ((rc = enum_filter(&f, &uri, c, eo, opts && opts->raw)) < 0)
 		goto done;
 	rc = rdms__envelope_build(out, rdms__tpl_enumerate, RDMS_RESULT_ENUMERATE, uri.ptr,

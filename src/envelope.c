@@ -390,7 +390,7 @@ rdms_request_invoke(rdms_request **out, const char *cls, const char *method,
 {
 	rdms_buf uri = RDMS_BUF_INIT, action = RDMS_BUF_INIT, sel = RDMS_BUF_INIT;
 	rdms_buf body = RDMS_BUF_INIT;
-	const rdms_class *c = NULL;
+	const rdms_class *c = NULL, *known = NULL;
 	const rdms_method *m = NULL;
 	int raw = opts && opts->raw, rc, observed;
 	size_t i;
@@ -413,6 +413,8 @@ rdms_request_invoke(rdms_request **out, const char *cls, const char *method,
 			    "unknown RDMS class \"%s\" (rdmsctl describe lists them; "
 			    "--raw calls a class outside the catalogue)", cls);
 		}
+		if (rdms_class_abstract(c))
+			return rdms__abstract_error(c, "invoke a method on");
 		if ((m = rdms_class_method(c, method)) == NULL) {
 			const rdms_method *near = rdms__closest_method(c, method);
 
@@ -444,9 +446,10 @@ rdms_request_invoke(rdms_request **out, const char *cls, const char *method,
 		if ((rc = rdms__check_uri(opts->resource_uri)) < 0)
 			return rc;
 		rdms__buf_puts(&uri, opts->resource_uri);
-	} else if (c)
-		rdms__buf_puts(&uri, rdms_class_resource_uri(c));
-	else {
+	} else if (c || (raw && (known = rdms_catalog_class(cls)) != NULL)) {
+		/* --raw skips the checks, not the class's namespace. */
+		rdms__buf_puts(&uri, rdms_class_resource_uri(c ? c : known));
+	} else {
 		if ((rc = rdms__check_ncname(cls, "class")) < 0)
 			return rc;
 		rdms__buf_printf(&uri, "%s%s", RDMS_RESOURCE_URI_BASE, cls);
@@ -461,13 +464,18 @@ rdms_request_invoke(rdms_request **out, const char *cls, const char *method,
 	rdms__buf_puts(&body, "\" xmlns:xsi=\"" RDMS_NS_XSI "\" xmlns:cim=\"" NS_CIM "\">");
 	for (i = 0; i < rdms_params_count(params); i++) {
 		rdms_type type = RDMS_TYPE_UNKNOWN;
-		const char *name = rdms_params_name(params, i);
+		const char *name = rdms_params_name(params, i), *value = NULL;
 
 		if ((rc = rdms__check_ncname(name, "parameter")) < 0)
 			goto done;
 		if (m && (rc = check_param(m, params, i, &type)) < 0)
 			goto done;
-		if ((rc = put_param(&body, name, rdms_params_value(params, i), type)) < 0)
+		/* A value-map label ("NotUntilReboot") goes on the wire as its value. */
+		if (m && (rc = rdms_method_value_encode(&value, m, name,
+		    rdms_params_value(params, i))) < 0)
+			goto done;
+		if ((rc = put_param(&body, name, m ? value : rdms_params_value(params, i),
+		    type)) < 0)
 			goto done;
 	}
 	rdms__buf_printf(&body, "</p0:%s_INPUT>", method);

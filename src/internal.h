@@ -160,10 +160,18 @@ void rdms__session_request_options(const rdms_session *s, rdms_request_options *
 
 const rdms_method *rdms__closest_method(const rdms_class *c, const char *name);
 const rdms_class *rdms__closest_class(const char *name);
+/* RDMS_EUSAGE for an abstract class, naming its subclasses; what is e.g.
+ * "enumerate". */
+int rdms__abstract_error(const rdms_class *c, const char *what);
 /* Index of the parameter named exactly name, or -1; *closest gets the
  * nearest spelling when not found. */
 int rdms__method_param_index(const rdms_method *m, const char *name, const char **closest);
-/* 1 when the properties of cls are known, so an unknown name is a typo. */
+/* access.c, by class and property name: 1 read/write, 0 read-only, -1
+ * unknown; 1 for a key; the CIM type or NULL; 1 when the class is in the
+ * catalogue (so an unknown property name is a typo). */
+int rdms__property_writable(const char *cls, const char *prop);
+int rdms__property_key(const char *cls, const char *prop);
+const char *rdms__property_type(const char *cls, const char *prop);
 int rdms__class_properties_known(const char *cls);
 
 #endif

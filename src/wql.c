@@ -55,7 +55,7 @@ is_number_type(rdms_type t)
 static int
 condition(rdms_buf *b, const char *cls, const char *name, const char *value)
 {
-	const char *ctype = rdms_property_type(cls, name);
+	const char *ctype = rdms__property_type(cls, name);
 	rdms_type t = ctype && !strchr(ctype, '[') ? rdms_type_from_name(ctype)
 	    : RDMS_TYPE_UNKNOWN;
 	char *lit = NULL;

@@ -170,9 +170,14 @@ START_TEST(test_catalogue_checks)
 		rdms_request_options o = RDMS_REQUEST_OPTIONS_INIT;
 
 		o.raw = 1;
-		ck_assert_int_eq(rdms_request_invoke(&r, "Win32_Process", "Create", s, p, &o), 0);
+		ck_assert_int_eq(rdms_request_invoke(&r, "Win32_Fnord", "Create", s, p, &o), 0);
 		ck_assert(strstr(rdms_request_body(r, NULL),
-		    RDMS_RESOURCE_URI_BASE "Win32_Process/Create</a:Action>") != NULL);
+		    RDMS_RESOURCE_URI_BASE "Win32_Fnord/Create</a:Action>") != NULL);
+		rdms_request_free(r);
+		/* a catalogued class keeps its own namespace */
+		ck_assert_int_eq(rdms_request_invoke(&r, "Win32_Process", "Create", s, p, &o), 0);
+		ck_assert(strstr(rdms_request_body(r, NULL), RDMS_WMI_URI_BASE
+		    "root/cimv2/Win32_Process/Create</a:Action>") != NULL);
 		rdms_request_free(r);
 		expect_usage(rdms_request_invoke(&r, "Win32_Process", "Cre<ate", NULL, NULL, &o),
 		    "not a valid XML name");
@@ -300,6 +305,65 @@ START_TEST(test_get_enumerate_identify)
 }
 END_TEST
 
+/* Each class in its own namespace; labels of value maps sent as values;
+ * abstract classes refused before anything is built. */
+START_TEST(test_namespaces_and_labels)
+{
+	rdms_request_options o = fixed_opts();
+	rdms_params *s = params_of("ServerName=RDSH01", NULL);
+	rdms_params *p = params_of("AllowTSConnections=1",
+	    "ModifyFirewallException=modify the FIREWALL exception setting");
+	rdms_request *r;
+	const char *b;
+
+	ck_assert_int_eq(rdms_request_invoke(&r, "Win32_TerminalServiceSetting",
+	    "SetAllowTSConnections", s, p, &o), 0);
+	b = rdms_request_body(r, NULL);
+	ck_assert(strstr(b, "<w:ResourceURI s:mustUnderstand=\"true\">" RDMS_WMI_URI_BASE
+	    "root/cimv2/TerminalServices/Win32_TerminalServiceSetting</w:ResourceURI>") != NULL);
+	ck_assert(strstr(b, "<a:Action s:mustUnderstand=\"true\">" RDMS_WMI_URI_BASE
+	    "root/cimv2/TerminalServices/Win32_TerminalServiceSetting/SetAllowTSConnections"
+	    "</a:Action>") != NULL);
+	ck_assert(strstr(b, "<p0:SetAllowTSConnections_INPUT xmlns:p0=\"" RDMS_WMI_URI_BASE
+	    "root/cimv2/TerminalServices/Win32_TerminalServiceSetting\"") != NULL);
+	ck_assert(strstr(b, "<p0:AllowTSConnections>1</p0:AllowTSConnections>"
+	    "<p0:ModifyFirewallException>1</p0:ModifyFirewallException>") != NULL);
+	rdms_request_free(r);
+	rdms_params_free(p);
+
+	p = params_of("CommandLine=logoff.exe 3", NULL);
+	ck_assert_int_eq(rdms_request_invoke(&r, "Win32_Process", "Create", NULL, p, &o), 0);
+	b = rdms_request_body(r, NULL);
+	ck_assert(strstr(b, "<w:ResourceURI s:mustUnderstand=\"true\">" RDMS_WMI_URI_BASE
+	    "root/cimv2/Win32_Process</w:ResourceURI>") != NULL);
+	ck_assert(strstr(b, "<p0:CommandLine>logoff.exe 3</p0:CommandLine>") != NULL);
+	ck_assert(strstr(b, "SelectorSet") == NULL);
+	rdms_request_free(r);
+	rdms_params_free(p);
+
+	p = params_of("JobType=Completed Jobs", "CollectionAlias=Pool1");
+	ck_assert_int_eq(rdms_request_invoke(&r, "Win32_RDMSVirtualDesktopCollection",
+	    "ProvisioningEnumerateJobs", NULL, p, &o), 0);
+	ck_assert(strstr(rdms_request_body(r, NULL), "<p0:JobType>1</p0:JobType>") != NULL);
+	rdms_request_free(r);
+	rdms_params_free(p);
+	p = params_of("JobType=finished", NULL);
+	expect_usage(rdms_request_invoke(&r, "Win32_RDMSVirtualDesktopCollection",
+	    "ProvisioningEnumerateJobs", NULL, p, &o),
+	    "one of: 0 = running jobs, 1 = completed jobs");
+
+	ck_assert_int_eq(rdms_request_enumerate(&r, "Win32_SessionDirectorySessionEx", 0, &o), 0);
+	ck_assert(strstr(rdms_request_body(r, NULL), RDMS_WMI_URI_BASE
+	    "root/cimv2/Win32_SessionDirectorySessionEx</w:ResourceURI>") != NULL);
+	rdms_request_free(r);
+	expect_usage(rdms_request_enumerate(&r, "CIM_Setting", 0, &o), "abstract class");
+	expect_usage(rdms_request_invoke(&r, "Win32_TerminalSetting", "Anything", NULL, NULL, &o),
+	    "use a subclass: Win32_TSAccount,");
+	rdms_params_free(p);
+	rdms_params_free(s);
+}
+END_TEST
+
 START_TEST(test_options)
 {
 	rdms_request_options o = fixed_opts();
@@ -338,6 +402,7 @@ suite(void)
 	tcase_add_test(t, test_shape_vs_captures);
 	tcase_add_test(t, test_get_enumerate_identify);
 	tcase_add_test(t, test_options);
+	tcase_add_test(t, test_namespaces_and_labels);
 	suite_add_tcase(s, t);
 	return s;
 }

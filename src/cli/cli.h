@@ -125,9 +125,7 @@ void cli_request_options(cli *c, rdms_request_options *ro, const char *url);
  * -o xml every batch is printed as received. Returns an exit status. */
 typedef int (*cli_item_fn)(cli *c, const rdms_item *it, void *ud);
 int cli_enumerate(cli *c, const char *cls, const char *wql, cli_item_fn fn, void *ud);
-/* The ResourceURI namespace of classes the catalogue may not carry yet:
- * fills ro->resource_uri (and raw) for them. */
-void cli_class_target(rdms_request_options *ro, const char *cls, char *buf, size_t len);
+
 int cmd_identify(cli *c);
 int cmd_describe(cli *c);
 int cmd_parse(cli *c);

@@ -12,35 +12,6 @@
 #include "cli.h"
 
 #define DRY_RUN_URL "https://localhost:5986/wsman"
-#define WMI_BASE "http://schemas.microsoft.com/wbem/wsman/1/wmi/"
-
-/* Classes the farm commands use, with their WMI namespace, for as long as
- * the built-in catalogue lacks some of them (../shared/rds/catalog.json). */
-static const struct {
-	const char *cls, *ns;
-} targets[] = {
-	{ "Win32_SessionDirectorySessionEx", "root/cimv2" },
-	{ "Win32_Process", "root/cimv2" },
-	{ "Win32_TerminalServiceSetting", "root/cimv2/TerminalServices" },
-	{ "Win32_RDSHServer", "root/cimv2/rdms" },
-	{ "Win32_RDSHCollection", "root/cimv2/rdms" },
-	{ "Win32_VirtualDesktopSession", "root/cimv2/rdms" },
-};
-
-void
-cli_class_target(rdms_request_options *ro, const char *cls, char *buf, size_t len)
-{
-	size_t i;
-
-	if (ro->resource_uri != NULL || rdms_catalog_class(cls) != NULL)
-		return;
-	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
-		if (strcmp(targets[i].cls, cls) == 0) {
-			snprintf(buf, len, "%s%s/%s", WMI_BASE, targets[i].ns, cls);
-			ro->resource_uri = buf;
-			return;
-		}
-}
 
 const char *
 out_prop(const rdms_item *it, const char *name)
@@ -88,10 +59,8 @@ build_request(cli *c, rdms_request **req, const char *cls, const char *wql, cons
 {
 	rdms_request_options ro = RDMS_REQUEST_OPTIONS_INIT;
 	rdms_enum_options eo = RDMS_ENUM_OPTIONS_INIT;
-	char uri[512];
 
 	cli_request_options(c, &ro, url);
-	cli_class_target(&ro, cls, uri, sizeof(uri));
 	eo.wql = wql;
 	eo.max_elements = c->max_elements;
 	return rdms_request_enumerate_filter(req, cls, &eo, &ro);
@@ -243,7 +212,7 @@ cmd_put(cli *c)
 	rdms_request *get = NULL, *put = NULL;
 	rdms_result *cur = NULL, *r = NULL;
 	const char *cls = c->args[0];
-	char *url = NULL, uri[512];
+	char *url = NULL;
 	int i, rc, status;
 
 	for (i = 1; i < c->nargs; i++)
@@ -260,7 +229,6 @@ cmd_put(cli *c)
 	/* The changes are checked (read-only, keys, names, types) before the
 	 * Get: a refused Put sends nothing at all. */
 	cli_request_options(c, &ro, DRY_RUN_URL);
-	cli_class_target(&ro, cls, uri, sizeof(uri));
 	if ((rc = rdms_request_put(&put, cls, c->selectors, NULL, c->params, &ro)) < 0)
 		return out_error(c, rc);
 	rdms_request_free(put);
@@ -268,8 +236,6 @@ cmd_put(cli *c)
 	if ((status = cli_open_session(c, &s, &url)) != 0)
 		return status;
 	cli_request_options(c, &ro, url);
-	ro.resource_uri = NULL;
-	cli_class_target(&ro, cls, uri, sizeof(uri));
 	/* Get, change, Put: WS-Transfer replaces the whole instance. */
 	if ((rc = rdms_request_get(&get, cls, c->selectors, &ro)) < 0) {
 		status = out_error(c, rc);

@@ -40,17 +40,13 @@ cli_invoke(cli *c, const char *cls, const char *method, const rdms_params *sel,
 	rdms_request_options ro = RDMS_REQUEST_OPTIONS_INIT;
 	rdms_session *s = NULL;
 	rdms_request *req = NULL;
-	char *url = NULL, uri[512];
+	char *url = NULL;
 	int rc, status;
 
 	*r = NULL;
 	if (!c->dry_run && (status = cli_open_session(c, &s, &url)) != 0)
 		return status;
 	cli_request_options(c, &ro, url);
-	cli_class_target(&ro, cls, uri, sizeof(uri));
-	/* A class the built-in catalogue does not carry yet is sent as is. */
-	if (rdms_catalog_class(cls) == NULL)
-		ro.raw = 1;
 	if ((rc = rdms_request_invoke(&req, cls, method, sel, par, &ro)) < 0)
 		return out_error(c, rc);
 	if (c->dry_run) {
@@ -283,11 +279,10 @@ get_setting(cli *c, rdms_session *s, const char *url, rdms_params **sel, rdms_re
 {
 	rdms_request_options ro = RDMS_REQUEST_OPTIONS_INIT;
 	rdms_request *req = NULL;
-	char uri[512], host[256], *name = NULL;
+	char host[256], *name = NULL;
 	int rc, status = 0, given = rdms_params_count(c->selectors) > 0;
 
 	cli_request_options(c, &ro, url);
-	cli_class_target(&ro, TSS, uri, sizeof(uri));
 	if (given)
 		*sel = c->selectors;
 	else if (rdms_params_new(sel) < 0 ||
@@ -330,7 +325,7 @@ host_drain(cli *c)
 	rdms_result *cur = NULL, *r = NULL;
 	rdms_params *sel = NULL, *ch = NULL;
 	const char *before, *after;
-	char *url = NULL, uri[512];
+	char *url = NULL;
 	size_t i;
 	int rc, status;
 
@@ -370,7 +365,6 @@ host_drain(cli *c)
 		goto done;
 	}
 	cli_request_options(c, &ro, url);
-	cli_class_target(&ro, TSS, uri, sizeof(uri));
 	if ((rc = rdms_request_put(&put, TSS, sel, rdms_result_instance(cur, 0), ch, &ro)) < 0) {
 		status = out_error(c, rc);
 		goto done;

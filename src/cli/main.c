@@ -24,7 +24,7 @@ const command cli_commands[] = {
 	{ "identify", "identify",
 	  "ask the server who it is (WS-Management Identify)", 0, 0, cmd_identify, 1 },
 	{ "describe", "describe [CLASS [METHOD]]",
-	  "show the RDMS catalogue: classes, keys, methods, parameters", 0, 2, cmd_describe, 0 },
+	  "show the catalogue: classes, keys, properties, methods, value maps", 0, 2, cmd_describe, 0 },
 	{ "parse", "parse FILE|-",
 	  "decode a saved WS-Management response as invoke would print it", 1, 1, cmd_parse, 0 },
 	{ "job", "job list|report|cancel [JOBGUID]",

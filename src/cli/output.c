@@ -37,12 +37,8 @@ out_json(FILE *f, json_t *v)
 static const rdms_method *
 result_method(const rdms_result *r)
 {
-	const char *ns = rdms_result_ns(r), *m = rdms_result_method(r);
-	size_t n = strlen(RDMS_RESOURCE_URI_BASE);
-
-	if (ns == NULL || m == NULL || strncmp(ns, RDMS_RESOURCE_URI_BASE, n) != 0)
-		return NULL;
-	return rdms_class_method(rdms_catalog_class(ns + n), m);
+	return rdms_class_method(rdms_catalog_class_by_uri(rdms_result_ns(r)),
+	    rdms_result_method(r));
 }
 
 static const char *
@@ -155,19 +151,21 @@ item_json(const rdms_item *it, const char *ctype)
 json_t *
 out_item_json(const rdms_item *it)
 {
-	const char *cls = rdms_item_name(it);
+	const rdms_class *k = rdms_catalog_class_by_uri(rdms_item_ns(it));
 	size_t i, j, count;
 	json_t *o;
 
-	/* Typed when the library knows the class's property types. */
-	if (rdms_item_child_count(it) == 0)
+	if (k == NULL || rdms_item_child_count(it) == 0)
 		return item_json(it, NULL);
 	if ((o = json_object()) == NULL)
 		return NULL;
 	for (i = 0; i < rdms_item_child_count(it); i++) {
 		const rdms_item *ch = rdms_item_child(it, i);
-		const char *name = rdms_item_name(ch), *ctype = rdms_property_type(cls, name);
+		const char *name = rdms_item_name(ch), *ctype = NULL;
+		int pi = rdms_class_property_index(k, name);
 
+		if (pi >= 0)
+			ctype = rdms_class_property_type(k, (size_t)pi);
 		if (json_object_get(o, name))
 			continue;
 		for (count = 0, j = i; j < rdms_item_child_count(it); j++)
@@ -219,16 +217,33 @@ item_text(FILE *f, const char *prefix, const rdms_item *it)
 	}
 }
 
+/* A scalar with the catalogue's meaning of its value: "SessionState: 1
+ * (disconnected)"; anything else as item_text(). */
+static void
+item_text_meaning(FILE *f, const char *prefix, const rdms_item *it, const char *meaning)
+{
+	if (meaning == NULL || rdms_item_is_nil(it) || rdms_item_child_count(it) > 0) {
+		item_text(f, prefix, it);
+		return;
+	}
+	fprintf(f, "%s: %s (%s)\n", prefix, rdms_item_text(it) ? rdms_item_text(it) : "", meaning);
+}
+
 void
 out_item_text(FILE *f, const rdms_item *it, size_t index)
 {
+	const rdms_class *k = rdms_catalog_class_by_uri(rdms_item_ns(it));
 	size_t i;
 
 	if (index > 0)
 		fputc('\n', f);
 	fprintf(f, "# %s\n", rdms_item_name(it));
-	for (i = 0; i < rdms_item_child_count(it); i++)
-		item_text(f, rdms_item_name(rdms_item_child(it, i)), rdms_item_child(it, i));
+	for (i = 0; i < rdms_item_child_count(it); i++) {
+		const rdms_item *ch = rdms_item_child(it, i);
+
+		item_text_meaning(f, rdms_item_name(ch), ch,
+		    rdms_class_value_meaning(k, rdms_item_name(ch), rdms_item_text(ch)));
+	}
 }
 
 static json_t *
@@ -370,7 +385,8 @@ out_invoke(cli *c, const rdms_result *r)
 					item_text(c->out, label, rdms_result_out(r, name, j));
 				}
 			} else {
-				item_text(c->out, name, it);
+				item_text_meaning(c->out, name, it,
+				    rdms_method_value_meaning(m, name, rdms_item_text(it)));
 			}
 		}
 	}

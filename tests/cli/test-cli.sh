@@ -23,7 +23,56 @@ expect "bad --timeout" 2 "not a number"
 
 # describe
 run "$RDMSCTL" describe;                 expect "describe" 0 "Win32_RDMSVirtualDesktopCollection +14 methods +keys: Alias"
-[ "$(printf '%s\n' "$out" | wc -l)" -eq 10 ] && ok "describe lists 10 classes" || bad "describe lists $(printf '%s\n' "$out" | wc -l) classes"
+n=$(grep -c '^  [A-Z]' <<<"$out")
+[ "$n" -eq 96 ] && ok "describe lists 96 classes" || bad "describe lists $n classes" "$out"
+# grouped by area, then namespace; every namespace appears
+for h in "rdms  root/cimv2/rdms" "session-host  root/cimv2/TerminalServices" \
+	"session-host  root/cimv2" "session-directory  root/cimv2" "licensing  root/cimv2" \
+	"gateway  root/cimv2/TerminalServices" "other  root/cimv2/TerminalServices"; do
+	grep -qx "$h" <<<"$out" && ok "describe heading $h" || bad "describe lacks heading $h" "$out"
+done
+expect "describe flags the observed class" 0 \
+	"^  Win32_SessionDirectorySessionEx +0 methods  keys: ServerName SessionID \(not documented\)  \[not documented: observed\]$"
+expect "describe flags abstract classes" 0 "^  Win32_TerminalSetting +0 methods  keys: none  \[abstract\]$"
+expect "describe flags inferred keys" 0 "^  Win32_TSGeneralSetting +3 methods  keys: TerminalName \(not documented\)$"
+expect "describe lists Win32_Process" 0 "^  Win32_Process +1 method   keys: Handle$"
+run "$RDMSCTL" describe -o json
+json_check "describe -o json lists 96" "len(j['classes'])==96 and \
+	sum(1 for c in j['classes'] if not c['documented'])==1 and \
+	sum(1 for c in j['classes'] if c['abstract'])==6 and \
+	{c['namespace'] for c in j['classes']}=={'root/cimv2/rdms','root/cimv2/TerminalServices','root/cimv2'}"
+run "$RDMSCTL" describe Win32_SessionDirectorySessionEx
+expect "describe observed class" 0 "Documented:  no: only seen used in Microsoft code"
+expect "describe observed keys" 0 "Keys:        ServerName SessionID \(not documented\)"
+expect "describe observed property" 0 "string +HostServer +read  \(observed, not documented\)"
+expect "describe property value map" 0 "^ +1 = disconnected$"
+run "$RDMSCTL" describe Win32_TerminalServiceSetting
+expect "describe TS class namespace" 0 "Namespace:   root/cimv2/TerminalServices \(area session-host\)"
+expect "describe writable property" 0 "uint32 +SessionBrokerDrainMode +read/write$"
+expect "describe read-only property" 0 "uint32 +TerminalServerMode +read$"
+expect "describe value alias" 0 "^ +1 = reconnect only, no new logons until restart \(input: NotUntilReboot\)$"
+expect "describe method basis" 0 "^    SetAllowTSConnections\(\[in\] uint32 AllowTSConnections, \[in\] uint32 ModifyFirewallException\)  instance: inferred$"
+expect "describe key" 0 "string +ServerName +read  key$"
+run "$RDMSCTL" describe Win32_TerminalServiceSetting -o json
+json_check "describe class json access and values" "[p for p in j['properties'] \
+	if p['name']=='SessionBrokerDrainMode'][0]['access']=='read/write' and \
+	[p for p in j['properties'] if p['name']=='SessionBrokerDrainMode'][0]['values'][1]== \
+	{'value':'1','label':'reconnect only, no new logons until restart','alias':'NotUntilReboot'}"
+run "$RDMSCTL" describe Win32_SessionBrokerServiceProperties
+expect "describe observed namespace" 0 "Seen in:     root/cimv2, by Microsoft code \\(the docs say root/cimv2/TerminalServices"
+run "$RDMSCTL" describe Win32_Process Create
+expect "describe Win32_Process.Create" 0 "static method \(documented\)"
+expect "describe return values" 0 "^ +2 = Access denied$"
+expect "describe embedded class" 0 "in +object +ProcessStartupInformation  instance of Win32_ProcessStartup"
+run "$RDMSCTL" describe Win32_RDSHServer GetInt32Property
+expect "describe observed key values" 0 "not documented\): DrainMode RelativeWeight SessionLimit"
+expect "describe observed static basis" 0 "instance method \(seen in real callers\)"
+run "$RDMSCTL" describe Win32_TSGeneralSeting
+expect "describe class typo" 2 "unknown RDMS class \"Win32_TSGeneralSeting\"; did you mean Win32_TSGeneralSetting\?"
+run "$RDMSCTL" describe win32_process
+expect "describe class case" 2 "did you mean Win32_Process\?"
+run "$RDMSCTL" describe Win32_Process Craete
+expect "describe method typo" 2 "has no method \"Craete\"; did you mean Create\?"
 run "$RDMSCTL" describe $VDC ProvisioningEnumerateJobs
 expect "describe method" 0 "1 = completed jobs"
 run "$RDMSCTL" describe $VDC -o json
@@ -51,10 +100,40 @@ run "$RDMSCTL" invoke Win32_RDMSVirtualDesktopColection ProvisioningJobCancel Jo
 expect "class typo" 2 "did you mean Win32_RDMSVirtualDesktopCollection"
 run "$RDMSCTL" invoke $VDC ProvisioningJobCancel jobguid=$G --dry-run
 expect "param case" 2 "did you mean JobGuid"
-run "$RDMSCTL" invoke $VDC ProvisioningEnumerateJobs JobType=x --dry-run
+run "$RDMSCTL" invoke $VDC ProvisioningEnumerateJobs JobType=-1 --dry-run
 expect "param type" 2 "not a uint32"
+run "$RDMSCTL" invoke $VDC ProvisioningEnumerateJobs JobType=x --dry-run
+expect "param not a number nor a label" 2 "give a number or a label"
 run "$RDMSCTL" invoke Win32_Process Create CommandLine=notepad.exe --raw --dry-run
 expect "raw" 0 "Win32_Process/Create</a:Action>"
+# each namespace's ResourceURI, and the Action built on it
+W=http://schemas.microsoft.com/wbem/wsman/1/wmi
+run "$RDMSCTL" invoke $VDC ProvisioningJobCancel JobGuid=$G --dry-run
+expect "dry-run rdms ResourceURI" 0 "<w:ResourceURI s:mustUnderstand=\"true\">$W/root/cimv2/rdms/$VDC</w:ResourceURI>"
+run "$RDMSCTL" invoke Win32_TerminalServiceSetting SetAllowTSConnections -s ServerName=RDSH01 \
+	AllowTSConnections=1 ModifyFirewallException=0 --dry-run
+expect "dry-run TerminalServices ResourceURI" 0 \
+	"<w:ResourceURI s:mustUnderstand=\"true\">$W/root/cimv2/TerminalServices/Win32_TerminalServiceSetting</w:ResourceURI>"
+expect "dry-run TerminalServices Action" 0 \
+	"<a:Action s:mustUnderstand=\"true\">$W/root/cimv2/TerminalServices/Win32_TerminalServiceSetting/SetAllowTSConnections</a:Action>"
+run "$RDMSCTL" invoke Win32_Process Create 'CommandLine=logoff.exe 3' --dry-run
+expect "dry-run root/cimv2 ResourceURI" 0 "<w:ResourceURI s:mustUnderstand=\"true\">$W/root/cimv2/Win32_Process</w:ResourceURI>"
+expect "dry-run Win32_Process.Create body" 0 "<p0:CommandLine>logoff.exe 3</p0:CommandLine>"
+run "$RDMSCTL" enumerate Win32_SessionDirectorySessionEx --dry-run
+expect "dry-run enumerate observed class" 0 "$W/root/cimv2/Win32_SessionDirectorySessionEx</w:ResourceURI>"
+# abstract classes
+run "$RDMSCTL" invoke Win32_TerminalSetting Anything --dry-run
+expect "invoke abstract refused" 2 "Win32_TerminalSetting is an abstract class: .*use a subclass: Win32_TSAccount"
+run "$RDMSCTL" enumerate CIM_Setting --dry-run
+expect "enumerate abstract refused" 2 "CIM_Setting is an abstract class"
+# labels of value maps in, numbers on the wire
+run "$RDMSCTL" invoke $VDC ProvisioningEnumerateJobs 'JobType=completed JOBS' --dry-run
+expect "label input" 0 "<p0:JobType>1</p0:JobType>"
+run "$RDMSCTL" invoke $VDC ProvisioningEnumerateJobs JobType=finished --dry-run
+expect "unknown label" 2 "\"finished\" is not a value of ProvisioningEnumerateJobs.JobType: .*one of: 0 = running jobs, 1 = completed jobs"
+run "$RDMSCTL" invoke Win32_TerminalServiceSetting SetAllowTSConnections -s ServerName=RDSH01 \
+	AllowTSConnections=1 'ModifyFirewallException=Modify the firewall exception setting' --dry-run
+expect "label input TerminalServices" 0 "<p0:ModifyFirewallException>1</p0:ModifyFirewallException>"
 run "$RDMSCTL" invoke $VDC ProvisioningJobCancel --null JobGuid --dry-run
 expect "null" 0 '<p0:JobGuid xsi:nil="true"/>'
 run "$RDMSCTL" invoke $VDC ProvisioningJobCancel JobGuid=$G -o json
@@ -65,6 +144,24 @@ expect "bad host" 2 "is not a host"
 # A password is needed for NTLM, and there is no terminal here.
 run setsid "$RDMSCTL" invoke $VDC ProvisioningJobCancel JobGuid=$G -H 127.0.0.1:1 --auth ntlm -u 'RDMS\alice'
 expect "ntlm without password" 5 "RDMSCTL_PASSWORD"
+
+# value maps decode what comes back: property values and ReturnValue
+T=$W/root/cimv2/TerminalServices/Win32_TerminalServiceSetting
+cat > "$tmp/get-ts.xml" <<EOF
+<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing"><s:Header><a:Action>http://schemas.xmlsoap.org/ws/2004/09/transfer/GetResponse</a:Action><a:RelatesTo>uuid:11111111-2222-3333-4444-555555555555</a:RelatesTo></s:Header><s:Body><p:Win32_TerminalServiceSetting xmlns:p="$T"><p:ServerName>RDSH01</p:ServerName><p:SessionBrokerDrainMode>1</p:SessionBrokerDrainMode><p:TerminalServerMode>1</p:TerminalServerMode><p:LicensingType>9</p:LicensingType></p:Win32_TerminalServiceSetting></s:Body></s:Envelope>
+EOF
+run "$RDMSCTL" parse "$tmp/get-ts.xml"
+expect "decode property value" 0 "^SessionBrokerDrainMode: 1 \(reconnect only, no new logons until restart\)$"
+expect "decode second property" 0 "^TerminalServerMode: 1 \(AppServer\)$"
+expect "value outside the map printed bare" 0 "^LicensingType: 9$"
+run "$RDMSCTL" parse "$tmp/get-ts.xml" -o json
+json_check "JSON of a TerminalServices instance is typed" \
+	"j['instance']=={'ServerName':'RDSH01','SessionBrokerDrainMode':1,'TerminalServerMode':1,'LicensingType':9}"
+cat > "$tmp/create.xml" <<EOF
+<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing"><s:Header><a:Action>$W/root/cimv2/Win32_Process/CreateResponse</a:Action><a:RelatesTo>uuid:11111111-2222-3333-4444-555555555555</a:RelatesTo></s:Header><s:Body><p:Create_OUTPUT xmlns:p="$W/root/cimv2/Win32_Process"><p:ReturnValue>2</p:ReturnValue></p:Create_OUTPUT></s:Body></s:Envelope>
+EOF
+run "$RDMSCTL" parse "$tmp/create.xml"
+expect "decode Win32_Process.Create ReturnValue" 3 "^ReturnValue: 2 \(Access denied\)$"
 
 # parse: every captured response, with the exit status its content implies
 cap=${RDMS_CAPTURES:-}

@@ -57,5 +57,30 @@ if [ -f /usr/share/bash-completion/bash_completion ] || true; then
 		COMP_WORDS=(rdmsctl host drain u); COMP_CWORD=3
 		_rdmsctl; printf "%s\n" "${COMPREPLY[@]}"' "$RDMS_TOP_SRCDIR/completion/rdmsctl.bash")
 	[ "$out" = until-reboot ] && ok "completion of host drain" || bad "completion of host drain" "$out"
+	# options (with their values) before the command; NAME= from the catalogue
+	complete_words() {
+		PATH="$(dirname "$RDMSCTL"):$PATH" bash -c '
+			. "$0"; shift
+			COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+			_rdmsctl; printf "%s\n" "${COMPREPLY[@]}"' \
+			"$RDMS_TOP_SRCDIR/completion/rdmsctl.bash" x "$@"
+	}
+	out=$(complete_words rdmsctl -H broker.corp -u 'CORP\admin' --auth ntlm invoke Win32_TerminalServiceS)
+	[ "$out" = Win32_TerminalServiceSetting ] && ok "completion after options" ||
+		bad "completion after options" "$out"
+	out=$(complete_words rdmsctl -o json invoke Win32_Process Create "")
+	[ "$out" = "$(printf 'CommandLine=\nCurrentDirectory=\nProcessStartupInformation=')" ] &&
+		ok "completion of NAME= parameters" || bad "completion of NAME= parameters" "$out"
+	out=$(complete_words rdmsctl invoke Win32_RDMSVirtualDesktopCollection ProvisioningEnumerateJobs JobType=)
+	[ "$out" = "$(printf 'JobType=0\nJobType=1')" ] && ok "completion of parameter values" ||
+		bad "completion of parameter values" "$out"
+	out=$(complete_words rdmsctl invoke Win32_TerminalServiceSetting SetAllowTSConnections -s "")
+	[ "$out" = "ServerName=" ] && ok "completion of -s keys" || bad "completion of -s keys" "$out"
+	out=$(complete_words rdmsctl put Win32_TerminalServiceSetting SessionBrokerDrainMode=Not)
+	[ "$out" = "SessionBrokerDrainMode=NotUntilReboot" ] && ok "completion of value aliases" ||
+		bad "completion of value aliases" "$out"
+	out=$(complete_words rdmsctl describe "")
+	[ "$(grep -c . <<<"$out")" -eq 96 ] && ok "completion offers all 96 classes" ||
+		bad "completion offers $(grep -c . <<<"$out") classes" "$out"
 fi
 finish
