@@ -41,6 +41,7 @@ _rdmsctl() {
 	case $prev in
 	--auth) COMPREPLY=($(compgen -W "negotiate kerberos ntlm basic none" -- "$cur")); return ;;
 	-o|--output) COMPREPLY=($(compgen -W "text json xml" -- "$cur")); return ;;
+	--state) COMPREPLY=($(compgen -W "active disconnected" -- "$cur")); return ;;
 	--encrypt) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
 	--cacert|--keytab|--password-file|--hosts) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	esac
@@ -96,6 +97,16 @@ _rdmsctl() {
 		fi ;;
 	job) [ ${#pos[@]} -eq 0 ] && COMPREPLY=($(compgen -W "list report cancel" -- "$cur")) ;;
 	collection) [ ${#pos[@]} -eq 0 ] && COMPREPLY=($(compgen -W "list show" -- "$cur")) ;;
+	session) [ ${#pos[@]} -eq 0 ] &&
+		COMPREPLY=($(compgen -W "list logoff disconnect message" -- "$cur")) ;;
+	host)
+		if [ ${#pos[@]} -eq 0 ]; then
+			COMPREPLY=($(compgen -W "list drain" -- "$cur"))
+		elif [ ${#pos[@]} -eq 1 ] && [ "${pos[0]}" = drain ]; then
+			COMPREPLY=($(compgen -W "on off until-reboot" -- "$cur"))
+		fi ;;
+	server|app) [ ${#pos[@]} -eq 0 ] && COMPREPLY=($(compgen -W "list" -- "$cur")) ;;
+	broker) [ ${#pos[@]} -eq 0 ] && COMPREPLY=($(compgen -W "active" -- "$cur")) ;;
 	parse|batch) COMPREPLY=($(compgen -f -- "$cur")) ;;
 	esac
 }

@@ -257,6 +257,9 @@ typedef struct rdms_request_options {
 
 /* A built envelope plus what is needed to check the reply. */
 typedef struct rdms_request rdms_request;
+/* Decoded response data and a whole decoded response (see below). */
+typedef struct rdms_item rdms_item;
+typedef struct rdms_result rdms_result;
 
 /* Build the Invoke envelope for cls.method. selectors may be NULL (static
  * method); params may be NULL. Unless opts->raw, checks class, method,
@@ -277,6 +280,43 @@ RDMS_EXTERN int rdms_request_enumerate(rdms_request **out, const char *cls,
 RDMS_EXTERN int rdms_request_pull(rdms_request **out, const char *cls, const char *context,
                                   unsigned int max_elements,
                                   const rdms_request_options *opts);
+/* An Enumerate with a filter, and the whole Pull loop (rdms_enumerate).
+ * Callbacks get borrowed data, valid during the call only. A nonzero
+ * return stops the enumeration: the server's context is released
+ * (WS-Enumeration Release) and rdms_enumerate returns that value. */
+typedef int (*rdms_item_fn)(void *ud, const rdms_item *instance);
+typedef int (*rdms_batch_fn)(void *ud, const rdms_result *batch);
+
+typedef struct rdms_enum_options {
+	unsigned int version;                /* RDMS_ENUM_OPTIONS_VERSION */
+	const char *wql;                     /* WQL filter ("SELECT * FROM C WHERE ..."),
+	                                        sent to the class's namespace (a
+	                                        ResourceURI ending in an asterisk); or NULL */
+	const rdms_params *selector_filter;  /* SelectorFilter (DSP0226 8.3), or NULL */
+	unsigned int max_elements;           /* MaxElements per batch; 0 = 100 */
+	rdms_item_fn on_item;                /* each instance, in order; may be NULL */
+	rdms_batch_fn on_batch;              /* each Enumerate/Pull response; may be NULL */
+	void *ud;                            /* for the callbacks */
+	unsigned long max_batches;           /* give up after this many; 0 = 100000 */
+} rdms_enum_options;
+
+#define RDMS_ENUM_OPTIONS_VERSION 1
+#define RDMS_ENUM_OPTIONS_INIT { RDMS_ENUM_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, NULL, 0 }
+
+/* Enumerate (optimised) with eo's filter and MaxElements; eo may be NULL. */
+RDMS_EXTERN int rdms_request_enumerate_filter(rdms_request **out, const char *cls,
+                                              const rdms_enum_options *eo,
+                                              const rdms_request_options *opts);
+/* Release of an enumeration context (when stopping before its end). */
+RDMS_EXTERN int rdms_request_release(rdms_request **out, const char *cls, const char *context,
+                                     const rdms_request_options *opts);
+/* WS-Transfer Put: instance (from a Get) with changes applied, in its
+ * order; each change must be a writable, non-key property of cls (the
+ * catalogue's access), else RDMS_EREADONLY / RDMS_EUSAGE before anything
+ * is built. A NULL value in changes sends xsi:nil. */
+RDMS_EXTERN int rdms_request_put(rdms_request **out, const char *cls,
+                                 const rdms_params *selectors, const rdms_item *instance,
+                                 const rdms_params *changes, const rdms_request_options *opts);
 /* WS-Management Identify (no headers). */
 RDMS_EXTERN int rdms_request_identify(rdms_request **out);
 RDMS_EXTERN void rdms_request_free(rdms_request *r);
@@ -284,13 +324,28 @@ RDMS_EXTERN void rdms_request_free(rdms_request *r);
 RDMS_EXTERN const char *rdms_request_body(const rdms_request *r, size_t *len);
 RDMS_EXTERN const char *rdms_request_message_id(const rdms_request *r);
 RDMS_EXTERN const char *rdms_request_action(const rdms_request *r);
+RDMS_EXTERN const char *rdms_request_resource_uri(const rdms_request *r);
+
+/* ---- WQL ------------------------------------------------------------------- */
+
+/* value as a WQL string literal: in single quotes, with backslash and
+ * quote escaped by a backslash ('O\'Brien'). Control characters and
+ * invalid UTF-8 are refused (RDMS_EUSAGE). *out is malloc'd. */
+RDMS_EXTERN int rdms_wql_quote(char **out, const char *value);
+/* "SELECT * FROM cls WHERE Name = literal AND ... AND (where)": one
+ * equality per entry of eq (a null entry is "Name IS NULL"), each literal
+ * typed by the catalogue (numbers and booleans checked and bare, the rest
+ * quoted by rdms_wql_quote), names checked as identifiers and, when the
+ * class is known, as its properties. where is a condition the caller
+ * vouches for (typed by an admin), put in parentheses; eq and where may be
+ * NULL. *out is malloc'd. */
+RDMS_EXTERN int rdms_wql_select(char **out, const char *cls, const rdms_params *eq,
+                                const char *where);
 
 /* ---- responses ------------------------------------------------------------- */
 
 /* A node of decoded response data: an out parameter, a property of an
  * instance, or a child of an element-valued one (e.g. an EPR). */
-typedef struct rdms_item rdms_item;
-
 RDMS_EXTERN const char *rdms_item_name(const rdms_item *it);     /* local name */
 RDMS_EXTERN const char *rdms_item_ns(const rdms_item *it);       /* namespace URI or NULL */
 RDMS_EXTERN int rdms_item_is_nil(const rdms_item *it);           /* xsi:nil="true" */
@@ -331,8 +386,6 @@ typedef struct rdms_fault {
 	int has_wmi_code;
 	uint32_t wmi_code;                  /* MSFT_WmiError error_Code, or inner provider code */
 } rdms_fault;
-
-typedef struct rdms_result rdms_result;
 
 typedef struct rdms_parse_options {
 	unsigned int version;          /* RDMS_PARSE_OPTIONS_VERSION */
@@ -465,6 +518,29 @@ RDMS_EXTERN int rdms_session_send(rdms_session *s, const rdms_request *req, rdms
 RDMS_EXTERN int rdms_invoke(rdms_result **out, rdms_session *s, const char *cls,
                             const char *method, const rdms_params *selectors,
                             const rdms_params *params);
+
+/* WS-Transfer Get of one instance; *out is a GET result (one instance). */
+RDMS_EXTERN int rdms_get(rdms_result **out, rdms_session *s, const char *cls,
+                         const rdms_params *selectors);
+/* WS-Transfer Put: see rdms_request_put. A refused change sends nothing.
+ * *out holds the instance the server returns. */
+RDMS_EXTERN int rdms_put(rdms_result **out, rdms_session *s, const char *cls,
+                         const rdms_params *selectors, const rdms_item *instance,
+                         const rdms_params *changes);
+/* Enumerate cls with eo (filter, MaxElements, callbacks), then Pull until
+ * EndOfSequence; Release when a callback stops early. Returns 0 at the
+ * end, a callback's nonzero value when it stopped, or a negative code;
+ * on RDMS_EFAULT, *fault (when not NULL) gets the fault result. */
+RDMS_EXTERN int rdms_enumerate(rdms_result **fault, rdms_session *s, const char *cls,
+                               const rdms_enum_options *eo);
+/* The same loop from an Enumerate request built by the caller (raw
+ * classes, fixed options); Pull and Release go to its ResourceURI. eo's
+ * filter fields are ignored (they are in the request). */
+RDMS_EXTERN int rdms_session_enumerate(rdms_result **fault, rdms_session *s,
+                                       const rdms_request *enumerate,
+                                       const rdms_enum_options *eo);
+/* WS-Management Identify. */
+RDMS_EXTERN int rdms_identify(rdms_result **out, rdms_session *s);
 
 /* Per-session counters, for tests and benchmarks. */
 typedef struct rdms_session_stats {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # demo.sh - build rdmsctl and rdms-sim, start a throwaway KDC and the
-# simulator on 127.0.0.1 over HTTPS, and run a provisioning job's life cycle
-# (start, list, cancel) with Kerberos and with NTLM. Stops what it started.
+# simulator as a farm on 127.0.0.x over HTTPS, run a provisioning job's life
+# cycle (start, list, cancel) with Kerberos and with NTLM, then an admin's
+# morning on the session hosts: the disconnected sessions of a collection,
+# drain a host, log its users off, undrain it. Stops what it started.
 #
 # On a fresh Debian bookworm machine, as root: ./scripts/demo.sh
 set -euo pipefail
@@ -25,8 +27,9 @@ trap cleanup EXIT
 
 scripts/kdc.sh start "$tmp/kdc" >/dev/null
 . "$tmp/kdc/env"
-# sim.sh makes a test CA and a certificate for localhost in $tmp/sim/certs.
-scripts/sim.sh start "$tmp/sim" >/dev/null
+# sim.sh makes a test CA and a certificate for localhost and 127.0.0.1-40 in
+# $tmp/sim/certs. --farm: the broker on 127.0.0.1, session hosts on .11-.14.
+scripts/sim.sh start "$tmp/sim" --farm >/dev/null
 . "$tmp/sim/sim.env"
 rdms_log "rdms-sim listens on $RDMS_SIM_HTTPS_URL (KDC realm $RDMS_TEST_REALM)"
 
@@ -73,6 +76,26 @@ lifecycle -H "$RDMS_SIM_HTTPS_URL" --cacert "$RDMS_SIM_CA" --auth kerberos
 rdms_log "NTLM: user 'RDMS\\alice' (quoted for the shell), password from a file (never on the command line)"
 lifecycle -H "$RDMS_SIM_HTTPS_URL" --cacert "$RDMS_SIM_CA" --auth ntlm \
 	-u "$RDMS_TEST_NTLM_USER" --password-file "$RDMS_TEST_PASSWORD_FILE"
+
+rdms_log "An admin's morning (Kerberos): sessions, drain, logoff, undrain"
+broker=(-H "https://127.0.0.1:$RDMS_SIM_HTTPS_PORT/wsman" --cacert "$RDMS_SIM_CA")
+rdsh01=(-H "https://127.0.0.11:$RDMS_SIM_HTTPS_PORT/wsman" --cacert "$RDMS_SIM_CA")
+echo "# who left sessions behind in the Desktops collection?"
+show session list --collection Desktops --state disconnected "${broker[@]}"
+echo "# rdsh01 needs patching: no new logons there"
+show host drain on "${rdsh01[@]}"
+show host list --collection Desktops "${broker[@]}"
+echo "# log off everyone still on rdsh01, waiting until the broker shows them gone"
+ids=$("$rdmsctl" session list --session-host rdsh01.rdms.test "${broker[@]}" -o json |
+	/usr/bin/python3 -c 'import json,sys; print(" ".join(str(i["SessionID"]) for i in json.load(sys.stdin)["instances"]))')
+for id in $ids; do
+	show session message "$id" "rdsh01 restarts in 5 minutes: please save your work" "${rdsh01[@]}"
+	show session logoff "$id" "${rdsh01[@]}" --wait --broker "https://127.0.0.1:$RDMS_SIM_HTTPS_PORT/wsman"
+done
+show session list --session-host rdsh01.rdms.test "${broker[@]}"
+echo "# patched and restarted: take new logons again"
+show host drain off "${rdsh01[@]}"
+show host list --collection Desktops "${broker[@]}"
 
 rdms_log "HTTP requests the simulator saw, per call (one connection each):"
 /usr/bin/python3 - "$RDMS_SIM_LOG" <<'PY'

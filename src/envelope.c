@@ -13,9 +13,6 @@
 
 #include <uuid/uuid.h>
 
-#define ACTION_GET       "http://schemas.xmlsoap.org/ws/2004/09/transfer/Get"
-#define ACTION_ENUMERATE "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate"
-#define ACTION_PULL      "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Pull"
 #define NS_CIM           "http://schemas.dmtf.org/wbem/wscim/1/common"
 
 typedef struct {
@@ -107,10 +104,11 @@ const char *rdms_request_message_id(const rdms_request *r) { return r->message_i
 const char *rdms_request_action(const rdms_request *r) { return r->action; }
 
 /* The header slots every template but Identify shares. */
-static int
-build(rdms_request **out, const char *tpl, int kind, const char *resource_uri,
-      const char *action, const char *method, const char *selectors_xml, const char *body,
-      const char *context, unsigned int max_elements, const rdms_request_options *opts)
+int
+rdms__envelope_build(rdms_request **out, const char *tpl, int kind, const char *resource_uri,
+                     const char *action, const char *method, const char *selectors_xml,
+                     const char *body, const char *context, unsigned int max_elements,
+                     const char *filter, const rdms_request_options *opts)
 {
 	rdms_request_options defaults = RDMS_REQUEST_OPTIONS_INIT;
 	rdms_buf b = RDMS_BUF_INIT;
@@ -151,6 +149,7 @@ build(rdms_request **out, const char *tpl, int kind, const char *resource_uri,
 			{ "body", body ? body : "", 1 },
 			{ "context", context ? context : "", 0 },
 			{ "max_elements", maxel, 0 },
+			{ "filter", filter ? filter : "", 1 },
 		};
 		if ((rc = fill(&b, tpl, slots, sizeof(slots) / sizeof(slots[0]))) < 0)
 			goto fail;
@@ -188,8 +187,8 @@ describe_keys(const rdms_class *c, char *out, size_t len)
 		    rdms_class_key(c, i));
 }
 
-static int
-check_selectors(const rdms_class *c, const rdms_params *sel, const char *what)
+int
+rdms__check_selectors(const rdms_class *c, const rdms_params *sel, const char *what)
 {
 	char keys[256];
 	size_t i, j;
@@ -229,8 +228,8 @@ check_selectors(const rdms_class *c, const rdms_params *sel, const char *what)
 }
 
 /* <w:SelectorSet> with escaped names and values (MS-WSMV 2.2.4.39). */
-static int
-selector_set(rdms_buf *b, const rdms_params *sel)
+int
+rdms__selector_set(rdms_buf *b, const rdms_params *sel)
 {
 	size_t i;
 
@@ -274,8 +273,8 @@ selector_set(rdms_buf *b, const rdms_params *sel)
  * a class name also becomes part of the ResourceURI, which must be ASCII
  * (RFC 3986); non-ASCII names are refused rather than checked against the
  * NameChar ranges of XML 1.0. */
-static int
-check_ncname(const char *s, const char *what)
+int
+rdms__check_ncname(const char *s, const char *what)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
@@ -293,8 +292,8 @@ bad:
 
 /* A ResourceURI given by the caller is a URI: printable ASCII (RFC 3986
  * section 2), or it could not be matched by any server. */
-static int
-check_uri(const char *u)
+int
+rdms__check_uri(const char *u)
 {
 	const unsigned char *p;
 
@@ -399,7 +398,7 @@ rdms_request_invoke(rdms_request **out, const char *cls, const char *method,
 	*out = NULL;
 	if (cls == NULL || method == NULL)
 		return rdms__error(RDMS_EUSAGE, "class and method are required");
-	if ((rc = check_ncname(method, "method")) < 0)
+	if ((rc = rdms__check_ncname(method, "method")) < 0)
 		return rc;
 	if (!raw) {
 		if ((c = rdms_catalog_class(cls)) == NULL) {
@@ -438,26 +437,26 @@ rdms_request_invoke(rdms_request **out, const char *cls, const char *method,
 
 			snprintf(what, sizeof(what), "%s.%s is an instance method%s and",
 			    cls, method, observed ? "" : " (inferred by the catalogue)");
-			if ((rc = check_selectors(c, selectors, what)) < 0)
+			if ((rc = rdms__check_selectors(c, selectors, what)) < 0)
 				return rc;
 		}
 	}
 
 	if (opts && opts->resource_uri) {
-		if ((rc = check_uri(opts->resource_uri)) < 0)
+		if ((rc = rdms__check_uri(opts->resource_uri)) < 0)
 			return rc;
 		rdms__buf_puts(&uri, opts->resource_uri);
 	} else if (c || (raw && (known = rdms_catalog_class(cls)) != NULL)) {
 		/* --raw skips the checks, not the class's namespace. */
 		rdms__buf_puts(&uri, rdms_class_resource_uri(c ? c : known));
 	} else {
-		if ((rc = check_ncname(cls, "class")) < 0)
+		if ((rc = rdms__check_ncname(cls, "class")) < 0)
 			return rc;
 		rdms__buf_printf(&uri, "%s%s", RDMS_RESOURCE_URI_BASE, cls);
 	}
 	/* MS-WSMV 3.1.4.17: a custom action is the ResourceURI, "/", method. */
 	rdms__buf_printf(&action, "%s/%s", uri.ptr ? uri.ptr : "", method);
-	if ((rc = selector_set(&sel, selectors)) < 0)
+	if ((rc = rdms__selector_set(&sel, selectors)) < 0)
 		goto done;
 
 	rdms__buf_printf(&body, "<p0:%s_INPUT xmlns:p0=\"", method);
@@ -467,7 +466,7 @@ rdms_request_invoke(rdms_request **out, const char *cls, const char *method,
 		rdms_type type = RDMS_TYPE_UNKNOWN;
 		const char *name = rdms_params_name(params, i), *value = NULL;
 
-		if ((rc = check_ncname(name, "parameter")) < 0)
+		if ((rc = rdms__check_ncname(name, "parameter")) < 0)
 			goto done;
 		if (m && (rc = check_param(m, params, i, &type)) < 0)
 			goto done;
@@ -484,8 +483,8 @@ rdms_request_invoke(rdms_request **out, const char *cls, const char *method,
 		rc = rdms__error_oom();
 		goto done;
 	}
-	rc = build(out, rdms__tpl_invoke, RDMS_RESULT_INVOKE, uri.ptr, action.ptr, method,
-	    sel.ptr, body.ptr, NULL, 0, opts);
+	rc = rdms__envelope_build(out, rdms__tpl_invoke, RDMS_RESULT_INVOKE, uri.ptr, action.ptr,
+	    method, sel.ptr, body.ptr, NULL, 0, NULL, opts);
 done:
 	rdms__buf_free(&uri);
 	rdms__buf_free(&action);
@@ -495,115 +494,3 @@ done:
 	return rc;
 }
 
-static int
-class_uri(rdms_buf *uri, const char *cls, const rdms_request_options *opts,
-          const rdms_class **cp)
-{
-	int rc;
-
-	*cp = NULL;
-	if (cls == NULL)
-		return rdms__error(RDMS_EUSAGE, "class is required");
-	if (opts && opts->resource_uri) {
-		if ((rc = check_uri(opts->resource_uri)) < 0)
-			return rc;
-		return rdms__buf_puts(uri, opts->resource_uri) < 0 ? rdms__error_oom() : 0;
-	}
-	if ((*cp = rdms_catalog_class(cls)) == NULL && !(opts && opts->raw)) {
-		const rdms_class *near = rdms__closest_class(cls);
-
-		return rdms__error(RDMS_EUSAGE, "unknown RDMS class \"%s\"%s%s%s", cls,
-		    near ? "; did you mean " : "", near ? rdms_class_name(near) : "",
-		    near ? "?" : " (--raw calls a class outside the catalogue)");
-	}
-	if (*cp)
-		rdms__buf_puts(uri, rdms_class_resource_uri(*cp));
-	else if ((rc = check_ncname(cls, "class")) < 0)
-		return rc;
-	else
-		rdms__buf_printf(uri, "%s%s", RDMS_RESOURCE_URI_BASE, cls);
-	return uri->failed ? rdms__error_oom() : 0;
-}
-
-int
-rdms_request_get(rdms_request **out, const char *cls, const rdms_params *selectors,
-                 const rdms_request_options *opts)
-{
-	rdms_buf uri = RDMS_BUF_INIT, sel = RDMS_BUF_INIT;
-	const rdms_class *c;
-	int rc;
-
-	*out = NULL;
-	if ((rc = class_uri(&uri, cls, opts, &c)) < 0)
-		goto done;
-	if (c && rdms_class_key_count(c) > 0 && !(opts && opts->raw) &&
-	    (rc = check_selectors(c, selectors, "Get of a keyed class")) < 0)
-		goto done;
-	if ((rc = selector_set(&sel, selectors)) < 0)
-		goto done;
-	rc = build(out, rdms__tpl_get, RDMS_RESULT_GET, uri.ptr, ACTION_GET, NULL, sel.ptr,
-	    NULL, NULL, 0, opts);
-done:
-	rdms__buf_free(&uri);
-	rdms__buf_free(&sel);
-	return rc;
-}
-
-int
-rdms_request_enumerate(rdms_request **out, const char *cls, unsigned int max_elements,
-                       const rdms_request_options *opts)
-{
-	rdms_buf uri = RDMS_BUF_INIT;
-	const rdms_class *c;
-	int rc;
-
-	*out = NULL;
-	if ((rc = class_uri(&uri, cls, opts, &c)) == 0 && c && rdms_class_abstract(c) &&
-	    !(opts && opts->raw))
-		rc = rdms__abstract_error(c, "enumerate");
-	if (rc == 0)
-		rc = build(out, rdms__tpl_enumerate, RDMS_RESULT_ENUMERATE, uri.ptr,
-		    ACTION_ENUMERATE, NULL, NULL, NULL, NULL, max_elements, opts);
-	rdms__buf_free(&uri);
-	return rc;
-}
-
-int
-rdms_request_pull(rdms_request **out, const char *cls, const char *context,
-                  unsigned int max_elements, const rdms_request_options *opts)
-{
-	rdms_buf uri = RDMS_BUF_INIT;
-	const rdms_class *c;
-	int rc;
-
-	*out = NULL;
-	if (context == NULL || *context == '\0')
-		return rdms__error(RDMS_EUSAGE, "Pull needs the EnumerationContext of an Enumerate");
-	if ((rc = class_uri(&uri, cls, opts, &c)) == 0)
-		rc = build(out, rdms__tpl_pull, RDMS_RESULT_ENUMERATE, uri.ptr, ACTION_PULL,
-		    NULL, NULL, NULL, context, max_elements, opts);
-	rdms__buf_free(&uri);
-	return rc;
-}
-
-int
-rdms_request_identify(rdms_request **out)
-{
-	rdms_request *r;
-
-	*out = NULL;
-	if ((r = calloc(1, sizeof(*r))) == NULL)
-		return rdms__error_oom();
-	r->kind = RDMS_RESULT_IDENTIFY;
-	r->len = strlen(rdms__tpl_identify);
-	r->body = rdms__strdup(rdms__tpl_identify);
-	r->message_id = rdms__strdup("");
-	r->action = rdms__strdup("");
-	r->resource_uri = rdms__strdup("");
-	if (!r->body || !r->message_id || !r->action || !r->resource_uri) {
-		rdms_request_free(r);
-		return rdms__error_oom();
-	}
-	*out = r;
-	return 0;
-}

@@ -108,6 +108,8 @@ extern const char rdms__tpl_get[];
 extern const char rdms__tpl_enumerate[];
 extern const char rdms__tpl_pull[];
 extern const char rdms__tpl_identify[];
+extern const char rdms__tpl_put[];
+extern const char rdms__tpl_release[];
 
 /* ---- request internals (envelope.c) ---- */
 
@@ -119,7 +121,44 @@ struct rdms_request {
 	char *resource_uri;
 	char *method;         /* invoke only */
 	int kind;             /* rdms_result_kind expected */
+	int empty_ok;         /* an empty Body answers it (ReleaseResponse) */
 };
+
+#define RDMS_ACTION_GET       "http://schemas.xmlsoap.org/ws/2004/09/transfer/Get"
+#define RDMS_ACTION_PUT       "http://schemas.xmlsoap.org/ws/2004/09/transfer/Put"
+#define RDMS_ACTION_ENUMERATE "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate"
+#define RDMS_ACTION_PULL      "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Pull"
+#define RDMS_ACTION_RELEASE   "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Release"
+
+/* Fill template tpl: header slots from opts, the fragments selectors_xml,
+ * body and filter as given (already escaped markup), the text slots
+ * context and max_elements escaped. */
+int rdms__envelope_build(rdms_request **out, const char *tpl, int kind,
+                         const char *resource_uri, const char *action, const char *method,
+                         const char *selectors_xml, const char *body, const char *context,
+                         unsigned int max_elements, const char *filter,
+                         const rdms_request_options *opts);
+/* <w:SelectorSet> of sel, escaped; nothing for an empty list. */
+int rdms__selector_set(rdms_buf *b, const rdms_params *sel);
+/* Every selector names a key of c, none is null, and there is one. */
+int rdms__check_selectors(const rdms_class *c, const rdms_params *sel, const char *what);
+int rdms__check_ncname(const char *s, const char *what);
+int rdms__check_uri(const char *u);
+/* The ResourceURI of cls into uri (opts->resource_uri wins); *cp is its
+ * catalogue entry or NULL (raw). */
+int rdms__class_uri(rdms_buf *uri, const char *cls, const rdms_request_options *opts,
+                    const rdms_class **cp);
+
+/* A Pull (release 0) or Release (1) continuing enumerate's enumeration,
+ * sent to its ResourceURI. */
+int rdms__request_continue(rdms_request **out, const rdms_request *enumerate, int release,
+                           const char *context, unsigned int max_elements,
+                           const rdms_request_options *opts);
+
+/* ---- session internals (session.c) ---- */
+
+/* The request options a session fills in for its own calls. */
+void rdms__session_request_options(const rdms_session *s, rdms_request_options *ro);
 
 /* ---- catalogue internals (catalog.c) ---- */
 
@@ -133,5 +172,12 @@ int rdms__abstract_error(const rdms_class *c, const char *what);
 int rdms__method_param_index(const rdms_method *m, const char *name, const char **closest);
 /* Meaning of a ReturnValue no method lists (common and WMI codes), or NULL. */
 const char *rdms__return_code_meaning(const char *value);
+/* access.c, by class and property name: 1 read/write, 0 read-only, -1
+ * unknown; 1 for a key; the CIM type or NULL; 1 when the class is in the
+ * catalogue (so an unknown property name is a typo). */
+int rdms__property_writable(const char *cls, const char *prop);
+int rdms__property_key(const char *cls, const char *prop);
+const char *rdms__property_type(const char *cls, const char *prop);
+int rdms__class_properties_known(const char *cls);
 
 #endif

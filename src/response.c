@@ -359,6 +359,9 @@ decode_body(rdms_result *r, const xmlNode *body, const xmlNode *header,
 	size_t n = rdms__xml_child_count(body);
 	const char *name;
 
+	/* WS-Enumeration 3.4: a ReleaseResponse has an empty Body. */
+	if (child == NULL && opts && opts->request && opts->request->empty_ok)
+		return 0;
 	if (child == NULL)
 		return rdms__error(RDMS_EPROTO, "the SOAP Body of the response is empty");
 	/* A fault is recognised by Body/Fault, whatever the HTTP status or the

@@ -191,6 +191,15 @@ out:
 	return rc;
 }
 
+void
+rdms__session_request_options(const rdms_session *s, rdms_request_options *ro)
+{
+	ro->to = s->url;
+	ro->timeout_sec = s->timeout_sec;
+	ro->max_envelope = s->max_envelope;
+	ro->locale = s->locale;
+}
+
 int
 rdms_invoke(rdms_result **out, rdms_session *s, const char *cls, const char *method,
             const rdms_params *selectors, const rdms_params *params)
@@ -202,10 +211,7 @@ rdms_invoke(rdms_result **out, rdms_session *s, const char *cls, const char *met
 	if (out == NULL || s == NULL)
 		return rdms__error(RDMS_EUSAGE, "rdms_invoke: NULL argument");
 	*out = NULL;
-	ro.to = s->url;
-	ro.timeout_sec = s->timeout_sec;
-	ro.max_envelope = s->max_envelope;
-	ro.locale = s->locale;
+	rdms__session_request_options(s, &ro);
 	rc = rdms_request_invoke(&req, cls, method, selectors, params, &ro);
 	if (rc < 0)
 		return rc;

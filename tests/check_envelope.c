@@ -14,31 +14,11 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#define URI_VDC RDMS_RESOURCE_URI_BASE "Win32_RDMSVirtualDesktopCollection"
+#include "envelope-test.h"
+
 #define GUID1 "6F1903CA-E06A-4A8B-BDFC-B44203149D55"
 
-static rdms_request_options
-fixed_opts(void)
-{
-	rdms_request_options o = RDMS_REQUEST_OPTIONS_INIT;
 
-	o.to = "https://broker.corp:5986/wsman";
-	o.message_id = "uuid:11111111-2222-3333-4444-555555555555";
-	return o;
-}
-
-static rdms_params *
-params_of(const char *a, const char *b)
-{
-	rdms_params *p;
-
-	ck_assert_int_eq(rdms_params_new(&p), 0);
-	if (a)
-		ck_assert_int_eq(rdms_params_add_arg(p, a), 0);
-	if (b)
-		ck_assert_int_eq(rdms_params_add_arg(p, b), 0);
-	return p;
-}
 
 /* The exact bytes of the static ProvisioningJobCancel envelope. */
 START_TEST(test_cancel_exact_bytes)
@@ -135,13 +115,6 @@ get_process(rdms_request **r, const rdms_request_options *o)
 	return rdms_request_get(r, "Win32_Process", NULL, o);
 }
 
-static void
-expect_usage(int rc, const char *needle)
-{
-	ck_assert_int_eq(rc, RDMS_EUSAGE);
-	ck_assert_msg(strstr(rdms_error_last()->message, needle) != NULL,
-	    "message \"%s\" lacks \"%s\"", rdms_error_last()->message, needle);
-}
 
 START_TEST(test_catalogue_checks)
 {

@@ -94,6 +94,9 @@ run_line(cli *c, char *text, unsigned long lineno)
 	}
 	line.dry_run = line.raw = 0;
 	line.resource_uri = NULL;
+	line.where = line.user_long = line.session_user = line.session_host = NULL;
+	line.state = line.broker = line.vm_host = NULL;
+	line.wait = line.vdi = 0;
 	/* A -H on a line would realloc (and so free) the batch's own list. */
 	line.hosts = NULL;
 	optind = 0;
@@ -101,21 +104,23 @@ run_line(cli *c, char *text, unsigned long lineno)
 		status = 2;
 		goto done;
 	}
-	if (!same_connection(c, &line)) {
-		status = cli_fail(c, RDMS_EUSAGE, "batch line %lu: connection options go on the "
-		    "batch command line", lineno);
-		goto done;
-	}
 	if (optind >= argc || (cmd = cli_find_command(argv[optind])) == NULL ||
 	    strcmp(cmd->name, "batch") == 0 || help) {
 		status = cli_fail(c, RDMS_EUSAGE, "batch line %lu: expected a command such as "
-		    "invoke, get, enumerate, job, collection", lineno);
+		    "invoke, get, enumerate, job, collection, session, host", lineno);
 		goto done;
 	}
 	line.args = argv + optind + 1;
 	line.nargs = argc - optind - 1;
 	if (line.nargs < cmd->min_args || (cmd->max_args >= 0 && line.nargs > cmd->max_args)) {
 		status = cli_fail(c, RDMS_EUSAGE, "batch line %lu: usage: %s", lineno, cmd->usage);
+		goto done;
+	}
+	if ((status = cli_finish_options(&line, cmd)) != 0)
+		goto done;
+	if (!same_connection(c, &line) || line.follow_active != c->follow_active) {
+		status = cli_fail(c, RDMS_EUSAGE, "batch line %lu: connection options go on the "
+		    "batch command line", lineno);
 		goto done;
 	}
 	status = cmd->run(&line);

@@ -53,9 +53,19 @@ typedef struct cli {
 	const char *profile_name;
 	cli_profile profile;
 	char *profile_password_file;
-	/* shortcuts: job list --collection/--type */
+	/* shortcuts: job list --collection/--type, and the farm commands */
 	const char *collection;
 	const char *job_type;
+	const char *where;            /* enumerate --where: a WQL condition */
+	const char *user_long;        /* --user: the account, or session list's filter */
+	const char *session_user;     /* session list --user [DOMAIN\]NAME */
+	const char *session_host;     /* session list --session-host */
+	const char *state;            /* session list --state active|disconnected */
+	const char *broker;           /* session logoff ... --wait --broker HOST */
+	const char *vm_host;          /* session ... --vdi --vm-host HOST */
+	int wait;
+	int vdi;
+	int follow_active;            /* ask -H for the active broker first */
 	/* fan-out: every -H, or --hosts FILE */
 	const char **hosts;
 	size_t nhosts;
@@ -94,13 +104,31 @@ int cli_parse_options(cli *c, int argc, char **argv, int *help);
 int cli_output_prescan(int argc, char **argv);
 /* help.c: the examples of a command's --help (nothing when it has none). */
 void cli_command_examples(FILE *f, const char *name);
+/* After parsing: --user is session list's filter in "session", else the
+ * account (-u wins); refuses options that do not go with cmd. */
+int cli_finish_options(cli *c, const command *cmd);
 void cli_shortcuts_usage(FILE *f);
 int cli_needs_password(const cli *c);
 
 /* commands.c */
 int cmd_invoke(cli *c);
 int cmd_get(cli *c);
+int cmd_put(cli *c);
 int cmd_enumerate(cli *c);
+/* The session of this run (made on first use, kept in c; with
+ * --follow-active, on the active broker); prints problems itself and
+ * returns an exit status. */
+int cli_open_session(cli *c, rdms_session **s, char **url);
+/* --dry-run: print the envelope build makes, send nothing. */
+int cli_dry_run(cli *c, rdms_request *(*build)(cli *, const char *url));
+/* Request options from the command line for a call to url. */
+void cli_request_options(cli *c, rdms_request_options *ro, const char *url);
+/* Enumerate cls with a WQL filter (wql may be NULL: all instances) on the
+ * session, the whole Pull loop in the library; each instance to fn. For
+ * -o xml every batch is printed as received. Returns an exit status. */
+typedef int (*cli_item_fn)(cli *c, const rdms_item *it, void *ud);
+int cli_enumerate(cli *c, const char *cls, const char *wql, cli_item_fn fn, void *ud);
+
 int cmd_identify(cli *c);
 int cmd_describe(cli *c);
 int cmd_parse(cli *c);
@@ -116,6 +144,8 @@ int cli_fail(cli *c, int code, const char *fmt, ...) __attribute__((format(print
 /* An instance (or any item) as JSON / as "Name: value" lines. */
 json_t *out_item_json(const rdms_item *it);
 void out_item_text(FILE *f, const rdms_item *it, size_t index);
+/* The value of a <cim:Datetime> (or Interval) property, or NULL. */
+const char *out_datetime(const rdms_item *it);
 /* Print a JSON value on one line and release it. */
 void out_json(FILE *f, json_t *v);
 /* report.c: an XML document held in a string (a job's JobReportXml) as
@@ -137,6 +167,38 @@ int cli_config_parse(const char *text, size_t len, const char *name, cli_profile
 int cli_config_load(cli *c, const char *profile);
 const char *cli_profile_get(const cli_profile *p, const char *key);
 void cli_profile_free(cli_profile *p);
+
+/* table.c: text tables in the manner of Format-Table */
+typedef struct cli_table cli_table;
+cli_table *table_new(size_t ncols, const char *const *headers);
+int table_add_row(cli_table *t, const char *const *cells);
+size_t table_rows(const cli_table *t);
+void table_print(FILE *f, const cli_table *t);
+void table_free(cli_table *t);
+/* An instance's properties as a table row / all of them as a table. */
+const char *out_prop(const rdms_item *it, const char *name);
+
+/* farm.c: the session-host farm's daily tasks */
+/* The host name in -H (a host, host:port or URL), into buf. */
+const char *cli_host_name(const char *host, char *buf, size_t len);
+/* Invoke cls.method on the session (classes the catalogue lacks are sent
+ * raw to their namespace). Returns 0 with *r set, an exit status (a fault
+ * or error printed), or -1 after printing the envelope for --dry-run. */
+int cli_invoke(cli *c, const char *cls, const char *method, const rdms_params *sel,
+               const rdms_params *par, rdms_result **r);
+/* The same, and print the result as invoke does. */
+int cli_call(cli *c, const char *cls, const char *method, const rdms_params *sel,
+             const rdms_params *par);
+int cmd_collection_list(cli *c);
+/* The session host's own name (its Win32_TerminalServiceSetting
+ * ServerName, one instance per host), for when -H is an address or an
+ * alias; *name is malloc'd. Returns an exit status. */
+int cli_host_own_name(cli *c, char **name);
+int cmd_session(cli *c);
+int cmd_host(cli *c);
+int cmd_server(cli *c);
+int cmd_app(cli *c);
+int cmd_broker(cli *c);
 
 /* shortcuts.c, batch.c, fanout.c */
 int cmd_job(cli *c);

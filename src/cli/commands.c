@@ -56,8 +56,8 @@ trace(void *ud, int kind, const char *data, size_t len)
 	}
 }
 
-static void
-request_options(cli *c, rdms_request_options *ro, const char *url)
+void
+cli_request_options(cli *c, rdms_request_options *ro, const char *url)
 {
 	ro->to = url ? url : DRY_RUN_URL;
 	ro->timeout_sec = c->timeout;
@@ -77,7 +77,7 @@ cli_needs_password(const cli *c)
 /* The session of this run: made on first use and kept in c (a batch sends
  * every line on it); main() frees it. */
 static int
-open_session(cli *c, rdms_session **s, char **url)
+open_plain(cli *c, rdms_session **s, char **url)
 {
 	rdms_options o = RDMS_OPTIONS_INIT;
 	int rc;
@@ -113,6 +113,7 @@ open_session(cli *c, rdms_session **s, char **url)
 		o.trace = trace;
 		o.trace_ud = c;
 	}
+	/* --follow-active asks a second broker: keep the password for it. */
 	rc = rdms_session_new(&c->session, *url, &o);
 	/* No ticket (or an expired one) and a user named: ask for the
 	 * password on a terminal, as kinit would, and get the ticket with it. */
@@ -131,12 +132,93 @@ open_session(cli *c, rdms_session **s, char **url)
 		}
 	}
 	/* The session keeps its own copy; ours is not needed any more. */
-	if (!c->keep_password)
+	if (!c->keep_password && !c->follow_active)
 		cli_wipe(c);
 	if (rc < 0)
 		return out_error(c, rc);
 	*s = c->session;
 	return 0;
+}
+
+/* url with its host replaced by host (scheme, port and path kept). */
+static char *
+url_with_host(const char *url, const char *host)
+{
+	const char *h = strstr(url, "://"), *end;
+	char *out;
+	size_t n;
+
+	if (h == NULL)
+		return NULL;
+	h += 3;
+	end = h + strcspn(h, ":/");
+	n = (size_t)(h - url) + strlen(host) + strlen(end) + 1;
+	if ((out = malloc(n)) == NULL)
+		return NULL;
+	snprintf(out, n, "%.*s%s%s", (int)(h - url), url, host, end);
+	return out;
+}
+
+/* Win32_RDMSEnvironment.GetActiveServer on -H, then a session to the
+ * broker it names (the same one when it names -H). */
+static int
+follow_active(cli *c, rdms_session **s, char **url)
+{
+	rdms_result *r = NULL;
+	const rdms_item *it;
+	const char *name;
+	char *next = NULL;
+	const char *saved;
+	uint32_t rv = 1;
+	int rc, status = 0;
+
+	rc = rdms_invoke(&r, *s, "Win32_RDMSEnvironment", "GetActiveServer", NULL, NULL);
+	if (rc < 0 || rdms_result_return_value(r, &rv) < 0 || rv != 0) {
+		cli_warn(c, "--follow-active: asking %s for the active broker failed", *url);
+		status = rc < 0 ? out_result(c, r, rc) : rdms_exit_status(RDMS_ERETURN);
+		goto done;
+	}
+	it = rdms_result_out(r, "ServerName", 0);
+	name = it ? rdms_item_text(it) : NULL;
+	if (name == NULL || *name == '\0' || strpbrk(name, "/:@ \t") != NULL) {
+		cli_warn(c, "--follow-active: %s named no usable active broker (\"%s\")", *url,
+		    name ? name : "");
+		status = rdms_exit_status(RDMS_EPROTO);
+		goto done;
+	}
+	if ((next = url_with_host(*url, name)) == NULL) {
+		status = out_error(c, RDMS_ENOMEM);
+		goto done;
+	}
+	if (strcmp(next, *url) == 0)
+		goto done;
+	if (c->verbose)
+		cli_warn(c, "the active broker is %s", name);
+	rdms_session_free(c->session);
+	c->session = NULL;
+	free(c->session_url);
+	c->session_url = NULL;
+	/* The active broker with the scheme and port of -H. */
+	saved = c->host;
+	c->host = next;
+	status = open_plain(c, s, url);
+	c->host = saved;
+done:
+	free(next);
+	rdms_result_free(r);
+	if (!c->keep_password)
+		cli_wipe(c);
+	return status;
+}
+
+int
+cli_open_session(cli *c, rdms_session **s, char **url)
+{
+	int had = c->session != NULL, status;
+
+	if ((status = open_plain(c, s, url)) != 0 || had || !c->follow_active)
+		return status;
+	return follow_active(c, s, url);
 }
 
 /* Send one built request on the session and print the result. */
@@ -149,7 +231,7 @@ send_one(cli *c, rdms_request *(*build)(cli *, const char *url))
 	char *url = NULL;
 	int rc, status;
 
-	if ((status = open_session(c, &s, &url)) != 0)
+	if ((status = cli_open_session(c, &s, &url)) != 0)
 		goto done;
 	if ((req = build(c, url)) == NULL) {
 		status = out_error(c, rdms_error_last()->code);
@@ -180,7 +262,7 @@ build_invoke(cli *c, const char *url)
 	rdms_request_options ro = RDMS_REQUEST_OPTIONS_INIT;
 	rdms_request *req;
 
-	request_options(c, &ro, url);
+	cli_request_options(c, &ro, url);
 	if (rdms_request_invoke(&req, c->args[0], c->args[1], c->selectors, c->params, &ro) < 0)
 		return NULL;
 	return req;
@@ -192,20 +274,8 @@ build_get(cli *c, const char *url)
 	rdms_request_options ro = RDMS_REQUEST_OPTIONS_INIT;
 	rdms_request *req;
 
-	request_options(c, &ro, url);
+	cli_request_options(c, &ro, url);
 	if (rdms_request_get(&req, c->args[0], c->selectors, &ro) < 0)
-		return NULL;
-	return req;
-}
-
-static rdms_request *
-build_enumerate(cli *c, const char *url)
-{
-	rdms_request_options ro = RDMS_REQUEST_OPTIONS_INIT;
-	rdms_request *req;
-
-	request_options(c, &ro, url);
-	if (rdms_request_enumerate(&req, c->args[0], c->max_elements, &ro) < 0)
 		return NULL;
 	return req;
 }
@@ -222,8 +292,8 @@ build_identify(cli *c, const char *url)
 	return req;
 }
 
-static int
-dry_run(cli *c, rdms_request *(*build)(cli *, const char *url))
+int
+cli_dry_run(cli *c, rdms_request *(*build)(cli *, const char *url))
 {
 	rdms_request *req;
 	char *url = NULL;
@@ -251,102 +321,19 @@ cmd_invoke(cli *c)
 
 	if ((rc = add_positional_params(c, 2)) != 0)
 		return rc;
-	return c->dry_run ? dry_run(c, build_invoke) : send_one(c, build_invoke);
+	return c->dry_run ? cli_dry_run(c, build_invoke) : send_one(c, build_invoke);
 }
 
 int
 cmd_get(cli *c)
 {
-	return c->dry_run ? dry_run(c, build_get) : send_one(c, build_get);
+	return c->dry_run ? cli_dry_run(c, build_get) : send_one(c, build_get);
 }
 
 int
 cmd_identify(cli *c)
 {
-	return c->dry_run ? dry_run(c, build_identify) : send_one(c, build_identify);
-}
-
-int
-cmd_enumerate(cli *c)
-{
-	rdms_request_options ro = RDMS_REQUEST_OPTIONS_INIT;
-	rdms_session *s = NULL;
-	rdms_request *req = NULL;
-	rdms_result *r = NULL;
-	json_t *all = NULL;
-	char *url = NULL, *ctx = NULL;
-	int rc, status = 0, batches = 0;
-	size_t i, n = 0;
-
-	if (c->dry_run)
-		return dry_run(c, build_enumerate);
-	if ((status = open_session(c, &s, &url)) != 0)
-		goto done;
-	request_options(c, &ro, url);
-	if (c->output == OUT_JSON && (all = json_array()) == NULL) {
-		status = out_error(c, RDMS_ENOMEM);
-		goto done;
-	}
-	if ((req = build_enumerate(c, url)) == NULL) {
-		status = out_error(c, rdms_error_last()->code);
-		goto done;
-	}
-	/* Enumerate, then Pull with each new context until EndOfSequence. */
-	for (;;) {
-		const char *next;
-
-		rc = rdms_session_send(s, req, &r);
-		if (rc < 0) {
-			status = out_result(c, r, rc);
-			goto done;
-		}
-		batches++;
-		if (c->output == OUT_XML) {
-			out_result(c, r, rc);
-		} else {
-			for (i = 0; i < rdms_result_instance_count(r); i++, n++) {
-				const rdms_item *it = rdms_result_instance(r, i);
-
-				if (all)
-					json_array_append_new(all, out_item_json(it));
-				else
-					out_item_text(c->out, it, n);
-			}
-		}
-		next = rdms_result_enum_context(r);
-		if (rdms_result_end_of_sequence(r) || next == NULL || *next == '\0')
-			break;
-		if (batches > 100000) {
-			status = cli_fail(c, RDMS_EPROTO, "enumeration did not end after %d batches; "
-			    "giving up", batches);
-			goto done;
-		}
-		free(ctx);
-		if ((ctx = strdup(next)) == NULL) {
-			status = out_error(c, RDMS_ENOMEM);
-			goto done;
-		}
-		rdms_result_free(r);
-		r = NULL;
-		rdms_request_free(req);
-		if (rdms_request_pull(&req, c->args[0], ctx, c->max_elements, &ro) < 0) {
-			req = NULL;
-			status = out_error(c, rdms_error_last()->code);
-			goto done;
-		}
-	}
-	if (all) {
-		json_t *o = json_pack("{s:o}", "instances", all);
-
-		all = NULL;
-		out_json(c->out, o);
-	}
-done:
-	json_decref(all);
-	free(ctx);
-	rdms_result_free(r);
-	rdms_request_free(req);
-	return status;
+	return c->dry_run ? cli_dry_run(c, build_identify) : send_one(c, build_identify);
 }
 
 static int

@@ -18,8 +18,10 @@ const command cli_commands[] = {
 	  "call a method of an RDMS class", 2, -1, cmd_invoke, 1 },
 	{ "get", "get CLASS [-s KEY=VALUE]...",
 	  "read one instance (WS-Transfer Get)", 1, 1, cmd_get, 1 },
-	{ "enumerate", "enumerate CLASS",
-	  "list all instances of a class (WS-Enumeration)", 1, 1, cmd_enumerate, 1 },
+	{ "put", "put CLASS -s KEY=VALUE... PROP=VALUE...",
+	  "change properties of one instance (Get, change, WS-Transfer Put)", 2, -1, cmd_put, 1 },
+	{ "enumerate", "enumerate CLASS [--where 'WQL CONDITION']",
+	  "list the instances of a class (WS-Enumeration, WQL filter)", 1, 1, cmd_enumerate, 1 },
 	{ "identify", "identify",
 	  "ask the server who it is (WS-Management Identify)", 0, 0, cmd_identify, 1 },
 	{ "describe", "describe [CLASS [METHOD]]",
@@ -29,11 +31,34 @@ const command cli_commands[] = {
 	{ "job", "job list|report|cancel [JOBGUID]",
 	  "provisioning jobs (see below)", 1, 2, cmd_job, 1 },
 	{ "collection", "collection list|show [ALIAS]",
-	  "virtual desktop collections (see below)", 1, 2, cmd_collection, 1 },
+	  "RDSH and VDI collections (see below)", 1, 2, cmd_collection, 1 },
+	{ "session", "session list|logoff|disconnect|message ...",
+	  "user sessions of the farm (see below)", 1, 3, cmd_session, 1 },
+	{ "host", "host list|drain ...",
+	  "session hosts and their drain state (see below)", 1, 2, cmd_host, 1 },
+	{ "server", "server list", "the farm's servers and their roles", 1, 1, cmd_server, 1 },
+	{ "app", "app list [--collection ALIAS]", "published RemoteApp programs", 1, 1,
+	  cmd_app, 1 },
+	{ "broker", "broker active", "the active connection broker", 1, 1, cmd_broker, 1 },
 	{ "batch", "batch FILE|-",
 	  "run one call per line on one session", 1, 1, cmd_batch, 0 },
 	{ NULL, NULL, NULL, 0, 0, NULL, 0 }
 };
+
+static const char farm_help[] =
+"  session list [--collection ALIAS] [--user [DOMAIN\\]NAME] [--session-host HOST]\n"
+"               [--state active|disconnected] -H BROKER\n"
+"                                   who is logged on where (a WQL query of the broker)\n"
+"  session logoff|disconnect ID -H SESSION_HOST [--wait --broker BROKER]\n"
+"  session message ID TEXT -H SESSION_HOST\n"
+"                                   start logoff.exe, tsdiscon.exe or msg.exe there\n"
+"                                   (Win32_Process.Create: only the start is confirmed)\n"
+"  session logoff|disconnect|message ... --vdi --vm-host HOST -H BROKER\n"
+"                                   a VDI session (Win32_VirtualDesktopSession)\n"
+"  host list [--collection ALIAS] -H BROKER\n"
+"                                   session hosts and whether they take new connections\n"
+"  host drain on|off|until-reboot -H SESSION_HOST\n"
+"                                   drain a host (SessionBrokerDrainMode 2, 0, 1)\n";
 
 static const char options_help[] =
 "Connection:\n"
@@ -43,7 +68,8 @@ static const char options_help[] =
 "      --parallel N           hosts at a time with several hosts (default 16)\n"
 "  -P, --profile NAME         use [profile NAME] of ~/.config/rdmsctl/config\n"
 "                             (or RDMSCTL_CONFIG); flags override it\n"
-"  -u, --user USER            DOMAIN\\user, user@REALM or user\n"
+"  -u, --user USER            DOMAIN\\user, user@REALM or user (in session list,\n"
+"                             --user filters sessions: give the account with -u)\n"
 "      --auth MODE            negotiate (default), kerberos, ntlm, basic, none\n"
 "      --password-file FILE   read the password from FILE (- for standard input;\n"
 "                             or env RDMSCTL_PASSWORD; otherwise prompted on a\n"
@@ -64,8 +90,20 @@ static const char options_help[] =
 "      --max-envelope BYTES   MaxEnvelopeSize (default 512000)\n"
 "      --max-elements N       items per enumeration batch (default 100)\n"
 "      --locale TAG           Locale/DataLocale (default en-US)\n"
-"      --collection ALIAS     job list: only jobs of this collection\n"
+"      --collection ALIAS     job list, session list, host list, app list: only\n"
+"                             this collection\n"
 "      --type N               job list: 0 running (default), 1 completed\n"
+"      --where CONDITION      enumerate: a WQL condition (WHERE clause)\n"
+"      --user [DOMAIN\\]NAME   session list: only this user's sessions (the\n"
+"                             connecting account is then given with -u)\n"
+"      --session-host HOST    session list: only sessions on this host\n"
+"      --state STATE          session list: active or disconnected\n"
+"      --wait                 session logoff/disconnect: wait (60 s at most) until\n"
+"                             the broker shows the session gone or disconnected\n"
+"      --broker HOST          the broker --wait asks\n"
+"      --vdi                  session ...: a VDI session, through the broker\n"
+"      --vm-host HOST         --vdi: the Hyper-V host of the virtual desktop\n"
+"      --follow-active        ask -H for the active broker, then call that one\n"
 "  -n, --dry-run              print the request envelope and send nothing\n"
 "Output:\n"
 "  -o, --output FORMAT        text (default), json, xml (the raw response)\n"
@@ -87,6 +125,8 @@ usage(FILE *f, const command *cmd)
 	if (cmd) {
 		fprintf(f, "Usage: rdmsctl %s [OPTION]...\n%s.\n\n", cmd->usage, cmd->summary);
 		cli_command_examples(f, cmd->name);
+		if (strcmp(cmd->name, "session") == 0 || strcmp(cmd->name, "host") == 0)
+			fprintf(f, "%s\n", farm_help);
 		fprintf(f, "%s\n%s", options_help, exit_help);
 		return;
 	}
@@ -96,6 +136,7 @@ usage(FILE *f, const command *cmd)
 		fprintf(f, "  %-50s %s\n", k->usage, k->summary);
 	fprintf(f, "\nShortcuts:\n");
 	cli_shortcuts_usage(f);
+	fputs(farm_help, f);
 	fprintf(f, "\nrdmsctl help COMMAND (or COMMAND --help) shows its examples.\n");
 	fprintf(f, "\n%s\n%s", options_help, exit_help);
 }
@@ -162,7 +203,8 @@ enum {
 	OPT_AUTH = 256, OPT_CACERT, OPT_SPN, OPT_KEYTAB, OPT_PASSWORD_FILE, OPT_TIMEOUT,
 	OPT_CONNECT_TIMEOUT, OPT_ENCRYPT, OPT_ALLOW_UNENCRYPTED, OPT_RAW, OPT_RESOURCE_URI,
 	OPT_MAX_ENVELOPE, OPT_LOCALE, OPT_MAX_ELEMENTS, OPT_NULL, OPT_PASSWORD, OPT_HOSTS,
-	OPT_PARALLEL, OPT_COLLECTION, OPT_TYPE
+	OPT_PARALLEL, OPT_COLLECTION, OPT_TYPE, OPT_WHERE, OPT_USER_LONG, OPT_SESSION_HOST,
+	OPT_STATE, OPT_WAIT, OPT_BROKER, OPT_VDI, OPT_VM_HOST, OPT_FOLLOW_ACTIVE
 };
 
 static const struct option long_options[] = {
@@ -172,7 +214,15 @@ static const struct option long_options[] = {
 	{ "profile", required_argument, NULL, 'P' },
 	{ "collection", required_argument, NULL, OPT_COLLECTION },
 	{ "type", required_argument, NULL, OPT_TYPE },
-	{ "user", required_argument, NULL, 'u' },
+	{ "user", required_argument, NULL, OPT_USER_LONG },
+	{ "where", required_argument, NULL, OPT_WHERE },
+	{ "session-host", required_argument, NULL, OPT_SESSION_HOST },
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "wait", no_argument, NULL, OPT_WAIT },
+	{ "broker", required_argument, NULL, OPT_BROKER },
+	{ "vdi", no_argument, NULL, OPT_VDI },
+	{ "vm-host", required_argument, NULL, OPT_VM_HOST },
+	{ "follow-active", no_argument, NULL, OPT_FOLLOW_ACTIVE },
 	{ "auth", required_argument, NULL, OPT_AUTH },
 	{ "cacert", required_argument, NULL, OPT_CACERT },
 	{ "insecure", no_argument, NULL, 'k' },
@@ -268,6 +318,21 @@ cli_parse_options(cli *c, int argc, char **argv, int *help)
 			break;
 		}
 		case 'u': c->user = optarg; break;
+		case OPT_USER_LONG: c->user_long = optarg; break;
+		case OPT_WHERE: c->where = optarg; break;
+		case OPT_SESSION_HOST: c->session_host = optarg; break;
+		case OPT_STATE:
+			if (strcmp(optarg, "active") != 0 && strcmp(optarg, "disconnected") != 0) {
+				out_warn("--state: \"%s\" is not active or disconnected", optarg);
+				return -1;
+			}
+			c->state = optarg;
+			break;
+		case OPT_WAIT: c->wait = 1; break;
+		case OPT_BROKER: c->broker = optarg; break;
+		case OPT_VDI: c->vdi = 1; break;
+		case OPT_VM_HOST: c->vm_host = optarg; break;
+		case OPT_FOLLOW_ACTIVE: c->follow_active = 1; break;
 		case OPT_AUTH:
 			if (parse_auth(c, optarg, &c->auth) < 0)
 				return -1;
@@ -384,6 +449,34 @@ cli_output_prescan(int argc, char **argv)
 	return OUT_TEXT;
 }
 
+int
+cli_finish_options(cli *c, const command *cmd)
+{
+	int session = strcmp(cmd->name, "session") == 0;
+	int list = session && c->nargs > 0 && strcmp(c->args[0], "list") == 0;
+	int act = session && !list;
+
+	/* In "session list", --user names whose sessions to list; the
+	 * account that connects is -u (or the profile's user). */
+	if (list)
+		c->session_user = c->user_long;
+	else if (c->user_long && c->user == NULL)
+		c->user = c->user_long;
+	if (c->user_long && session && !list)
+		return cli_fail(c, RDMS_EUSAGE, "--user filters session list; give the account "
+		    "with -u");
+	if (c->where && strcmp(cmd->name, "enumerate") != 0)
+		return cli_fail(c, RDMS_EUSAGE, "--where goes with enumerate");
+	if ((c->session_host || c->state) && !list)
+		return cli_fail(c, RDMS_EUSAGE, "--session-host and --state go with session list");
+	if ((c->wait || c->broker || c->vdi || c->vm_host) && !act)
+		return cli_fail(c, RDMS_EUSAGE, "--wait, --broker, --vdi and --vm-host go with session "
+		    "logoff, disconnect and message");
+	if (c->follow_active && !cmd->network)
+		return cli_fail(c, RDMS_EUSAGE, "--follow-active goes with commands sent to a broker");
+	return 0;
+}
+
 /* Profile values fill in what no flag set. */
 static int
 apply_profile(cli *c)
@@ -479,6 +572,8 @@ main(int argc, char **argv)
 		status = cli_fail(&c, RDMS_EUSAGE, "usage: rdmsctl %s", cmd->usage);
 		goto done;
 	}
+	if ((status = cli_finish_options(&c, cmd)) != 0)
+		goto done;
 	if ((status = apply_profile(&c)) != 0)
 		goto done;
 	if (c.host == NULL)

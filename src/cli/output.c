@@ -180,6 +180,23 @@ typed_json(const char *text, const char *ctype)
 	return json_string(text);
 }
 
+#define NS_CIM_COMMON "http://schemas.dmtf.org/wbem/wscim/1/common"
+
+const char *
+out_datetime(const rdms_item *it)
+{
+	const rdms_item *d;
+
+	if (rdms_item_child_count(it) != 1)
+		return NULL;
+	d = rdms_item_child(it, 0);
+	if (strcmp(rdms_item_name(d), "Datetime") != 0 && strcmp(rdms_item_name(d), "Interval") != 0)
+		return NULL;
+	if (rdms_item_ns(d) == NULL || strcmp(rdms_item_ns(d), NS_CIM_COMMON) != 0)
+		return NULL;
+	return rdms_item_text(d);
+}
+
 static json_t *
 item_json(const rdms_item *it, const char *ctype)
 {
@@ -191,6 +208,9 @@ item_json(const rdms_item *it, const char *ctype)
 	n = rdms_item_child_count(it);
 	if (n == 0)
 		return typed_json(rdms_item_text(it) ? rdms_item_text(it) : "", ctype);
+	/* WMI sends a datetime as <cim:Datetime> (DSP0230 8.2): the value. */
+	if (out_datetime(it) != NULL)
+		return json_string(out_datetime(it));
 	if ((o = json_object()) == NULL)
 		return NULL;
 	for (i = 0; i < n && !over_budget(); i++) {
@@ -208,18 +228,6 @@ item_json(const rdms_item *it, const char *ctype)
 	return o;
 }
 
-/* The CIM type of property name of an RDMS instance, from the catalogue. */
-static const char *
-property_type(const rdms_class *k, const char *name)
-{
-	size_t i;
-
-	for (i = 0; k && i < rdms_class_property_count(k); i++)
-		if (strcmp(rdms_class_property_name(k, i), name) == 0)
-			return rdms_class_property_type(k, i);
-	return NULL;
-}
-
 /* An instance as JSON: properties by name, typed from the catalogue when
  * the instance is of an RDMS class, arrays (repeated elements) as arrays. */
 json_t *
@@ -235,9 +243,13 @@ out_item_json(const rdms_item *it)
 		return NULL;
 	for (i = 0; i < rdms_item_child_count(it) && !over_budget(); i++) {
 		const rdms_item *ch = rdms_item_child(it, i);
-		const char *name = rdms_item_name(ch), *ctype = property_type(k, name);
+		const char *name = rdms_item_name(ch), *ctype = NULL;
 		json_t *prev = json_object_get(o, name);
-		int arr = ctype && strchr(ctype, '[');
+		int pi = rdms_class_property_index(k, name), arr;
+
+		if (pi >= 0)
+			ctype = rdms_class_property_type(k, (size_t)pi);
+		arr = ctype && strchr(ctype, '[');
 
 		/* A nil array property stays null; a repeated name, or an
 		 * array type, is an array in document order. */
@@ -255,8 +267,13 @@ item_text(FILE *f, const char *prefix, const rdms_item *it)
 	size_t i, n = rdms_item_child_count(it);
 	char path[512];
 
+	if (out_datetime(it) != NULL) {
+		fprintf(f, "%s: %s\n", prefix, out_datetime(it));
+		return;
+	}
+	/* A null value prints as nothing after the name. */
 	if (rdms_item_is_nil(it)) {
-		fprintf(f, "%s: (null)\n", prefix);
+		fprintf(f, "%s:\n", prefix);
 		return;
 	}
 	if (n == 0) {

@@ -31,7 +31,7 @@ static const shortcut shortcuts[] = {
 	  SC_INVOKE, VDC, "ProvisioningJobGetReport", "JobGuid", 0 },
 	{ "job", "cancel", "job cancel JOBGUID", "cancel a provisioning job",
 	  SC_INVOKE, VDC, "ProvisioningJobCancel", "JobGuid", 0 },
-	{ "collection", "list", "collection list", "list virtual desktop collections",
+	{ "collection", "list", "collection list", "list RDSH and VDI collections",
 	  SC_ENUMERATE, VDC, NULL, NULL, 0 },
 	{ "collection", "show", "collection show ALIAS", "show one collection",
 	  SC_GET, VDC, NULL, "Alias", 0 },
@@ -45,6 +45,48 @@ cli_shortcuts_usage(FILE *f)
 
 	for (s = shortcuts; s->group; s++)
 		fprintf(f, "  %-50s %s\n", s->usage, s->summary);
+}
+
+/* job list for people: one JobGuid per row, as Format-Table shows them. */
+static int
+job_table(cli *c)
+{
+	static const char *const head[] = { "JobGuid" };
+	rdms_result *r = NULL;
+	cli_table *t = NULL;
+	uint32_t rv = 1;
+	size_t i, n;
+	int status;
+
+	if ((status = cli_invoke(c, VDC, "ProvisioningEnumerateJobs", NULL, c->params, &r)) != 0)
+		return status;
+	if (rdms_result_return_value(r, &rv) < 0 || rv != 0) {
+		status = out_result(c, r, 0);
+		goto done;
+	}
+	if ((t = table_new(1, head)) == NULL) {
+		status = out_error(c, RDMS_ENOMEM);
+		goto done;
+	}
+	n = rdms_result_out_count(r, "JobGuids");
+	for (i = 0; i < n; i++) {
+		const rdms_item *it = rdms_result_out(r, "JobGuids", i);
+		const char *row[1] = { rdms_item_text(it) };
+
+		if (row[0] && table_add_row(t, row) < 0) {
+			status = out_error(c, RDMS_ENOMEM);
+			goto done;
+		}
+	}
+	if (table_rows(t) == 0)
+		cli_warn(c, "no %s jobs", c->job_type && strcmp(c->job_type, "1") == 0 ?
+		    "completed" : "running");
+	else
+		table_print(c->out, t);
+done:
+	table_free(t);
+	rdms_result_free(r);
+	return status;
 }
 
 static int
@@ -76,6 +118,8 @@ run(cli *c, const char *group)
 		return cli_fail(c, RDMS_EUSAGE, "--collection and --type go with job list");
 	argv[0] = (char *)s->cls;
 	argv[1] = (char *)s->method;
+	if (strcmp(group, "collection") == 0 && strcmp(s->verb, "list") == 0)
+		return cmd_collection_list(c);
 	if (s->kind == SC_INVOKE) {
 		if (s->arg && rdms_params_add(c->params, s->arg, c->args[1]) < 0)
 			goto param_error;
@@ -87,7 +131,8 @@ run(cli *c, const char *group)
 		}
 		c->args = argv;
 		c->nargs = 2;
-		status = cmd_invoke(c);
+		status = s->uses_list_options && c->output == OUT_TEXT && !c->dry_run ?
+		    job_table(c) : cmd_invoke(c);
 	} else {
 		if (s->arg && rdms_params_add(c->selectors, s->arg, c->args[1]) < 0)
 			goto param_error;

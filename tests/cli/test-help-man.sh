@@ -7,7 +7,8 @@ man="$RDMS_TOP_SRCDIR/man/rdmsctl.1"
 
 man_opts=$(sed -n '/^\.SH OPTIONS/,/^\.SH JSON/p' "$man" | grep -oE '\\-\\-[a-z\\-]+' |
 	sed 's/\\//g' | sort -u)
-for sub in "" invoke get enumerate identify describe parse job collection batch; do
+for sub in "" invoke get put enumerate identify describe parse job collection session host \
+	server app broker batch; do
 	help_opts=$("$RDMSCTL" $sub --help | grep -oE -- '--[a-z][a-z-]*' | sort -u)
 	if [ "$help_opts" = "$man_opts" ]; then
 		ok "rdmsctl $sub --help matches the man page"
@@ -43,6 +44,19 @@ if [ -f /usr/share/bash-completion/bash_completion ] || true; then
 		_rdmsctl; printf "%s\n" "${COMPREPLY[@]}"' "$RDMS_TOP_SRCDIR/completion/rdmsctl.bash")
 	[ "$out" = Win32_RDMSVirtualDesktopCollection ] && ok "completion of classes" ||
 		bad "completion of classes" "$out"
+	# every command of --help completes
+	out=$(PATH="$(dirname "$RDMSCTL"):$PATH" bash -c '
+		. "$0"
+		COMP_WORDS=(rdmsctl ""); COMP_CWORD=1
+		_rdmsctl; printf "%s\n" "${COMPREPLY[@]}"' "$RDMS_TOP_SRCDIR/completion/rdmsctl.bash")
+	for sub in $("$RDMSCTL" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR>1 && NF {print $1}'); do
+		grep -qx "$sub" <<<"$out" && ok "completion offers $sub" || bad "completion lacks $sub"
+	done
+	out=$(PATH="$(dirname "$RDMSCTL"):$PATH" bash -c '
+		. "$0"
+		COMP_WORDS=(rdmsctl host drain u); COMP_CWORD=3
+		_rdmsctl; printf "%s\n" "${COMPREPLY[@]}"' "$RDMS_TOP_SRCDIR/completion/rdmsctl.bash")
+	[ "$out" = until-reboot ] && ok "completion of host drain" || bad "completion of host drain" "$out"
 	# options (with their values) before the command; NAME= from the catalogue
 	complete_words() {
 		PATH="$(dirname "$RDMSCTL"):$PATH" bash -c '

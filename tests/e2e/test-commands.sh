@@ -47,7 +47,7 @@ json_check "instance properties typed from the catalogue" "j['instance']['Type']
 run "$RDMSCTL" collection show Pool2 "${K[@]}"
 expect "collection show text" 0 "^CollectionDescription: Personal desktops & <friends>$"
 run "$RDMSCTL" collection list "${K[@]}" -o json
-json_check "collection list" "sorted(i['Alias'] for i in j['instances'])==['Pool1','Pool2']"
+json_check "collection list: RDSH and VDI" "sorted((i['CollectionType'],i['Alias']) for i in j['instances'])==[('RDSH','Apps'),('RDSH','Desktops'),('VDI','Pool1'),('VDI','Pool2')]"
 run "$RDMSCTL" enumerate Win32_RDMSVirtualDesktop --max-elements 1 "${K[@]}" -o json
 json_check "enumerate with Pull, 1 per batch" "len(j['instances'])>=2"
 run "$RDMSCTL" get $VDC -s Alias=Pool1 "${K[@]}" -o xml
