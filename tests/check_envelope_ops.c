@@ -298,11 +298,7 @@ START_TEST(test_shape_transfer_vs_captures)
 	xmlNode *cb, *ob, *cn, *on;
 	char path[4096];
 
-	if (d == NULL) {
-		fprintf(stderr, "check_envelope: SKIP Enumerate/Put shape test: "
-		    "../shared/captures not present\n");
-		goto out;
-	}
+	ck_assert_ptr_nonnull(d);
 	fprintf(stderr, "check_envelope: no captured Pull or Release request; "
 	    "their bytes are checked above only\n");
 	eo.wql = "SELECT * FROM Win32_Process";
@@ -361,7 +357,6 @@ START_TEST(test_shape_transfer_vs_captures)
 	}
 	rdms_request_free(en);
 	rdms_request_free(put);
-out:
 	rdms_result_free(res);
 	rdms_params_free(s);
 	rdms_params_free(ch);
@@ -372,7 +367,7 @@ static Suite *
 suite(void)
 {
 	Suite *s = suite_create("envelope_ops");
-	TCase *t = tcase_create("core");
+	TCase *t = tcase_create("core"), *c = tcase_create("captures");
 
 	tcase_add_test(t, test_enumerate_wql_exact_bytes);
 	tcase_add_test(t, test_enumerate_selector_filter);
@@ -380,18 +375,34 @@ suite(void)
 	tcase_add_test(t, test_get_exact_bytes);
 	tcase_add_test(t, test_put_exact_bytes);
 	tcase_add_test(t, test_wql_quoting);
-	tcase_add_test(t, test_shape_transfer_vs_captures);
+	tcase_add_test(c, test_shape_transfer_vs_captures);
 	suite_add_tcase(s, t);
+	suite_add_tcase(s, c);
 	return s;
 }
 
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
+	SRunner *sr;
 	int failed;
 
-	srunner_run_all(sr, CK_NORMAL);
+#ifdef ENVELOPE_CAPTURES
+	if (captures() == NULL) {
+		printf("SKIP: no WinRM captures to compare the Enumerate, Put and Get envelopes "
+		    "with: clone the project next to shared/ (with shared/captures) or set "
+		    "RDMS_CAPTURES\n");
+		return 77;
+	}
+#endif
+	sr = srunner_create(suite());
+	/* check_envelope_captures runs only the comparison with real requests
+	 * (skipped, and counted, without them); check_envelope_ops the rest. */
+#ifdef ENVELOPE_CAPTURES
+	srunner_run(sr, NULL, "captures", CK_NORMAL);
+#else
+	srunner_run(sr, NULL, "core", CK_NORMAL);
+#endif
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed ? 1 : 0;

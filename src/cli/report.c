@@ -18,7 +18,47 @@
 
 #include "cli.h"
 
-#define REPORT_MAX (1024 * 1024)
+/* A job report is a few KiB; these bound what a server can make the
+ * parser and the printers do (libxml2's attribute checks are quadratic in
+ * the attributes of one element). */
+#define REPORT_MAX (256 * 1024)
+#define REPORT_MAX_ELEMENTS 20000
+#define REPORT_MAX_ATTRS 64
+
+/* One linear pass before libxml2 sees the text: elements and attributes
+ * per element within the caps above. */
+static int
+within_limits(const char *xml, size_t len)
+{
+	size_t i, elements = 0, attrs = 0;
+	int in_tag = 0;
+	char quote = 0;
+
+	for (i = 0; i < len; i++) {
+		char ch = xml[i];
+
+		if (quote) {
+			if (ch == quote)
+				quote = 0;
+		} else if (!in_tag) {
+			if (ch == '<' && i + 1 < len && xml[i + 1] != '/' && xml[i + 1] != '!' &&
+			    xml[i + 1] != '?') {
+				in_tag = 1;
+				attrs = 0;
+				if (++elements > REPORT_MAX_ELEMENTS)
+					return 0;
+			}
+		} else if (ch == '"' || ch == '\'') {
+			quote = ch;
+		} else if (ch == '=') {
+			if (++attrs > REPORT_MAX_ATTRS)
+				return 0;
+		} else if (ch == '>') {
+			in_tag = 0;
+		}
+	}
+	return 1;
+}
 
 static xmlDoc *
 parse(const char *xml)
@@ -26,7 +66,8 @@ parse(const char *xml)
 	size_t len = xml ? strlen(xml) : 0;
 	xmlDoc *doc;
 
-	if (len == 0 || len > REPORT_MAX || xml[strspn(xml, " \t\r\n")] != '<')
+	if (len == 0 || len > REPORT_MAX || xml[strspn(xml, " \t\r\n")] != '<' ||
+	    !within_limits(xml, len))
 		return NULL;
 	doc = xmlReadMemory(xml, (int)len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS |
 	    XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
@@ -48,33 +89,37 @@ leaf(const xmlNode *n)
 	return 1;
 }
 
-static size_t
-same_name_count(const xmlNode *n, size_t *index)
+/* name -> how many element children of parent have it: one pass, so a
+ * report prints in time linear in its size. NULL when out of memory. */
+static json_t *
+child_counts(const xmlNode *parent)
 {
-	const xmlNode *s;
-	size_t count = 0;
+	const xmlNode *ch;
+	json_t *counts = json_object(), *v;
 
-	for (s = n->parent ? n->parent->children : n; s; s = s->next) {
-		if (s->type != XML_ELEMENT_NODE || strcmp((const char *)s->name,
-		    (const char *)n->name) != 0)
+	for (ch = parent->children; counts && ch; ch = ch->next) {
+		if (ch->type != XML_ELEMENT_NODE)
 			continue;
-		if (s == n)
-			*index = count;
-		count++;
+		if ((v = json_object_get(counts, (const char *)ch->name)) != NULL)
+			json_integer_set(v, json_integer_value(v) + 1);
+		else
+			json_object_set_new(counts, (const char *)ch->name, json_integer(1));
 	}
-	return count;
+	return counts;
 }
 
+/* n printed under prefix; idx is its place among its siblings of the same
+ * name, or -1 when it has none. */
 static void
-node_text(FILE *f, const char *prefix, const xmlNode *n, int depth)
+node_text(FILE *f, const char *prefix, const xmlNode *n, long idx, int depth)
 {
 	char path[512];
 	const xmlAttr *a;
 	const xmlNode *ch;
-	size_t idx = 0, count = same_name_count(n, &idx);
+	json_t *counts, *seen;
 
-	if (count > 1)
-		snprintf(path, sizeof(path), "%s%s%s[%zu]", prefix, *prefix ? "." : "",
+	if (idx >= 0)
+		snprintf(path, sizeof(path), "%s%s%s[%ld]", prefix, *prefix ? "." : "",
 		    (const char *)n->name, idx);
 	else
 		snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "",
@@ -94,9 +139,28 @@ node_text(FILE *f, const char *prefix, const xmlNode *n, int depth)
 	}
 	if (depth > 64)
 		return;
-	for (ch = n->children; ch; ch = ch->next)
-		if (ch->type == XML_ELEMENT_NODE)
-			node_text(f, path, ch, depth + 1);
+	counts = child_counts(n);
+	seen = json_object();
+	for (ch = n->children; counts && seen && ch; ch = ch->next) {
+		const char *name = (const char *)ch->name;
+		json_t *k;
+		long i = -1;
+
+		if (ch->type != XML_ELEMENT_NODE)
+			continue;
+		if (json_integer_value(json_object_get(counts, name)) > 1) {
+			if ((k = json_object_get(seen, name)) == NULL) {
+				i = 0;
+				json_object_set_new(seen, name, json_integer(1));
+			} else {
+				i = (long)json_integer_value(k);
+				json_integer_set(k, i + 1);
+			}
+		}
+		node_text(f, path, ch, i, depth + 1);
+	}
+	json_decref(counts);
+	json_decref(seen);
 }
 
 static json_t *
@@ -104,7 +168,7 @@ node_json(const xmlNode *n, int depth)
 {
 	const xmlAttr *a;
 	const xmlNode *ch;
-	json_t *o;
+	json_t *o, *counts;
 
 	if (leaf(n) && n->properties == NULL) {
 		xmlChar *v = xmlNodeGetContent(n);
@@ -131,13 +195,13 @@ node_json(const xmlNode *n, int depth)
 		xmlFree(v);
 		return o;
 	}
-	for (ch = n->children; ch && depth < 64; ch = ch->next) {
+	counts = depth < 64 ? child_counts(n) : NULL;
+	for (ch = n->children; counts && ch; ch = ch->next) {
 		const char *name = (const char *)ch->name;
-		size_t idx = 0;
 
 		if (ch->type != XML_ELEMENT_NODE)
 			continue;
-		if (same_name_count(ch, &idx) > 1) {
+		if (json_integer_value(json_object_get(counts, name)) > 1) {
 			json_t *arr = json_object_get(o, name);
 
 			if (arr == NULL) {
@@ -149,6 +213,7 @@ node_json(const xmlNode *n, int depth)
 			json_object_set_new(o, name, node_json(ch, depth + 1));
 		}
 	}
+	json_decref(counts);
 	return o;
 }
 
@@ -159,7 +224,7 @@ out_report_text(FILE *f, const char *name, const char *xml)
 
 	if (doc == NULL)
 		return -1;
-	node_text(f, name, xmlDocGetRootElement(doc), 0);
+	node_text(f, name, xmlDocGetRootElement(doc), -1, 0);
 	xmlFreeDoc(doc);
 	return 0;
 }
