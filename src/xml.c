@@ -104,6 +104,31 @@ hook_start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		xmlStopParser(ctxt);
 }
 
+/* Length of the valid UTF-8 sequence (RFC 3629 §4) at s, 0 if none. */
+static size_t
+utf8_len(const unsigned char *s)
+{
+	size_t n, k;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (k = 1; k < n; k++)
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return n;
+}
+
 /* The first error of at least XML_ERR_ERROR, with its position. */
 static void
 capture_error(void *ctx, xmlErrorPtr e)
@@ -121,6 +146,23 @@ capture_error(void *ctx, xmlErrorPtr e)
 	if (e->message != NULL) {
 		for (i = 0; e->message[i] != '\0' && n < XML_ERRTEXT_MAX; i++) {
 			unsigned char c = (unsigned char)e->message[i];
+			size_t k = utf8_len((const unsigned char *)e->message + i);
+
+			/* The message quotes the document (element names): keep
+			 * whole UTF-8 sequences only, so that the text stays
+			 * valid UTF-8 (it goes into JSON) when it is cut. */
+			if (c >= 0x80) {
+				if (k == 0) {
+					st->msg[n++] = '?';
+					continue;
+				}
+				if (n + k > XML_ERRTEXT_MAX)
+					break;
+				memcpy(st->msg + n, e->message + i, k);
+				n += k;
+				i += k - 1;
+				continue;
+			}
 			st->msg[n++] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
 		}
 	}

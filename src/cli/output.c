@@ -387,9 +387,22 @@ out_fault(cli *c, const rdms_fault *f)
 static void
 error_json(cli *c, int rc, const char *msg, long http_status)
 {
-	out_json(c->out, json_pack("{s:{s:s,s:i,s:s,s:o}}", "error",
+	/* A message quoting server text cut at a byte count can end in half
+	 * a UTF-8 sequence, which JSON cannot carry: then it goes out with
+	 * every non-ASCII byte as '?', never not at all. */
+	json_t *m = json_string(msg);
+	char safe[1024];
+	size_t i;
+
+	if (m == NULL) {
+		for (i = 0; msg[i] != '\0' && i + 1 < sizeof(safe); i++)
+			safe[i] = (unsigned char)msg[i] < 0x80 ? msg[i] : '?';
+		safe[i] = '\0';
+		m = json_string(safe);
+	}
+	out_json(c->out, json_pack("{s:{s:s,s:i,s:o,s:o}}", "error",
 	    "code", rdms_err_name(rc), "exit_status", rdms_exit_status(rc),
-	    "message", msg,
+	    "message", m,
 	    "http_status", http_status ? json_integer(http_status) : json_null()));
 }
 
