@@ -70,7 +70,7 @@ run "$RDMSCTL" job list --collection Nope "${K[@]}" -o json
 json_check "absent array: [] in JSON" "j['out']['JobGuids']==[]"
 # (job list prints a table; invoke prints the out parameters)
 run "$RDMSCTL" invoke Win32_RDMSVirtualDesktopCollection ProvisioningEnumerateJobs \
-	CollectionAlias=Nope "${K[@]}"
+	JobType=0 CollectionAlias=Nope "${K[@]}"
 expect "absent array: [] in text" 0 "^JobGuids: \[\]$"
 
 # --- ReturnValue names (Win32, WMI), return_meaning always present
