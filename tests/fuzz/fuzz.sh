@@ -45,12 +45,13 @@ command -v "$cc" >/dev/null || { echo "fuzz.sh: $cc not found (Debian: clang)" >
 sources() {
 	case $1 in
 	response) echo tests/fuzz/fuzz_response.c src/xml.c src/xml-limits.c src/item.c \
-		src/response.c src/fault.c src/error.c src/buf.c src/catalog.c src/value.c ;;
+		src/response.c src/fault.c src/error.c src/buf.c src/catalog.c src/codes.c src/value.c ;;
 	auth) echo tests/fuzz/fuzz_auth.c src/auth.c src/error.c src/buf.c ;;
 	args) echo tests/fuzz/fuzz_args.c src/value.c src/params.c src/url.c src/envelope.c \
+		src/envelope-ops.c src/access.c src/wql.c src/codes.c src/item.c \
 		src/catalog.c src/xml.c src/xml-limits.c src/error.c src/buf.c ;;
 	output) echo tests/fuzz/fuzz_output.c src/cli/output.c src/cli/report.c src/xml.c src/xml-limits.c \
-		src/item.c src/response.c src/fault.c src/error.c src/buf.c src/catalog.c \
+		src/item.c src/response.c src/fault.c src/error.c src/buf.c src/catalog.c src/codes.c \
 		src/value.c ;;
 	config) echo tests/fuzz/fuzz_config.c src/cli/config.c ;;
 	crypt) echo tests/fuzz/fuzz_crypt.c src/crypt.c src/error.c src/buf.c ;;
