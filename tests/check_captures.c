@@ -10,35 +10,6 @@
 #include "response-digest.h"
 #include "envelope-shape.h"
 
-/* Text of the j-th item named name. */
-static const char *
-out(const rdms_result *r, const char *name, size_t j)
-{
-	const rdms_item *it = rdms_result_out(r, name, j);
-
-	ck_assert_msg(it != NULL, "no item %s[%zu]", name, j);
-	return rdms_item_text(it);
-}
-
-static const char *
-prop(const rdms_item *inst, const char *name)
-{
-	const rdms_item *it = rdms_item_find(inst, name);
-
-	ck_assert_msg(it != NULL, "no property %s", name);
-	return rdms_item_text(it);
-}
-
-static size_t
-count_nil(const rdms_item *it)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < rdms_item_child_count(it); i++)
-		n += rdms_item_is_nil(rdms_item_child(it, i)) != 0;
-	return n;
-}
-
 static void
 invoke_head(const rdms_result *r, const char *method, const char *ns, const char *action,
             const char *relates_to, uint32_t rv)

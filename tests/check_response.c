@@ -13,34 +13,6 @@
 #define VDC_NS RDMS_BASE "Win32_RDMSVirtualDesktopCollection"
 #define RQ "uuid:0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C"
 
-static const char *
-out(const rdms_result *r, const char *name, size_t j)
-{
-	const rdms_item *it = rdms_result_out(r, name, j);
-
-	ck_assert_msg(it != NULL, "no item %s[%zu]", name, j);
-	return rdms_item_text(it);
-}
-
-static const char *
-prop(const rdms_item *inst, const char *name)
-{
-	const rdms_item *it = rdms_item_find(inst, name);
-
-	ck_assert_msg(it != NULL, "no property %s", name);
-	return rdms_item_text(it);
-}
-
-static size_t
-count_nil(const rdms_item *it)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < rdms_item_child_count(it); i++)
-		n += rdms_item_is_nil(rdms_item_child(it, i)) != 0;
-	return n;
-}
-
 /* 001 and its UTF-16LE copy 003 decode to the same values. */
 static void
 check_provisioning(rdms_result *r)

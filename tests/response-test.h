@@ -163,4 +163,35 @@ str_prefix(const char *got, const char *want)
 	    "got \"%s\", want it to start with \"%s\"", got ? got : "(null)", want);
 }
 
+/* Text of the j-th out item named name (it must be there). */
+static inline const char *
+out(const rdms_result *r, const char *name, size_t j)
+{
+	const rdms_item *it = rdms_result_out(r, name, j);
+
+	ck_assert_msg(it != NULL, "no item %s[%zu]", name, j);
+	return rdms_item_text(it);
+}
+
+/* Text of an instance's property name (it must be there). */
+static inline const char *
+prop(const rdms_item *inst, const char *name)
+{
+	const rdms_item *it = rdms_item_find(inst, name);
+
+	ck_assert_msg(it != NULL, "no property %s", name);
+	return rdms_item_text(it);
+}
+
+/* How many children of it are xsi:nil. */
+static inline size_t
+count_nil(const rdms_item *it)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < rdms_item_child_count(it); i++)
+		n += rdms_item_is_nil(rdms_item_child(it, i)) != 0;
+	return n;
+}
+
 #endif
