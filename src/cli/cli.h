@@ -158,6 +158,8 @@ void out_json_line(unsigned long line);
 int out_describe(cli *c, const rdms_class *k, const rdms_method *m);
 /* "rdmsctl: " + message on stderr. */
 void out_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The text of this thread's last out_warn ("" before the first). */
+const char *out_last_warning(void);
 /* label + ": " + message on c->err. */
 void cli_warn(cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -414,21 +414,17 @@ cmd_describe(cli *c)
 
 	if (c->nargs >= 1 && (k = rdms_catalog_class(c->args[0])) == NULL) {
 		if ((kn = rdms_catalog_class_nearest(c->args[0])) != NULL)
-			out_warn("unknown RDMS class \"%s\"; did you mean %s?", c->args[0],
-			    rdms_class_name(kn));
-		else
-			out_warn("unknown RDMS class \"%s\" (rdmsctl describe lists them)",
-			    c->args[0]);
-		return 2;
+			return cli_fail(c, RDMS_EUSAGE, "unknown RDMS class \"%s\"; did you mean %s?",
+			    c->args[0], rdms_class_name(kn));
+		return cli_fail(c, RDMS_EUSAGE, "unknown RDMS class \"%s\" (rdmsctl describe "
+		    "lists them)", c->args[0]);
 	}
 	if (c->nargs == 2 && (m = rdms_class_method(k, c->args[1])) == NULL) {
 		if ((mn = rdms_class_method_nearest(k, c->args[1])) != NULL)
-			out_warn("%s has no method \"%s\"; did you mean %s?", c->args[0],
-			    c->args[1], rdms_method_name(mn));
-		else
-			out_warn("%s has no method \"%s\" (rdmsctl describe %s lists them)",
-			    c->args[0], c->args[1], c->args[0]);
-		return 2;
+			return cli_fail(c, RDMS_EUSAGE, "%s has no method \"%s\"; did you mean %s?",
+			    c->args[0], c->args[1], rdms_method_name(mn));
+		return cli_fail(c, RDMS_EUSAGE, "%s has no method \"%s\" (rdmsctl describe %s "
+		    "lists them)", c->args[0], c->args[1], c->args[0]);
 	}
 	return out_describe(c, k, m);
 }

@@ -153,16 +153,24 @@ cli_warn(cli *c, const char *fmt, ...)
 	fputc('\n', c->err);
 }
 
+/* The last out_warn text of this thread, for a JSON error record. */
+static _Thread_local char last_warning[1024];
+
 void
 out_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("rdmsctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(last_warning, sizeof(last_warning), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "rdmsctl: %s\n", last_warning);
+}
+
+const char *
+out_last_warning(void)
+{
+	return last_warning;
 }
 
 static int
@@ -323,7 +331,8 @@ cli_parse_options(cli *c, int argc, char **argv, int *help)
 		case OPT_SESSION_HOST: c->session_host = optarg; break;
 		case OPT_STATE:
 			if (strcmp(optarg, "active") != 0 && strcmp(optarg, "disconnected") != 0) {
-				out_warn("--state: \"%s\" is not active or disconnected", optarg);
+				cli_fail(c, RDMS_EUSAGE, "--state: \"%s\" is not active or "
+				    "disconnected", optarg);
 				return -1;
 			}
 			c->state = optarg;
@@ -484,8 +493,11 @@ apply_profile(cli *c)
 	const char *v;
 	int rc;
 
+	/* config.c says why on stderr; with -o json a script gets it too,
+	 * as the one object on stdout. */
 	if ((rc = cli_config_load(c, c->profile_name)) != 0)
-		return rc;
+		return c->output == OUT_JSON ? cli_fail(c, RDMS_EUSAGE, "%s", out_last_warning()) :
+		    rc;
 	if (c->host == NULL && c->nhosts == 0 && !c->hosts_file &&
 	    (v = cli_profile_get(&c->profile, "host")) != NULL)
 		c->host = v;

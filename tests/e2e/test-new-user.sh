@@ -40,7 +40,8 @@ kinit -k -t "$RDMS_TEST_KEYTAB" "$RDMS_TEST_USER"
 
 # --- usage errors in JSON
 for args in "--bogus identify" "invoke $VDC" "job frob" "--auth sideways identify" "nosuch" \
-	"-o json" "identify --timeout x"; do
+	"-o json" "identify --timeout x" "describe Win32_RDMSVirtualDesktopColection" \
+	"describe Win32_RDSHServer GetInt32Propety" "session list --state idle"; do
 	# shellcheck disable=SC2086
 	run "$RDMSCTL" $args -o json
 	expect "usage error in JSON ($args): exit 2" 2
@@ -49,6 +50,13 @@ for args in "--bogus identify" "invoke $VDC" "job frob" "--auth sideways identif
 done
 run "$RDMSCTL" --output=json --bogus
 json_check "--output=json before the error" "j['error']['code']=='EUSAGE'"
+run "$RDMSCTL" describe Win32_RDMSVirtualDesktopColection -o json
+json_check "describe typo in JSON: did you mean" "'did you mean Win32_RDMSVirtualDesktopCollection' in j['error']['message']"
+# a config file that cannot be used: the reason, as one object
+run env RDMSCTL_CONFIG=/dev/null "$RDMSCTL" identify -P nosuch -H "$RDMS_SIM_HTTPS_URL" -o json
+expect "config error in JSON: exit 2" 2
+one_object "config error"
+json_check "config error in JSON: the reason" "j['error']['code']=='EUSAGE' and 'not a regular file' in j['error']['message']"
 
 # --- batch -o json: one object per line, with its number
 printf 'job list\n# a comment\n\njob frob\njob list --collection Nope\ninvoke %s\n' "$VDC" > "$T/batch"
