@@ -949,19 +949,11 @@ response_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
 	if (!have_captures()) {
 		printf("SKIP: no WinRM captures: the project's fixtures are tested, the real "
 		    "captures are an extra check; put the captures directory beside the clone as "
 		    "../shared/captures, or point RDMS_CAPTURES at it\n");
 		return 77;
 	}
-	sr = srunner_create(response_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	xmlCleanupParser();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(response_suite());
 }

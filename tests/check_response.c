@@ -340,12 +340,5 @@ response_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(response_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	xmlCleanupParser();
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return run_suite(response_suite());
 }

@@ -194,4 +194,19 @@ count_nil(const rdms_item *it)
 	return n;
 }
 
+/* Run a suite, release libxml2's globals (valgrind counts them), and give
+ * main's exit status. */
+static inline int
+run_suite(Suite *suite)
+{
+	SRunner *sr = srunner_create(suite);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	xmlCleanupParser();
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
 #endif
