@@ -30,7 +30,7 @@ extern "C" {
 
 /* ---- errors -------------------------------------------------------------- */
 
-/* The error codes, one table (src/error.def) for enum, names, messages and
+/* The error codes, one table (src/lib/error.def) for enum, names, messages and
  * the CLI exit codes. */
 typedef enum {
 	RDMS_OK = 0,

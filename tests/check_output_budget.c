@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli/cli.h"
+#include "../src/cli/cli.h"
 #include "response.h"
 
 /* main.c's printers (main.c has main()). */

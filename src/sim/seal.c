@@ -4,7 +4,7 @@
  * the connection's acceptor context, seal the reply the same way, and
  * spoil a sealed reply on purpose for the `tamper` injection.
  *
- * Written apart from the client's src/crypt.c and in another way, so a
+ * Written apart from the client's src/lib/crypt.c and in another way, so a
  * mistake in one is not mirrored in the other: requests are cut at fixed
  * markers with the end anchored on the closing delimiter (one part, as
  * SPNEGO senders use), Kerberos tokens are opened with plain gss_unwrap

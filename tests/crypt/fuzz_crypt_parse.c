@@ -4,8 +4,8 @@
  *
  * Not built by default. With clang, from a configured build directory:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -DRDMS_BUILDING -D_GNU_SOURCE \
- *     -I. -I../include -I../src ../tests/crypt/fuzz_crypt_parse.c ../src/crypt.c \
- *     ../src/error.c ../src/buf.c -lgssapi_krb5 -o fuzz_crypt_parse
+ *     -I. -I../include -I../src/lib ../tests/crypt/fuzz_crypt_parse.c ../src/lib/crypt.c \
+ *     ../src/lib/error.c ../src/lib/buf.c -lgssapi_krb5 -o fuzz_crypt_parse
  *   ./fuzz_crypt_parse ../tests/crypt/corpus
  * The seed corpus also replays in make check (check_crypt, corpus_replay).
  *

@@ -44,17 +44,17 @@ command -v "$cc" >/dev/null || { echo "fuzz.sh: $cc not found (Debian: clang)" >
 # The library files each harness needs (nothing that does I/O).
 sources() {
 	case $1 in
-	response) echo tests/fuzz/fuzz_response.c src/xml.c src/xml-limits.c src/item.c \
-		src/response.c src/fault.c src/error.c src/buf.c src/catalog.c src/codes.c src/value.c ;;
-	auth) echo tests/fuzz/fuzz_auth.c src/auth.c src/error.c src/buf.c ;;
-	args) echo tests/fuzz/fuzz_args.c src/value.c src/params.c src/url.c src/envelope.c \
-		src/envelope-ops.c src/access.c src/wql.c src/codes.c src/item.c \
-		src/catalog.c src/xml.c src/xml-limits.c src/error.c src/buf.c ;;
-	output) echo tests/fuzz/fuzz_output.c src/cli/output.c src/cli/report.c src/xml.c src/xml-limits.c \
-		src/item.c src/response.c src/fault.c src/error.c src/buf.c src/catalog.c src/codes.c \
-		src/value.c ;;
+	response) echo tests/fuzz/fuzz_response.c src/lib/xml.c src/lib/xml-limits.c src/lib/item.c \
+		src/lib/response.c src/lib/fault.c src/lib/error.c src/lib/buf.c src/lib/catalog.c src/lib/codes.c src/lib/value.c ;;
+	auth) echo tests/fuzz/fuzz_auth.c src/lib/auth.c src/lib/error.c src/lib/buf.c ;;
+	args) echo tests/fuzz/fuzz_args.c src/lib/value.c src/lib/params.c src/lib/url.c src/lib/envelope.c \
+		src/lib/envelope-ops.c src/lib/access.c src/lib/wql.c src/lib/codes.c src/lib/item.c \
+		src/lib/catalog.c src/lib/xml.c src/lib/xml-limits.c src/lib/error.c src/lib/buf.c ;;
+	output) echo tests/fuzz/fuzz_output.c src/cli/output.c src/cli/report.c src/lib/xml.c src/lib/xml-limits.c \
+		src/lib/item.c src/lib/response.c src/lib/fault.c src/lib/error.c src/lib/buf.c src/lib/catalog.c src/lib/codes.c \
+		src/lib/value.c ;;
 	config) echo tests/fuzz/fuzz_config.c src/cli/config.c ;;
-	crypt) echo tests/fuzz/fuzz_crypt.c src/crypt.c src/error.c src/buf.c ;;
+	crypt) echo tests/fuzz/fuzz_crypt.c src/lib/crypt.c src/lib/error.c src/lib/buf.c ;;
 	*) echo "fuzz.sh: unknown harness $1" >&2; return 1 ;;
 	esac
 }
@@ -103,7 +103,7 @@ for t in $targets; do
 		echo "fuzz.sh: skipping $t: missing$missing"
 		continue
 	fi
-	[ "$t" = args ] && files+=(src/templates.gen.c)
+	[ "$t" = args ] && files+=(src/lib/templates.gen.c)
 	libs=${FUZZ_LIBS:-}
 	[ "$t" = output ] && libs="$libs ${FUZZ_JSON_LIBS:--ljansson}"
 	echo "fuzz.sh: building fuzz/fuzz_$t"

@@ -1,6 +1,6 @@
 /*
  * fuzz_auth.c - libFuzzer harness for the pure authentication helpers in
- * src/auth.c: the WWW-Authenticate parser (RFC 7235 section 4.1), the
+ * src/lib/auth.c: the WWW-Authenticate parser (RFC 7235 section 4.1), the
  * strict base64 token decoder (RFC 4559 section 4), SPN names and the
  * redaction of credentials in -v traces.
  *

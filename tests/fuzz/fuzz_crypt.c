@@ -1,6 +1,6 @@
 /*
  * fuzz_crypt.c - libFuzzer harness for the multipart/encrypted decoder of
- * WinRM message encryption (src/crypt.c, MS-WSMV 2.2.9.1.1): the pure,
+ * WinRM message encryption (src/lib/crypt.c, MS-WSMV 2.2.9.1.1): the pure,
  * capped parser rdms__crypt_parse, the Content-Type test, and unsealing
  * up to the point where a security context is needed (there is none
  * here, so every body must be refused, never accepted).

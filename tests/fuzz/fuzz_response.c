@@ -3,9 +3,9 @@
  *
  * Not built by default. With clang, from a configured build directory:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -DRDMS_BUILDING -D_GNU_SOURCE \
- *     -I. -I../include -I../src $(xml2-config --cflags) ../tests/fuzz/fuzz_response.c \
- *     ../src/xml.c ../src/xml-limits.c ../src/item.c ../src/response.c ../src/fault.c \
- *     ../src/error.c ../src/buf.c ../src/catalog.c ../src/value.c \
+ *     -I. -I../include -I../src/lib $(xml2-config --cflags) ../tests/fuzz/fuzz_response.c \
+ *     ../src/lib/xml.c ../src/lib/xml-limits.c ../src/lib/item.c ../src/lib/response.c ../src/lib/fault.c \
+ *     ../src/lib/error.c ../src/lib/buf.c ../src/lib/catalog.c ../src/lib/value.c \
  *     $(xml2-config --libs) -o fuzz_response
  *   ./fuzz_response ../tests/fuzz/corpus/response
  * The seed corpus also replays in make check (check_response_hostile).
