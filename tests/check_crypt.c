@@ -2,7 +2,7 @@
  * check_crypt.c - unit tests of crypt.c: the multipart/encrypted parser
  * (pure, capped) on hand-made and spoiled bodies, and sealing/unsealing
  * with real security contexts made in-process: the project's initiator
- * (gss.c) against a GSSAPI acceptor, Kerberos from the throwaway KDC and
+ * (vauth/gssapi.c, sealing through vauth/gss-seal.c) against a GSSAPI acceptor, Kerberos from the throwaway KDC and
  * NTLM from gss-ntlmssp, raw and inside SPNEGO.
  *
  * Run by tests/check_crypt.sh, which starts the KDC and gets alice's
@@ -11,6 +11,7 @@
  */
 #include "auth.h"
 #include "crypt.h"
+#include "vauth/gssapi-int.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -292,6 +293,7 @@ END_TEST
 typedef struct peers {
 	rdms_gss *cli;
 	gss_ctx_id_t cctx, sctx;
+	rdms_seal ckey, skey;    /* crypt.h's view of the two contexts */
 } peers;
 
 /* Acceptor credentials for all mechanisms, acquired once per process:
@@ -350,7 +352,8 @@ establish(peers *pp, rdms_auth auth)
 		gc.username = getenv("RDMS_TEST_NTLM_USER");
 		gc.password = password();
 	}
-	ck_assert_msg(rdms__gss_new(&pp->cli, &gc) == 0, "gss_new: %s", rdms_error_last()->message);
+	ck_assert_msg(rdms__gss_new(&pp->cli, &gc, gc.username != NULL ? RDMS_MECH_NTLM
+	                            : RDMS_MECH_KRB5) == 0, "gss_new: %s", rdms_error_last()->message);
 	if (acceptor == GSS_C_NO_CREDENTIAL) {
 		maj = gss_acquire_cred(&min, GSS_C_NO_NAME, GSS_C_INDEFINITE, GSS_C_NO_OID_SET,
 		                       GSS_C_ACCEPT, &acceptor, NULL, NULL);
@@ -383,6 +386,10 @@ establish(peers *pp, rdms_auth auth)
 	ck_assert(complete && maj == GSS_S_COMPLETE);
 	pp->cctx = rdms__gss_context(pp->cli);
 	ck_assert_ptr_nonnull(pp->cctx);
+	pp->ckey.wrap = pp->skey.wrap = rdms__gss_wrap;
+	pp->ckey.unwrap = pp->skey.unwrap = rdms__gss_unwrap;
+	pp->ckey.ctx = pp->cctx;
+	pp->skey.ctx = pp->sctx;
 }
 
 static void
@@ -432,7 +439,7 @@ START_TEST(round_trip)
 		return;
 	pick(i, &pp);
 	for (k = 0; k < 3; k++) {
-		ck_assert_int_eq(rdms__crypt_seal(&sealed, pp.cctx, envelope, sizeof(envelope) - 1,
+		ck_assert_int_eq(rdms__crypt_seal(&sealed, &pp.ckey, envelope, sizeof(envelope) - 1,
 		                                  &sig), 0);
 		ck_assert_uint_eq(sig, expected_sig(i));
 		/* The frame: headers as MS-WSMV writes them, signature length LE. */
@@ -447,7 +454,7 @@ START_TEST(round_trip)
 		ck_assert_uint_eq((unsigned char)sealed.ptr[le], sig);
 		ck_assert(sealed.ptr[le + 1] == 0 && sealed.ptr[le + 2] == 0 && sealed.ptr[le + 3] == 0);
 		ck_assert_int_eq(memcmp(sealed.ptr + sealed.len - 24, B "--\r\n", 24), 0);
-		ck_assert_msg(rdms__crypt_unseal(&plain, pp.sctx, sealed.ptr, sealed.len, 1 << 20,
+		ck_assert_msg(rdms__crypt_unseal(&plain, &pp.skey, sealed.ptr, sealed.len, 1 << 20,
 		                                 &ct) == 0, "%s: %s", auth_names[i],
 		              rdms_error_last()->message);
 		ck_assert_uint_eq(plain.len, sizeof(envelope) - 1);
@@ -456,8 +463,8 @@ START_TEST(round_trip)
 		free(ct);
 		ct = NULL;
 		/* And the reply, sealed by the acceptor. */
-		ck_assert_int_eq(rdms__crypt_seal(&sealed, pp.sctx, envelope, 100, NULL), 0);
-		ck_assert_int_eq(rdms__crypt_unseal(&plain, pp.cctx, sealed.ptr, sealed.len, 1 << 20,
+		ck_assert_int_eq(rdms__crypt_seal(&sealed, &pp.skey, envelope, 100, NULL), 0);
+		ck_assert_int_eq(rdms__crypt_unseal(&plain, &pp.ckey, sealed.ptr, sealed.len, 1 << 20,
 		                                    NULL), 0);
 		ck_assert_uint_eq(plain.len, 100);
 	}
@@ -466,8 +473,8 @@ START_TEST(round_trip)
 	ck_assert_ptr_nonnull(big);
 	for (k = 0; k < 200000; k++)
 		big[k] = (char)('a' + k % 26);
-	ck_assert_int_eq(rdms__crypt_seal(&sealed, pp.sctx, big, 200000, NULL), 0);
-	ck_assert_int_eq(rdms__crypt_unseal(&plain, pp.cctx, sealed.ptr, sealed.len, 1 << 20,
+	ck_assert_int_eq(rdms__crypt_seal(&sealed, &pp.skey, big, 200000, NULL), 0);
+	ck_assert_int_eq(rdms__crypt_unseal(&plain, &pp.ckey, sealed.ptr, sealed.len, 1 << 20,
 	                                    NULL), 0);
 	ck_assert_uint_eq(plain.len, 200000);
 	ck_assert(memcmp(plain.ptr, big, 200000) == 0);
@@ -489,10 +496,10 @@ spoiled(int i, void (*f)(rdms_buf *), int code, const char *msg, size_t max)
 	if (!have_kdc())
 		return;
 	pick(i, &pp);
-	ck_assert_int_eq(rdms__crypt_seal(&sealed, pp.sctx, envelope, sizeof(envelope) - 1, NULL),
+	ck_assert_int_eq(rdms__crypt_seal(&sealed, &pp.skey, envelope, sizeof(envelope) - 1, NULL),
 	                 0);
 	f(&sealed);
-	ck_assert_int_eq(rdms__crypt_unseal(&plain, pp.cctx, sealed.ptr, sealed.len, max, NULL),
+	ck_assert_int_eq(rdms__crypt_unseal(&plain, &pp.ckey, sealed.ptr, sealed.len, max, NULL),
 	                 code);
 	ck_assert(has(msg));
 	ck_assert_uint_eq(plain.len, 0);
@@ -616,10 +623,10 @@ START_TEST(replayed)
 	if (!have_kdc())
 		return;
 	pick(_i, &pp);
-	ck_assert_int_eq(rdms__crypt_seal(&sealed, pp.sctx, envelope, 50, NULL), 0);
-	ck_assert_int_eq(rdms__crypt_unseal(&plain, pp.cctx, sealed.ptr, sealed.len, 1 << 20,
+	ck_assert_int_eq(rdms__crypt_seal(&sealed, &pp.skey, envelope, 50, NULL), 0);
+	ck_assert_int_eq(rdms__crypt_unseal(&plain, &pp.ckey, sealed.ptr, sealed.len, 1 << 20,
 	                                    NULL), 0);
-	ck_assert_int_eq(rdms__crypt_unseal(&plain, pp.cctx, sealed.ptr, sealed.len, 1 << 20,
+	ck_assert_int_eq(rdms__crypt_unseal(&plain, &pp.ckey, sealed.ptr, sealed.len, 1 << 20,
 	                                    NULL), RDMS_ECRYPT);
 	ck_assert_uint_eq(plain.len, 0);
 	rdms__buf_free(&sealed);
@@ -654,7 +661,7 @@ START_TEST(signed_only)
 	ck_assert_int_eq(rdms__crypt_frame(&body, iov[0].buffer.value, iov[0].buffer.length, data,
 	                                   sizeof(data), sizeof(data)), 0);
 	gss_release_iov_buffer(&min, iov, 3);
-	ck_assert_int_eq(rdms__crypt_unseal(&plain, pp.cctx, body.ptr, body.len, 1 << 20, NULL),
+	ck_assert_int_eq(rdms__crypt_unseal(&plain, &pp.ckey, body.ptr, body.len, 1 << 20, NULL),
 	                 RDMS_ECRYPT);
 	ck_assert(has("signed but not encrypted"));
 	rdms__buf_free(&body);
@@ -667,9 +674,9 @@ START_TEST(no_context)
 {
 	rdms_buf b = RDMS_BUF_INIT;
 
-	ck_assert_int_eq(rdms__crypt_seal(&b, GSS_C_NO_CONTEXT, "x", 1, NULL), RDMS_ECRYPT);
+	ck_assert_int_eq(rdms__crypt_seal(&b, NULL, "x", 1, NULL), RDMS_ECRYPT);
 	ck_assert(has("not established"));
-	ck_assert_int_eq(rdms__crypt_unseal(&b, GSS_C_NO_CONTEXT, one, sizeof(one) - 1, 100, NULL),
+	ck_assert_int_eq(rdms__crypt_unseal(&b, NULL, one, sizeof(one) - 1, 100, NULL),
 	                 RDMS_ECRYPT);
 	ck_assert_ptr_null(rdms__gss_context(NULL));
 	rdms__buf_free(&b);

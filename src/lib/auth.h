@@ -1,7 +1,7 @@
 /*
- * auth.h - HTTP authentication for the transport: the pure helpers
- * (challenge parsing, base64, SPN names, redaction) in auth.c and the
- * GSSAPI initiator (Kerberos, NTLM, SPNEGO) in gss.c.
+ * auth.h - the pure helpers of HTTP authentication (auth.c): challenge
+ * parsing, base64, SPN names, redaction, the Basic header. The
+ * mechanisms that use them sit behind vauth/vauth.h.
  */
 #ifndef RDMS_AUTH_H
 #define RDMS_AUTH_H
@@ -59,51 +59,5 @@ int rdms__spnego_rejected(const unsigned char *tok, size_t len);
 
 /* "Authorization: Basic <b64(user:password)>" into a secret buffer. */
 int rdms__auth_basic_header(rdms_buf *out, const char *user, const char *password);
-
-/* ---- gss.c ---- */
-
-typedef enum { RDMS_MECH_NONE = 0, RDMS_MECH_KRB5, RDMS_MECH_NTLM } rdms_mech;
-
-typedef struct rdms_gss_config {
-	rdms_auth auth;          /* NEGOTIATE, KERBEROS or NTLM */
-	const char *username;
-	const char *password;
-	const char *keytab;
-	const char *target;      /* from rdms__auth_spn */
-	int target_is_principal;
-	const char *spn_display;
-	int spn_given;           /* --spn was given (else HTTP/host) */
-	const char *host;        /* the server, for messages */
-} rdms_gss_config;
-
-typedef struct rdms_gss rdms_gss;
-
-/* Acquire credentials and pick the mechanism. For Kerberos a first
- * context is built and thrown away so that a missing ticket, an unknown
- * SPN or a wrong password is reported before anything is sent. */
-int rdms__gss_new(rdms_gss **out, const rdms_gss_config *c);
-void rdms__gss_free(rdms_gss *g);
-/* Forget the security context (a new connection starts over). */
-void rdms__gss_reset(rdms_gss *g);
-/* One gss_init_sec_context call. in may be NULL for the first leg; cb is
- * the channel binding application data (or NULL). *tok gets the base64
- * token ("" when the mechanism has nothing to send); *complete says
- * whether the context is established. */
-int rdms__gss_step(rdms_gss *g, const unsigned char *in, size_t inlen,
-                   const unsigned char *cb, size_t cblen, rdms_buf *tok, int *complete);
-int rdms__gss_complete(const rdms_gss *g);
-int rdms__gss_started(const rdms_gss *g);
-rdms_mech rdms__gss_mech(const rdms_gss *g);
-/* "Kerberos", "NTLM", "Kerberos (SPNEGO)", "NTLM (SPNEGO)". */
-const char *rdms__gss_mech_name(const rdms_gss *g);
-/* The client's name for messages ("alice@RDMS.TEST"), never NULL. */
-const char *rdms__gss_client(const rdms_gss *g);
-/* The service principal the context was built for, as the mechanism
- * canonicalised it ("HTTP/broker.corp@CORP.EXAMPLE"); NULL before the
- * first token or when the mechanism cannot say. Free it. */
-char *rdms__gss_target(const rdms_gss *g);
-/* Why --auth negotiate fell back from Kerberos to NTLM (message and
- * code), or NULL when it did not. */
-const char *rdms__gss_krb5_failure(const rdms_gss *g, int *code);
 
 #endif

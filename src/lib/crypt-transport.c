@@ -35,22 +35,25 @@ rdms__crypt_content_type(rdms_transport *t, int sealed)
 int
 rdms__crypt_seal_request(rdms_transport *t, const char *body, size_t len)
 {
+	rdms_seal key;
 	char msg[256];
 	size_t sig = 0;
 	int rc;
 
-	if (!rdms__gss_complete(t->gss))
+	if (!rdms__vauth_done(t->va))
 		return rdms__error(RDMS_ECRYPT, "the server at %s:%ld let the request through "
 		                   "without completing %s authentication, so there is no security "
 		                   "context to seal the message with", t->host, t->port,
-		                   rdms__gss_mech_name(t->gss));
-	rc = rdms__crypt_seal(&t->sealed, rdms__gss_context(t->gss), body, len, &sig);
+		                   rdms__vauth_display(t->va));
+	if ((rc = rdms__vauth_seal(t->va, &key)) < 0)
+		return rc;
+	rc = rdms__crypt_seal(&t->sealed, &key, body, len, &sig);
 	if (rc < 0)
 		return rc;
 	if (t->trace != NULL) {
 		snprintf(msg, sizeof(msg), "sealing the %zu-byte envelope with %s (%zu-byte "
 		         "signature): %zu bytes of multipart/encrypted on the wire\n", len,
-		         rdms__gss_mech_name(t->gss), sig, t->sealed.len);
+		         rdms__vauth_display(t->va), sig, t->sealed.len);
 		rdms__transport_trace(t, msg);
 		t->trace(t->trace_ud, RDMS_TRACE_BODY_OUT, body, len);
 	}
@@ -64,6 +67,7 @@ rdms__crypt_unseal_reply(rdms_transport *t, rdms_http_reply *r)
 {
 	rdms_buf plain = RDMS_BUF_INIT;
 	char *ct = NULL, msg[256];
+	rdms_seal key;
 	int rc;
 
 	if (!rdms__crypt_is_sealed(r->content_type)) {
@@ -78,8 +82,10 @@ rdms__crypt_unseal_reply(rdms_transport *t, rdms_http_reply *r)
 		rdms__error_http(r->status);
 		return rc;
 	}
-	rc = rdms__crypt_unseal(&plain, rdms__gss_context(t->gss), r->body.ptr, r->body.len,
-	                        t->max_response, &ct);
+	rc = rdms__vauth_seal(t->va, &key);
+	if (rc == 0)
+		rc = rdms__crypt_unseal(&plain, &key, r->body.ptr, r->body.len, t->max_response,
+		                        &ct);
 	if (rc < 0) {
 		/* Sequence numbers (and NTLM's cipher state) are out of step with
 		 * the server's now: the next request authenticates again. */

@@ -1,17 +1,15 @@
 /*
  * crypt.h - WinRM message encryption on http:// (MS-WSMV 2.2.9.1.1,
  * "Negotiate Encrypted Message"): the multipart/encrypted framing, a
- * pure and capped parser for it, and sealing/unsealing with the GSS
- * context that authenticated the connection (Kerberos: RFC 4121 per-
- * message tokens through gss_wrap_iov; NTLM: MS-NLMP sealing through
- * gss_wrap, as gss-ntlmssp has no gss_wrap_iov).
+ * pure and capped parser for it, and sealing/unsealing through the wrap
+ * and unwrap of the security context that authenticated the connection
+ * (vauth.h; for Kerberos and NTLM, vauth/gss-seal.c). Nothing here knows
+ * GSSAPI or the transport.
  */
 #ifndef RDMS_CRYPT_H
 #define RDMS_CRYPT_H
 
 #include "internal.h"
-
-#include <gssapi/gssapi.h>
 
 #define RDMS_CRYPT_PROTOCOL "application/HTTP-SPNEGO-session-encrypted"
 /* The request's Content-Type (MS-WSMV 2.2.9.1.1.1). */
@@ -51,10 +49,27 @@ int rdms__crypt_parse(const char *body, size_t len, rdms_crypt_part *parts, size
 int rdms__crypt_frame(rdms_buf *out, const void *sig, size_t sig_len, const void *data,
                       size_t data_len, size_t plain_len);
 
-/* Seal a SOAP envelope with an established context into a complete
- * multipart/encrypted body (out is reset first). *sig_len (may be NULL)
- * gets the signature length, for traces. */
-int rdms__crypt_seal(rdms_buf *out, gss_ctx_id_t ctx, const char *plain, size_t len,
+/* A mechanism's sealing (vauth.h). wrap appends the signature and then
+ * the sealed data to out and sets *sig_len; unwrap appends the plaintext
+ * of one part to out, or fails with RDMS_ECRYPT when it does not verify,
+ * is out of sequence or was only signed. In a parsed body the data
+ * follows the signature directly. */
+typedef int (*rdms_wrap_fn)(void *ctx, const char *plain, size_t len, rdms_buf *out,
+                            size_t *sig_len);
+typedef int (*rdms_unwrap_fn)(void *ctx, const unsigned char *sig, size_t sig_len,
+                              const unsigned char *data, size_t data_len, rdms_buf *out);
+
+/* The key to one established context: the calls and their state. */
+typedef struct rdms_seal {
+	rdms_wrap_fn wrap;
+	rdms_unwrap_fn unwrap;
+	void *ctx;
+} rdms_seal;
+
+/* Seal a SOAP envelope into a complete multipart/encrypted body (out is
+ * reset first). *sig_len (may be NULL) gets the signature length, for
+ * traces. key NULL: RDMS_ECRYPT (no established context). */
+int rdms__crypt_seal(rdms_buf *out, const rdms_seal *key, const char *plain, size_t len,
                      size_t *sig_len);
 
 /* Unseal a multipart/encrypted body into out (reset first), at most max
@@ -62,22 +77,7 @@ int rdms__crypt_seal(rdms_buf *out, gss_ctx_id_t ctx, const char *plain, size_t 
  * verify and must decrypt to its OriginalContent Length. *charset (may
  * be NULL) gets a malloc'd "application/soap+xml;charset=..." for the
  * XML parser. RDMS_ECRYPT, RDMS_ETOOBIG. */
-int rdms__crypt_unseal(rdms_buf *out, gss_ctx_id_t ctx, const char *body, size_t len,
+int rdms__crypt_unseal(rdms_buf *out, const rdms_seal *key, const char *body, size_t len,
                        size_t max, char **content_type);
-
-/* crypt-transport.c, for exchange.c: set the request's Content-Type
- * (sealed or application/soap+xml); seal the envelope into t->sealed (the
- * trace gets the plaintext); unseal a reply in place, refusing an
- * unencrypted body (an empty one passes: it says nothing). */
-struct rdms_transport;
-struct rdms_http_reply;
-int rdms__crypt_content_type(struct rdms_transport *t, int sealed);
-int rdms__crypt_seal_request(struct rdms_transport *t, const char *body, size_t len);
-int rdms__crypt_unseal_reply(struct rdms_transport *t, struct rdms_http_reply *r);
-
-/* gss.c: the security context of an authenticated connection, or
- * GSS_C_NO_CONTEXT while authentication is not complete. */
-struct rdms_gss;
-gss_ctx_id_t rdms__gss_context(const struct rdms_gss *g);
 
 #endif

@@ -1,11 +1,10 @@
 /*
  * exchange.c - one POST as the server sees it: authentication legs
  * (RFC 4559 section 5), the connection-bound shortcut, safe retries
- * and errors that say what to do.
+ * and errors that say what to do. Any mechanism is driven through
+ * vauth.h: the loop tests its flags, never which mechanism it is.
  */
 #include "transport-int.h"
-
-#include "crypt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,18 +65,21 @@ out:
 static int
 check_policy(rdms_transport *t, const rdms_options *o)
 {
-	if (t->auth == RDMS_AUTH_BASIC && !t->https && !o->allow_basic_http)
-		return rdms__error(RDMS_EUSAGE, "Basic authentication over http:// would send the "
-		                   "password in clear text; use https:// (or allow it explicitly)");
-	if (t->auth == RDMS_AUTH_NONE || t->auth == RDMS_AUTH_BASIC) {
+	const rdms_vauth_mech *m = rdms__vauth_find(t->auth);
+	unsigned int flags = m ? m->flags : 0;
+
+	if ((flags & RDMS_VAUTH_CLEARTEXT) && !t->https && !o->allow_basic_http)
+		return rdms__error(RDMS_EUSAGE, "%s authentication over http:// would send the "
+		                   "password in clear text; use https:// (or allow it explicitly)",
+		                   m->scheme);
+	if (!(flags & RDMS_VAUTH_CAN_SEAL)) {
 		if (o->encrypt == RDMS_ENCRYPT_ALWAYS)
 			return rdms__error(RDMS_EUSAGE, "message encryption needs Negotiate, Kerberos "
-			                   "or NTLM authentication, not %s", t->auth == RDMS_AUTH_BASIC
-			                   ? "Basic" : "none");
+			                   "or NTLM authentication, not %s", m ? m->scheme : "none");
 		return 0;
 	}
-	/* On http:// the GSS context of the connection seals every envelope
-	 * (MS-WSMV 2.2.9.1.1), as WinRM's default AllowUnencrypted=false
+	/* On http:// the security context of the connection seals every
+	 * envelope (MS-WSMV 2.2.9.1.1), as WinRM's default AllowUnencrypted=false
 	 * demands; sending SOAP in clear must be asked for twice. */
 	if (!t->https) {
 		if (o->encrypt != RDMS_ENCRYPT_NEVER)
@@ -98,10 +100,9 @@ check_policy(rdms_transport *t, const rdms_options *o)
 int
 rdms__transport_new(rdms_transport **out, const char *url, const rdms_options *o)
 {
-	rdms_gss_config gc;
+	rdms_vauth_config vc;
 	rdms_transport *t;
-	char *target = NULL;
-	int rc, is_principal = 0;
+	int rc;
 
 	*out = NULL;
 	t = calloc(1, sizeof(*t));
@@ -115,17 +116,16 @@ rdms__transport_new(rdms_transport **out, const char *url, const rdms_options *o
 	t->timeout_sec = o->timeout_sec ? o->timeout_sec : RDMS_DEFAULT_TIMEOUT;
 	t->connect_timeout_sec = o->connect_timeout_sec ? o->connect_timeout_sec : 30;
 	t->url = rdms__strdup(url);
-	t->user = o->username ? rdms__strdup(o->username) : NULL;
-	if (t->url == NULL || (o->username && t->user == NULL)) {
+	if (t->url == NULL) {
 		rc = rdms__error_oom();
 		goto fail;
 	}
-	if ((rc = parse_url(t)) < 0 || (rc = check_policy(t, o)) < 0)
-		goto fail;
 	if (t->auth > RDMS_AUTH_NONE) {
 		rc = rdms__error(RDMS_EUSAGE, "unknown authentication method %d", (int)t->auth);
 		goto fail;
 	}
+	if ((rc = parse_url(t)) < 0 || (rc = check_policy(t, o)) < 0)
+		goto fail;
 
 	t->headers = curl_slist_append(NULL, "Content-Type: application/soap+xml;charset=UTF-8");
 	/* No "Expect: 100-continue": the envelope goes in the same flight. */
@@ -140,28 +140,16 @@ rdms__transport_new(rdms_transport **out, const char *url, const rdms_options *o
 	for (t->slot = t->headers; t->slot->next != NULL; t->slot = t->slot->next)
 		;
 
-	if (t->auth == RDMS_AUTH_BASIC) {
-		rc = rdms__auth_basic_header(&t->basic, o->username, o->password);
-		if (rc < 0)
-			goto fail;
-	} else if (t->auth != RDMS_AUTH_NONE) {
-		rc = rdms__auth_spn(&target, &t->spn, &is_principal, o->spn, t->host);
-		if (rc < 0)
-			goto fail;
-		memset(&gc, 0, sizeof(gc));
-		gc.auth = t->auth;
-		gc.username = o->username;
-		gc.password = o->password;
-		gc.keytab = o->keytab;
-		gc.target = target;
-		gc.target_is_principal = is_principal;
-		gc.spn_display = t->spn;
-		gc.spn_given = o->spn != NULL;
-		gc.host = t->host;
-		rc = rdms__gss_new(&t->gss, &gc);
-		if (rc < 0)
-			goto fail;
-	}
+	memset(&vc, 0, sizeof(vc));
+	vc.auth = t->auth;
+	vc.username = o->username;
+	vc.password = o->password;
+	vc.keytab = o->keytab;
+	vc.spn = o->spn;
+	vc.host = t->host;
+	vc.https = t->https;
+	if ((rc = rdms__vauth_new(&t->va, &vc)) < 0)
+		goto fail;
 
 	t->curl = curl_easy_init();
 	if (t->curl == NULL) {
@@ -171,18 +159,17 @@ rdms__transport_new(rdms_transport **out, const char *url, const rdms_options *o
 	}
 	if ((rc = rdms__transport_setup(t, o)) < 0)
 		goto fail;
-	if (t->gss != NULL && t->trace != NULL) {
+	if (t->va != NULL && rdms__vauth_peer(t->va) != NULL && t->trace != NULL) {
 		char msg[512];
 
 		snprintf(msg, sizeof(msg), "authenticating with %s as %s to %s\n",
-		         rdms__gss_mech_name(t->gss), rdms__gss_client(t->gss), t->spn);
+		         rdms__vauth_display(t->va), rdms__vauth_client(t->va),
+		         rdms__vauth_peer(t->va));
 		rdms__transport_trace(t, msg);
 	}
-	free(target);
 	*out = t;
 	return 0;
 fail:
-	free(target);
 	rdms__transport_free(t);
 	return rc;
 }
@@ -199,8 +186,7 @@ rdms__transport_free(rdms_transport *t)
 	if (t->slot != NULL && t->slot->data != NULL)
 		rdms__wipe(t->slot->data, strlen(t->slot->data));
 	curl_slist_free_all(t->headers);
-	rdms__gss_free(t->gss);
-	rdms__buf_free(&t->basic);
+	rdms__vauth_free(t->va);
 	rdms__buf_free(&t->resp);
 	rdms__buf_free(&t->pending);
 	rdms__buf_free(&t->sealed);
@@ -210,8 +196,6 @@ rdms__transport_free(rdms_transport *t)
 	free(t->ctype);
 	free(t->url);
 	free(t->host);
-	free(t->user);
-	free(t->spn);
 	free(t);
 }
 
@@ -247,20 +231,6 @@ gather(rdms_transport *t, rdms_challenge *c, size_t *n)
 	return 0;
 }
 
-/* The server's Negotiate (or WinRM's "Kerberos") token, or NULL. */
-static const rdms_challenge *
-negotiate_token(const rdms_challenge *c, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (c[i].token != NULL && ((c[i].scheme_len == 9 &&
-		    strncasecmp(c[i].scheme, "Negotiate", 9) == 0) ||
-		    (c[i].scheme_len == 8 && strncasecmp(c[i].scheme, "Kerberos", 8) == 0)))
-			return &c[i];
-	return NULL;
-}
-
 static int
 take_token(rdms_transport *t, const rdms_challenge *ch)
 {
@@ -274,36 +244,16 @@ static int
 rejected(rdms_transport *t, const rdms_challenge *c, size_t n, int legs)
 {
 	rdms_buf offered = RDMS_BUF_INIT;
-	const char *who = t->gss ? rdms__gss_client(t->gss) : (t->user ? t->user : "(none)");
-	const char *why;
-	int rc, code;
+	int rc;
 
-	rdms__auth_list_schemes(&offered, c, n);
-	if (t->auth == RDMS_AUTH_NONE)
+	if (t->va != NULL) {
+		rc = rdms__vauth_refused(t->va, c, n, legs);
+	} else {
+		rdms__auth_list_schemes(&offered, c, n);
 		rc = rdms__error(RDMS_EAUTH, "the server requires authentication (it offers: %s); "
 		                 "pass -u USER and --auth", offered.ptr ? offered.ptr : "none");
-	else if (t->auth == RDMS_AUTH_BASIC)
-		rc = rdms__error(RDMS_EAUTH, "the server rejected Basic authentication for %s (it "
-		                 "offers: %s); check the user name and password, and that Basic "
-		                 "is enabled on the server", who, offered.ptr ? offered.ptr : "none");
-	else if (rdms__auth_find(c, n, "Negotiate") == NULL &&
-	         rdms__auth_find(c, n, "Kerberos") == NULL)
-		rc = rdms__error(RDMS_EAUTH, "the server does not offer Negotiate authentication "
-		                 "(it offers: %s); enable Negotiate/Kerberos on the server or choose "
-		                 "a method it offers with --auth", offered.ptr ? offered.ptr : "none");
-	else if (rdms__gss_mech(t->gss) == RDMS_MECH_NTLM &&
-	         (why = rdms__gss_krb5_failure(t->gss, &code)) != NULL)
-		rc = rdms__error(code, "%s; NTLM, tried instead, was rejected by the server too",
-		                 why);
-	else if (rdms__gss_mech(t->gss) == RDMS_MECH_NTLM)
-		rc = rdms__error(RDMS_EAUTH, "the server rejected the NTLM credentials of %s%s; "
-		                 "check the user name (DOMAIN\\user) and the password", who,
-		                 legs > 1 ? "" : " before the challenge");
-	else
-		rc = rdms__error(RDMS_EAUTH, "the server rejected the Kerberos ticket of %s for %s; "
-		                 "check that %s is the server's SPN (--spn) and that the server's "
-		                 "keytab is current", who, t->spn, t->spn);
-	rdms__buf_free(&offered);
+		rdms__buf_free(&offered);
+	}
 	rdms__error_http(401);
 	return rc;
 }
@@ -336,7 +286,7 @@ token_too_large(rdms_transport *t, long status)
 	            "header limit; raise the limit on the server (Windows: the HTTP.sys "
 	            "registry values MaxFieldLength and MaxRequestBytes; Apache: "
 	            "LimitRequestFieldSize) or make the user's token smaller (fewer groups)",
-	            t->host, t->port, status, rdms__gss_mech_name(t->gss), hdr);
+	            t->host, t->port, status, rdms__vauth_display(t->va), hdr);
 	rdms__error_http(status);
 	return rdms_error_last()->code;
 }
@@ -346,34 +296,33 @@ token_too_large(rdms_transport *t, long status)
 static int
 finish_auth(rdms_transport *t, const rdms_challenge *c, size_t n, long status)
 {
-	const rdms_challenge *ch = negotiate_token(c, n);
+	const rdms_challenge *ch = rdms__vauth_challenge(t->va, c, n);
 	rdms_buf tok = RDMS_BUF_INIT;
-	int complete = 0, rc;
+	int rc;
 
-	if (ch != NULL && !rdms__gss_complete(t->gss)) {
+	if (ch != NULL && !rdms__vauth_done(t->va)) {
 		if ((rc = take_token(t, ch)) < 0)
 			return rc;
-		rc = rdms__gss_step(t->gss, t->server_tok, t->server_tok_len, NULL, 0, &tok,
-		                    &complete);
+		rc = rdms__vauth_step(t->va, t->server_tok, t->server_tok_len, NULL, 0, &tok);
 		rdms__buf_free(&tok);
 		if (rc < 0)
 			return rc;
 	}
 	/* A success must come with the proof; an error answer (a SOAP fault
 	 * with 500, say) may lack it and is passed on as it is. */
-	if (!rdms__gss_complete(t->gss) && rdms__gss_mech(t->gss) == RDMS_MECH_KRB5 &&
+	if (!rdms__vauth_done(t->va) && (t->va->flags & RDMS_VAUTH_MUTUAL) &&
 	    status / 100 == 2)
 		return rdms__error(RDMS_EAUTH, "the server answered without proving its identity "
-		                   "as %s (no Kerberos reply token)", t->spn);
-	if (t->trace != NULL && rdms__gss_complete(t->gss)) {
+		                   "as %s (no Kerberos reply token)", rdms__vauth_peer(t->va));
+	if (t->trace != NULL && rdms__vauth_done(t->va)) {
 		/* The name the ticket was issued for, after the mechanism's
 		 * canonicalisation (krb5.conf dns_canonicalize_hostname, the
 		 * realm from [domain_realm] or referrals). */
-		char *target = rdms__gss_target(t->gss), msg[600];
+		char *target = rdms__vauth_target(t->va), msg[600];
 
 		snprintf(msg, sizeof(msg), "authenticated with %s as %s to %s\n",
-		         rdms__gss_mech_name(t->gss), rdms__gss_client(t->gss),
-		         target ? target : t->spn);
+		         rdms__vauth_display(t->va), rdms__vauth_client(t->va),
+		         target ? target : rdms__vauth_peer(t->va));
 		rdms__transport_trace(t, msg);
 		free(target);
 	}
@@ -382,24 +331,24 @@ finish_auth(rdms_transport *t, const rdms_challenge *c, size_t n, long status)
 	return 0;
 }
 
-/* Kerberos took one leg; a token on a 401 is the server's AP-REP (or
- * SPNEGO's last word). Take it now: once the context is complete, the
- * server knew who we are and still said 401, which no retry changes.
- * A token still to send waits in t->pending for the prereq callback. */
+/* A mechanism whose binding went in the first leg (Kerberos) takes the
+ * token of a 401 at once: it is the server's AP-REP (or SPNEGO's last
+ * word). Once the context is complete, the server knew who we are and
+ * still said 401, which no retry changes. A token still to send waits
+ * in t->pending for the prereq callback. */
 static int
-krb5_reply(rdms_transport *t)
+reply_now(rdms_transport *t)
 {
-	int complete = 0, rc;
+	int rc;
 
 	t->pending.len = 0;
-	rc = rdms__gss_step(t->gss, t->server_tok, t->server_tok_len, NULL, 0, &t->pending,
-	                    &complete);
+	rc = rdms__vauth_step(t->va, t->server_tok, t->server_tok_len, NULL, 0, &t->pending);
 	if (rc < 0)
 		return rc;
-	if (complete && t->pending.len == 0) {
+	if (rdms__vauth_done(t->va) && t->pending.len == 0) {
 		rc = rdms__error(RDMS_EAUTH, "the server authenticated %s but refused access "
 		                 "(HTTP 401); check that the account may use WinRM on %s (e.g. "
-		                 "the Remote Management Users group)", rdms__gss_client(t->gss),
+		                 "the Remote Management Users group)", rdms__vauth_client(t->va),
 		                 t->host);
 		rdms__error_http(401);
 		return rc;
@@ -418,17 +367,18 @@ rdms__transport_post(rdms_transport *t, const char *body, size_t len, rdms_http_
 	long status = 0;
 
 	memset(r, 0, sizeof(*r));
-	t->plan = t->gss == NULL ? PLAN_PLAIN
+	t->plan = t->va == NULL || !(t->va->flags & RDMS_VAUTH_CONN_BOUND) ? PLAN_PLAIN
 	        : t->authed_fd != CURL_SOCKET_BAD ? PLAN_AUTHED : PLAN_FIRST;
 	for (;;) {
 		/* NTLM's NEGOTIATE leg never carries the envelope: the server
-		 * cannot accept it before AUTHENTICATE. When sealing, no leg
-		 * does: the envelope waits for the complete context (MS-WSMV
-		 * 2.2.9.1.1), so Kerberos takes two requests, NTLM three. */
+		 * cannot accept it before AUTHENTICATE (EMPTY_FIRST). When
+		 * sealing, no leg does: the envelope waits for the complete
+		 * context (MS-WSMV 2.2.9.1.1), so Kerberos takes two requests,
+		 * NTLM three. */
 		if (t->seal)
 			empty = t->plan != PLAN_AUTHED;
 		else
-			empty = t->plan == PLAN_FIRST && rdms__gss_mech(t->gss) == RDMS_MECH_NTLM;
+			empty = t->plan == PLAN_FIRST && (t->va->flags & RDMS_VAUTH_EMPTY_FIRST);
 		if (t->plan == PLAN_PLAIN && (rc = rdms__transport_slot_plain(t)) < 0)
 			return rc;
 		sealed = t->seal && !empty && len > 0;
@@ -444,6 +394,20 @@ rdms__transport_post(rdms_transport *t, const char *body, size_t len, rdms_http_
 		else
 			rc = rdms__transport_perform(t, empty ? "" : body, empty ? 0 : len);
 		t->body_sealed = 0;
+		if (rc == CURLE_ABORTED_BY_CALLBACK && t->mech_changed) {
+			/* The mechanism chose another (Negotiate falling back to
+			 * NTLM) before anything was sent: start over with it. */
+			if (t->trace != NULL) {
+				char msg[600];
+
+				snprintf(msg, sizeof(msg), "authenticating with %s as %s instead\n",
+				         rdms__vauth_display(t->va), rdms__vauth_client(t->va));
+				rdms__transport_trace(t, msg);
+			}
+			t->plan = PLAN_FIRST;
+			legs = 0;
+			continue;
+		}
 		if (rc == CURLE_ABORTED_BY_CALLBACK && t->conn_changed) {
 			/* A new connection: nothing was sent on it yet. */
 			if (++restarts > MAX_RESTARTS)
@@ -485,8 +449,8 @@ rdms__transport_post(rdms_transport *t, const char *body, size_t len, rdms_http_
 				t->plan = PLAN_FIRST;
 				continue;
 			}
-			ch = negotiate_token(c, n);
-			if (ch == NULL || rdms__gss_complete(t->gss))
+			ch = rdms__vauth_challenge(t->va, c, n);
+			if (ch == NULL || rdms__vauth_done(t->va))
 				return rejected(t, c, n, legs + 1);
 			if (++legs > MAX_LEGS)
 				return rdms__error(RDMS_EAUTH, "authentication with %s:%ld did not finish "
@@ -495,7 +459,7 @@ rdms__transport_post(rdms_transport *t, const char *body, size_t len, rdms_http_
 				return rc;
 			t->stats.auth_rounds++;
 			t->plan = PLAN_NEXT;
-			if (rdms__gss_mech(t->gss) == RDMS_MECH_KRB5 && (rc = krb5_reply(t)) < 0)
+			if (!(t->va->flags & RDMS_VAUTH_LATE_BINDING) && (rc = reply_now(t)) < 0)
 				return rc;
 			continue;
 		}

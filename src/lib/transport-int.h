@@ -7,13 +7,13 @@
 
 #include <curl/curl.h>
 
-#include "auth.h"
 #include "transport.h"
+#include "vauth/vauth.h"
 
 /* What the next request carries, decided before curl_easy_perform and
  * acted on in the prereq callback once the connection is known. */
 typedef enum {
-	PLAN_PLAIN = 0,   /* no GSSAPI: nothing, or the Basic header */
+	PLAN_PLAIN = 0,   /* not connection-bound: nothing, or a fresh token (Basic) */
 	PLAN_AUTHED,      /* this connection is authenticated: no header */
 	PLAN_FIRST,       /* new security context, first token */
 	PLAN_NEXT         /* continue the context with server_tok */
@@ -26,10 +26,7 @@ struct rdms_transport {
 	long port;
 	int https;
 	rdms_auth auth;
-	rdms_gss *gss;
-	rdms_buf basic;                 /* "Authorization: Basic ..." (secret) */
-	char *user;                     /* for messages */
-	char *spn;                      /* "HTTP/host", for messages */
+	rdms_vauth *va;                 /* the mechanism (vauth.h), NULL for none */
 	struct curl_slist *headers;
 	struct curl_slist *slot;        /* the Authorization entry we rewrite */
 	char errbuf[CURL_ERROR_SIZE];
@@ -52,7 +49,7 @@ struct rdms_transport {
 	size_t server_tok_len;
 	rdms_buf pending;               /* next token, when already computed */
 	int have_pending;
-	int cb_error, conn_changed, too_big, resend_refused;
+	int cb_error, conn_changed, mech_changed, too_big, resend_refused;
 	unsigned long sent;
 
 	/* One response. */
@@ -75,7 +72,16 @@ int rdms__transport_perform(rdms_transport *t, const char *body, size_t len);
 void rdms__transport_trace(rdms_transport *t, const char *msg);
 /* transport-errors.c: the error for a failed curl_easy_perform. */
 int rdms__transport_curl_fail(rdms_transport *t, int code);
-/* Put the Basic header (or none) into the Authorization entry. */
+/* The Authorization entry of a request that is not connection-bound:
+ * the mechanism's token of a fresh start (Basic), or none. */
 int rdms__transport_slot_plain(rdms_transport *t);
+
+/* crypt-transport.c, for exchange.c: set the request's Content-Type
+ * (sealed or application/soap+xml); seal the envelope into t->sealed (the
+ * trace gets the plaintext); unseal a reply in place, refusing an
+ * unencrypted body (an empty one passes: it says nothing). */
+int rdms__crypt_content_type(rdms_transport *t, int sealed);
+int rdms__crypt_seal_request(rdms_transport *t, const char *body, size_t len);
+int rdms__crypt_unseal_reply(rdms_transport *t, rdms_http_reply *r);
 
 #endif

@@ -3,7 +3,7 @@
  *
  * libcurl moves the bytes (one easy handle, so one kept-alive
  * connection); it never authenticates (no CURLOPT_HTTPAUTH). The
- * Authorization header comes from our own GSSAPI context, because the
+ * Authorization header comes from our own mechanism (vauth.h), because the
  * same context later seals messages and because its first token must
  * carry the TLS channel binding (RFC 5929) of the very connection the
  * request goes out on. libcurl calls CURLOPT_PREREQFUNCTION after the
@@ -18,8 +18,6 @@
  * connection carry no Authorization. A change of connection restarts.
  */
 #include "transport.h"
-
-#include "auth.h"
 
 #include <curl/curl.h>
 #include <openssl/evp.h>
@@ -91,7 +89,7 @@ channel_binding(rdms_transport *t, unsigned char **cb, size_t *cblen)
 
 	*cb = NULL;
 	*cblen = 0;
-	if (!t->https)
+	if (!t->https || !(t->va->flags & RDMS_VAUTH_CHANNEL_BINDING))
 		return 0;
 	if (curl_easy_getinfo(t->curl, CURLINFO_TLS_SSL_PTR, &info) != CURLE_OK ||
 	    info == NULL || info->backend != CURLSSLBACKEND_OPENSSL || info->internals == NULL)
@@ -137,7 +135,7 @@ set_token_slot(rdms_transport *t, const rdms_buf *tok)
 	if (tok->len == 0)
 		return set_slot(t, NULL, 0);
 	h.secret = 1;
-	rdms__buf_puts(&h, "Authorization: Negotiate ");
+	rdms__buf_printf(&h, "Authorization: %s ", t->va->mech->scheme);
 	rdms__buf_put(&h, tok->ptr, tok->len);
 	rc = h.failed ? rdms__error_oom() : set_slot(t, h.ptr, h.len);
 	rdms__buf_free(&h);
@@ -147,9 +145,19 @@ set_token_slot(rdms_transport *t, const rdms_buf *tok)
 int
 rdms__transport_slot_plain(rdms_transport *t)
 {
-	if (t->basic.len > 0)
-		return set_slot(t, t->basic.ptr, t->basic.len);
-	return set_slot(t, NULL, 0);
+	rdms_buf tok = RDMS_BUF_INIT;
+	int rc;
+
+	if (t->va == NULL)
+		return set_slot(t, NULL, 0);
+	tok.secret = 1;
+	rc = rdms__vauth_start(t->va);
+	if (rc == 0)
+		rc = rdms__vauth_step(t->va, NULL, 0, NULL, 0, &tok);
+	if (rc == 0)
+		rc = set_token_slot(t, &tok);
+	rdms__buf_free(&tok);
+	return rc;
 }
 
 /* ---- libcurl callbacks ---- */
@@ -189,7 +197,7 @@ prereq_cb(void *ud, char *pip, char *lip, int pport, int lport)
 	rdms_buf tok = RDMS_BUF_INIT;
 	unsigned char *cb = NULL;
 	size_t cblen = 0;
-	int complete, rc = 0;
+	int rc = 0;
 
 	(void)pip; (void)lip; (void)pport;
 	current_connection(t, lport);
@@ -205,12 +213,20 @@ prereq_cb(void *ud, char *pip, char *lip, int pport, int lport)
 		break;
 	case PLAN_FIRST:
 		t->have_pending = 0;
-		rdms__gss_reset(t->gss);
 		t->ctx_fd = t->cur_fd;
 		t->ctx_port = lport;
-		rc = channel_binding(t, &cb, &cblen);
+		rc = rdms__vauth_start(t->va);
 		if (rc == 0)
-			rc = rdms__gss_step(t->gss, NULL, 0, cb, cblen, &tok, &complete);
+			rc = channel_binding(t, &cb, &cblen);
+		if (rc == 0)
+			rc = rdms__vauth_step(t->va, NULL, 0, cb, cblen, &tok);
+		if (rc == RDMS_VAUTH_RESTART) {
+			/* The mechanism chose another: nothing was sent yet. */
+			free(cb);
+			rdms__buf_free(&tok);
+			t->mech_changed = 1;
+			return CURL_PREREQFUNC_ABORT;
+		}
 		if (rc == 0)
 			rc = set_token_slot(t, &tok);
 		break;
@@ -226,8 +242,8 @@ prereq_cb(void *ud, char *pip, char *lip, int pport, int lport)
 		}
 		rc = channel_binding(t, &cb, &cblen);
 		if (rc == 0)
-			rc = rdms__gss_step(t->gss, t->server_tok, t->server_tok_len, cb, cblen,
-			                    &tok, &complete);
+			rc = rdms__vauth_step(t->va, t->server_tok, t->server_tok_len, cb, cblen,
+			                      &tok);
 		if (rc == 0)
 			rc = set_token_slot(t, &tok);
 		break;
@@ -462,7 +478,7 @@ rdms__transport_perform(rdms_transport *t, const char *body, size_t len)
 	t->body = body;
 	t->body_len = len;
 	t->body_pos = 0;
-	t->conn_changed = t->cb_error = t->too_big = t->resend_refused = 0;
+	t->conn_changed = t->mech_changed = t->cb_error = t->too_big = t->resend_refused = 0;
 	t->conns_at_start = t->stats.connections;
 	t->www_overflow = 0;
 	t->nwww = 0;

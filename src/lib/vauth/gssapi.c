@@ -1,5 +1,5 @@
 /*
- * gss.c - the GSSAPI initiator behind "Authorization: Negotiate"
+ * gssapi.c - the GSSAPI initiator behind "Authorization: Negotiate"
  * (RFC 4559): Kerberos (MIT krb5), NTLM (gss-ntlmssp) and SPNEGO
  * (RFC 4178) restricted to one of them with gss_set_neg_mechs.
  *
@@ -9,8 +9,7 @@
  * mechanism from the token) and so does an MIT acceptor. --auth
  * negotiate wraps the chosen one in SPNEGO.
  */
-#include "auth.h"
-#include "crypt.h"
+#include "gssapi-int.h"
 #include "gss-why.h"
 
 #include <gssapi/gssapi.h>
@@ -286,44 +285,8 @@ release(rdms_gss *g)
 	}
 }
 
-/* Build a first Kerberos token and throw it away: the KDC exchange (TGT
- * from a password or keytab, service ticket for the SPN) happens here,
- * before any byte goes to the server, and the tickets stay cached. */
-static int
-preflight(rdms_gss *g)
-{
-	rdms_buf tok = RDMS_BUF_INIT;
-	int complete, rc;
-
-	rc = rdms__gss_step(g, NULL, 0, NULL, 0, &tok, &complete);
-	rdms__buf_free(&tok);
-	rdms__gss_reset(g);
-	return rc;
-}
-
-/* SPNEGO reports a failed Kerberos leg as "cannot find mechanisms to
- * negotiate". Repeat it with the bare mechanism to learn the cause; its
- * error (wrong password, no ticket, unknown SPN) replaces SPNEGO's. */
-static int
-diagnose_krb5(const rdms_gss_config *c, int spnego_rc)
-{
-	rdms_gss_config raw = *c;
-	rdms_gss *g = NULL;
-	int rc;
-
-	raw.auth = RDMS_AUTH_KERBEROS;
-	if ((rc = rdms__gss_new(&g, &raw)) == 0) {
-		rdms__gss_free(g);
-		/* Plain Kerberos works: SPNEGO's own error still stands. */
-		return spnego_rc;
-	}
-	/* The error now recorded names the cause: return its code, so that
-	 * the message and the exit status belong together. */
-	return rc;
-}
-
 int
-rdms__gss_new(rdms_gss **out, const rdms_gss_config *c)
+rdms__gss_new(rdms_gss **out, const rdms_gss_config *c, rdms_mech m)
 {
 	rdms_gss *g;
 	int rc;
@@ -350,41 +313,50 @@ rdms__gss_new(rdms_gss **out, const rdms_gss_config *c)
 		rc = rdms__error_oom();
 		goto fail;
 	}
-	if (c->auth == RDMS_AUTH_NTLM ||
-	    (c->auth == RDMS_AUTH_NEGOTIATE && c->keytab == NULL && c->password != NULL &&
-	     c->username != NULL && strchr(c->username, '\\') != NULL)) {
-		/* DOMAIN\user names no realm: NTLM. */
-		rc = acquire(g, c, RDMS_MECH_NTLM);
-		if (rc < 0)
-			goto fail;
-		*out = g;
-		return 0;
-	}
-	rc = acquire(g, c, RDMS_MECH_KRB5);
-	if (rc == 0)
-		rc = preflight(g);
-	if (rc < 0 && g->spnego)
-		rc = diagnose_krb5(c, rc);
-	if (rc < 0 && c->auth == RDMS_AUTH_NEGOTIATE && c->password != NULL &&
-	    c->username != NULL && krb5_fallback_ok()) {
-		/* Keep Kerberos's reason: when NTLM fails too, it is the one
-		 * that names what to fix (an unreachable KDC, an unknown SPN). */
-		g->krb5_code = rc;
-		if ((g->krb5_msg = rdms__strdup(rdms_error_last()->message)) == NULL) {
-			rc = rdms__error_oom();
-			goto fail;
-		}
-		release(g);
-		if ((rc = acquire(g, c, RDMS_MECH_NTLM)) < 0)
-			rc = rdms__error(g->krb5_code, "%s", g->krb5_msg);
-	}
-	if (rc < 0)
+	if ((rc = acquire(g, c, m)) < 0)
 		goto fail;
 	*out = g;
 	return 0;
 fail:
 	rdms__gss_free(g);
 	return rc;
+}
+
+int
+rdms__gss_fallback_ok(void)
+{
+	return krb5_fallback_ok();
+}
+
+/* SPNEGO reports a failed Kerberos leg as "cannot find mechanisms to
+ * negotiate". Repeat the first leg with bare Kerberos (diag, the same
+ * credentials outside SPNEGO) to learn the cause; its error (wrong
+ * password, no ticket, unknown SPN) replaces SPNEGO's. Only after a
+ * failure. */
+int
+rdms__gss_diagnose(rdms_gss *diag, int spnego_rc)
+{
+	rdms_buf tok = RDMS_BUF_INIT;
+	int complete, rc;
+
+	if (diag == NULL)
+		return spnego_rc;
+	rdms__gss_reset(diag);
+	rc = rdms__gss_step(diag, NULL, 0, NULL, 0, &tok, &complete);
+	rdms__buf_free(&tok);
+	rdms__gss_reset(diag);
+	/* Plain Kerberos works: SPNEGO's own error still stands. The error
+	 * now recorded names the cause otherwise: return its code, so that
+	 * the message and the exit status belong together. */
+	return rc == 0 ? spnego_rc : rc;
+}
+
+void
+rdms__gss_set_krb5_failure(rdms_gss *g, int code, const char *msg)
+{
+	free(g->krb5_msg);
+	g->krb5_code = code;
+	g->krb5_msg = msg ? rdms__strdup(msg) : NULL;
 }
 
 void
@@ -500,7 +472,7 @@ rdms__gss_client(const rdms_gss *g)
 	return g->client ? g->client : "the default principal";
 }
 
-/* For crypt.c: the context that seals messages once it is complete. */
+/* For message encryption: the context once it is complete. */
 gss_ctx_id_t
 rdms__gss_context(const rdms_gss *g)
 {
