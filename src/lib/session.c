@@ -46,6 +46,7 @@ rdms_shutdown(void)
 {
 	if (init_refs == 0 || --init_refs > 0)
 		return;
+	rdms__creds_clear();
 	xmlCleanupParser();
 	curl_global_cleanup();
 }

@@ -29,6 +29,10 @@ void rdms__transport_free(rdms_transport *t);
 int rdms__transport_post(rdms_transport *t, const char *body, size_t len, rdms_http_reply *r);
 void rdms__http_reply_clear(rdms_http_reply *r);
 
+/* Per-process state (vauth/creds.c): forget the shared credentials, at
+ * the last rdms_shutdown(). */
+void rdms__creds_clear(void);
+
 void rdms__transport_stats(const rdms_transport *t, rdms_session_stats *st);
 
 /* RFC 5929 tls-server-end-point application data ("tls-server-end-point:"

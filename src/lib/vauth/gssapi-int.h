@@ -100,6 +100,29 @@ int rdms__gss_mech_refused(const rdms_vauth *v, const char *offered, int has_sch
 /* Names and credentials for a GSSAPI row, in mechanism m; the state of v. */
 int rdms__gss_mech_init(rdms_vauth *v, const rdms_vauth_config *c, rdms_mech m);
 
+/* creds.c: credentials once per process, keyed by their inputs. The
+ * caller holds the lock from find to add. */
+typedef struct rdms_creds_key {
+	int mech;
+	int spnego;
+	const char *username;
+	const char *keytab;
+	const char *password;
+} rdms_creds_key;
+void rdms__creds_lock(void);
+void rdms__creds_unlock(void);
+/* 1 with the shared handle and client name (borrowed), or 0. */
+int rdms__creds_find(const rdms_creds_key *k, gss_cred_id_t *cred, const char **client);
+/* Keep cred (owned from now on) for k. */
+int rdms__creds_add(const rdms_creds_key *k, gss_cred_id_t cred, const char *client,
+                    const char *ccache);
+/* Copy the default ticket cache into a new MEMORY cache; its name into
+ * name, its principal into *client. 0 when there is nothing to copy (the
+ * caller then acquires as usual, for the usual errors). */
+int rdms__creds_copy_default(char *name, size_t size, char **client);
+/* At the last rdms_shutdown(): release every shared credential. */
+void rdms__creds_clear(void);
+
 #define RDMS_GSS_FLAGS (RDMS_VAUTH_CONN_BOUND | RDMS_VAUTH_CHANNEL_BINDING | \
                         RDMS_VAUTH_CAN_SEAL)
 #define RDMS_NTLM_FLAGS (RDMS_GSS_FLAGS | RDMS_VAUTH_LATE_BINDING | RDMS_VAUTH_EMPTY_FIRST)

@@ -44,9 +44,10 @@ struct rdms_gss {
 	char *typed;         /* -u as given, for advice */
 	char *host;
 	int has_password, has_keytab, spn_default;
+	int shared;          /* cred belongs to creds.c, shared by the process */
 	int krb5_code;       /* why Kerberos was not used (negotiate fell back to NTLM) */
 	char *krb5_msg;
-	char ccache[64];     /* MEMORY: cache for keytab credentials */
+	char ccache[64];     /* MEMORY: cache behind the credentials */
 };
 
 static gss_OID
@@ -175,7 +176,7 @@ is_upn(const char *u)
 }
 
 static int
-acquire(rdms_gss *g, const rdms_gss_config *c, rdms_mech m)
+acquire_new(rdms_gss *g, const rdms_gss_config *c, rdms_mech m)
 {
 	gss_OID_set_desc mechs = { 1, g->spnego ? &spnego_oid : mech_oid(m) };
 	gss_OID_set_desc neg = { 1, mech_oid(m) };
@@ -224,6 +225,14 @@ acquire(rdms_gss *g, const rdms_gss_config *c, rdms_mech m)
 		store.count = 2;
 		maj = gss_acquire_cred_from(&min, name, GSS_C_INDEFINITE, &mechs, GSS_C_INITIATE,
 		                            &store, &g->cred, NULL, NULL);
+	} else if (m == RDMS_MECH_KRB5 && c->username == NULL &&
+	           rdms__creds_copy_default(g->ccache, sizeof(g->ccache), &g->client)) {
+		/* The ticket cache, read once into memory (creds.c). */
+		el[0].key = "ccache";
+		el[0].value = g->ccache;
+		store.count = 1;
+		maj = gss_acquire_cred_from(&min, name, GSS_C_INDEFINITE, &mechs, GSS_C_INITIATE,
+		                            &store, &g->cred, NULL, NULL);
 	} else {
 		maj = gss_acquire_cred(&min, name, GSS_C_INDEFINITE, &mechs, GSS_C_INITIATE,
 		                       &g->cred, NULL, NULL);
@@ -262,13 +271,51 @@ out:
 	return rc;
 }
 
+/* Credentials once per process (creds.c): the first session with these
+ * inputs acquires them under the lock, the others share the handle. */
+static int
+acquire(rdms_gss *g, const rdms_gss_config *c, rdms_mech m)
+{
+	rdms_creds_key k;
+	const char *client = NULL;
+	int rc;
+
+	memset(&k, 0, sizeof(k));
+	k.mech = m;
+	k.spnego = g->spnego;
+	k.username = c->username;
+	k.keytab = c->keytab;
+	k.password = c->password;
+	rdms__creds_lock();
+	if (rdms__creds_find(&k, &g->cred, &client)) {
+		rdms__creds_unlock();
+		g->mech = m;
+		g->shared = 1;
+		free(g->client);
+		g->client = client != NULL ? rdms__strdup(client) : NULL;
+		return client != NULL && g->client == NULL ? rdms__error_oom() : 0;
+	}
+	rc = acquire_new(g, c, m);
+	if (rc == 0) {
+		if (rdms__creds_add(&k, g->cred, g->client,
+		                    g->ccache[0] != '\0' ? g->ccache : NULL) == 0) {
+			g->shared = 1;
+			g->ccache[0] = '\0';
+		} else {
+			rdms_error_clear();   /* kept for this session only */
+		}
+	}
+	rdms__creds_unlock();
+	return rc;
+}
+
 static void
 release(rdms_gss *g)
 {
 	OM_uint32 min;
 
 	rdms__gss_reset(g);
-	if (g->cred != GSS_C_NO_CREDENTIAL)
+	if (g->cred != GSS_C_NO_CREDENTIAL && !g->shared)
 		gss_release_cred(&min, &g->cred);
 	g->cred = GSS_C_NO_CREDENTIAL;
 	if (g->ccache[0] != '\0') {
