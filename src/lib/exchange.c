@@ -15,205 +15,6 @@
 /* Connection changes we follow before giving up. */
 #define MAX_RESTARTS 2
 
-static int
-parse_url(rdms_transport *t)
-{
-	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL, *port = NULL;
-	int rc = 0;
-
-	if (u == NULL)
-		return rdms__error_oom();
-	if (curl_url_set(u, CURLUPART_URL, t->url, 0) == CURLUE_OK &&
-	    (curl_url_get(u, CURLUPART_USER, &scheme, 0) == CURLUE_OK ||
-	     curl_url_get(u, CURLUPART_PASSWORD, &scheme, 0) == CURLUE_OK)) {
-		/* Never echo it: the URL may hold a password. */
-		rc = rdms__error(RDMS_EUSAGE, "a URL with user:password@ (or user@) is not "
-		                 "accepted; pass the user name and password as options");
-		goto out;
-	}
-	if (curl_url_set(u, CURLUPART_URL, t->url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK) {
-		rc = rdms__error(RDMS_EUSAGE, "invalid URL \"%s\"; use https://host:5986/wsman",
-		                 t->url);
-		goto out;
-	}
-	if (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0) {
-		rc = rdms__error(RDMS_EUSAGE, "unsupported URL scheme \"%s\" in %s; use https://",
-		                 scheme, t->url);
-		goto out;
-	}
-	t->https = strcmp(scheme, "https") == 0;
-	t->port = strtol(port, NULL, 10);
-	/* "[::1]" -> "::1" for the SPN and messages. */
-	if (host[0] == '[' && strlen(host) > 2)
-		t->host = rdms__strndup(host + 1, strlen(host) - 2);
-	else
-		t->host = rdms__strdup(host);
-	if (t->host == NULL)
-		rc = rdms__error_oom();
-out:
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	curl_url_cleanup(u);
-	return rc;
-}
-
-static int
-check_policy(rdms_transport *t, const rdms_options *o)
-{
-	const rdms_vauth_mech *m = rdms__vauth_find(t->auth);
-	unsigned int flags = m ? m->flags : 0;
-
-	if ((flags & RDMS_VAUTH_CLEARTEXT) && !t->https && !o->allow_basic_http)
-		return rdms__error(RDMS_EUSAGE, "%s authentication over http:// would send the "
-		                   "password in clear text; use https:// (or allow it explicitly)",
-		                   m->scheme);
-	if (!(flags & RDMS_VAUTH_CAN_SEAL)) {
-		if (o->encrypt == RDMS_ENCRYPT_ALWAYS)
-			return rdms__error(RDMS_EUSAGE, "message encryption needs Negotiate, Kerberos "
-			                   "or NTLM authentication, not %s", m ? m->scheme : "none");
-		return 0;
-	}
-	/* On http:// the security context of the connection seals every
-	 * envelope (MS-WSMV 2.2.9.1.1), as WinRM's default AllowUnencrypted=false
-	 * demands; sending SOAP in clear must be asked for twice. */
-	if (!t->https) {
-		if (o->encrypt != RDMS_ENCRYPT_NEVER)
-			t->seal = 1;
-		else if (!o->allow_unencrypted)
-			return rdms__error(RDMS_EUSAGE, "unencrypted messages on http:// would travel "
-			                   "in clear text; let them be sealed (--encrypt auto), use "
-			                   "https:// (port 5986), or allow them explicitly "
-			                   "(--allow-unencrypted; the server needs AllowUnencrypted=true)");
-		return 0;
-	}
-	if (o->encrypt == RDMS_ENCRYPT_ALWAYS)
-		return rdms__error(RDMS_ENOTSUP, "message encryption inside https:// is not "
-		                   "supported; TLS already protects the messages");
-	return 0;
-}
-
-int
-rdms__transport_new(rdms_transport **out, const char *url, const rdms_options *o)
-{
-	rdms_vauth_config vc;
-	rdms_transport *t;
-	int rc;
-
-	*out = NULL;
-	t = calloc(1, sizeof(*t));
-	if (t == NULL)
-		return rdms__error_oom();
-	t->authed_fd = t->ctx_fd = t->cur_fd = t->last_fd = CURL_SOCKET_BAD;
-	t->auth = o->auth;
-	t->trace = o->trace;
-	t->trace_ud = o->trace_ud;
-	t->max_response = o->max_response ? o->max_response : RDMS_DEFAULT_MAX_RESPONSE;
-	t->timeout_sec = o->timeout_sec ? o->timeout_sec : RDMS_DEFAULT_TIMEOUT;
-	t->connect_timeout_sec = o->connect_timeout_sec ? o->connect_timeout_sec : 30;
-	t->url = rdms__strdup(url);
-	if (t->url == NULL) {
-		rc = rdms__error_oom();
-		goto fail;
-	}
-	if (t->auth > RDMS_AUTH_NONE) {
-		rc = rdms__error(RDMS_EUSAGE, "unknown authentication method %d", (int)t->auth);
-		goto fail;
-	}
-	if ((rc = parse_url(t)) < 0 || (rc = check_policy(t, o)) < 0)
-		goto fail;
-
-	t->headers = curl_slist_append(NULL, "Content-Type: application/soap+xml;charset=UTF-8");
-	/* No "Expect: 100-continue": the envelope goes in the same flight. */
-	if (t->headers != NULL)
-		t->headers = curl_slist_append(t->headers, "Expect:");
-	if (t->headers != NULL)
-		t->headers = curl_slist_append(t->headers, "Authorization:");
-	if (t->headers == NULL) {
-		rc = rdms__error_oom();
-		goto fail;
-	}
-	for (t->slot = t->headers; t->slot->next != NULL; t->slot = t->slot->next)
-		;
-
-	memset(&vc, 0, sizeof(vc));
-	vc.auth = t->auth;
-	vc.username = o->username;
-	vc.password = o->password;
-	vc.keytab = o->keytab;
-	vc.spn = o->spn;
-	vc.host = t->host;
-	vc.https = t->https;
-	if ((rc = rdms__vauth_new(&t->va, &vc)) < 0)
-		goto fail;
-
-	t->curl = curl_easy_init();
-	if (t->curl == NULL) {
-		rc = rdms__error(RDMS_EINTERNAL, "cannot create a libcurl handle; was rdms_init() "
-		                 "called?");
-		goto fail;
-	}
-	if ((rc = rdms__transport_setup(t, o)) < 0)
-		goto fail;
-	if (t->va != NULL && rdms__vauth_peer(t->va) != NULL && t->trace != NULL) {
-		char msg[512];
-
-		snprintf(msg, sizeof(msg), "authenticating with %s as %s to %s\n",
-		         rdms__vauth_display(t->va), rdms__vauth_client(t->va),
-		         rdms__vauth_peer(t->va));
-		rdms__transport_trace(t, msg);
-	}
-	*out = t;
-	return 0;
-fail:
-	rdms__transport_free(t);
-	return rc;
-}
-
-void
-rdms__transport_free(rdms_transport *t)
-{
-	size_t i;
-
-	if (t == NULL)
-		return;
-	if (t->curl != NULL)
-		curl_easy_cleanup(t->curl);
-	if (t->slot != NULL && t->slot->data != NULL)
-		rdms__wipe(t->slot->data, strlen(t->slot->data));
-	curl_slist_free_all(t->headers);
-	rdms__vauth_free(t->va);
-	rdms__buf_free(&t->resp);
-	rdms__buf_free(&t->pending);
-	rdms__buf_free(&t->sealed);
-	for (i = 0; i < RDMS_AUTH_MAX_CHALLENGES; i++)
-		free(t->www[i]);
-	free(t->server_tok);
-	free(t->ctype);
-	free(t->url);
-	free(t->host);
-	free(t);
-}
-
-void
-rdms__transport_stats(const rdms_transport *t, rdms_session_stats *st)
-{
-	*st = t->stats;
-	st->requests = t->sent;
-}
-
-void
-rdms__http_reply_clear(rdms_http_reply *r)
-{
-	free(r->content_type);
-	rdms__buf_free(&r->body);
-	memset(r, 0, sizeof(*r));
-}
-
 /* ---- the exchange ---- */
 
 static int
@@ -223,8 +24,8 @@ gather(rdms_transport *t, rdms_challenge *c, size_t *n)
 	int rc;
 
 	*n = 0;
-	for (i = 0; i < t->nwww; i++) {
-		rc = rdms__auth_parse(t->www[i], strlen(t->www[i]), c, RDMS_AUTH_MAX_CHALLENGES, n);
+	for (i = 0; i < t->req.nwww; i++) {
+		rc = rdms__auth_parse(t->req.www[i], strlen(t->req.www[i]), c, RDMS_AUTH_MAX_CHALLENGES, n);
 		if (rc < 0)
 			return rc;
 	}
@@ -234,9 +35,9 @@ gather(rdms_transport *t, rdms_challenge *c, size_t *n)
 static int
 take_token(rdms_transport *t, const rdms_challenge *ch)
 {
-	free(t->server_tok);
-	t->server_tok = NULL;
-	return rdms__b64_decode(&t->server_tok, &t->server_tok_len, ch->token, ch->token_len,
+	free(t->req.server_tok);
+	t->req.server_tok = NULL;
+	return rdms__b64_decode(&t->req.server_tok, &t->req.server_tok_len, ch->token, ch->token_len,
 	                        RDMS_AUTH_MAX_TOKEN);
 }
 
@@ -246,8 +47,8 @@ rejected(rdms_transport *t, const rdms_challenge *c, size_t n, int legs)
 	rdms_buf offered = RDMS_BUF_INIT;
 	int rc;
 
-	if (t->va != NULL) {
-		rc = rdms__vauth_refused(t->va, c, n, legs);
+	if (t->conn.va != NULL) {
+		rc = rdms__vauth_refused(t->conn.va, c, n, legs);
 	} else {
 		rdms__auth_list_schemes(&offered, c, n);
 		rc = rdms__error(RDMS_EAUTH, "the server requires authentication (it offers: %s); "
@@ -267,14 +68,14 @@ rejected(rdms_transport *t, const rdms_challenge *c, size_t n, int legs)
 static int
 token_too_large(rdms_transport *t, long status)
 {
-	size_t hdr = t->slot->data ? strlen(t->slot->data) : 0;
-	const char *b = t->resp.ptr;
+	size_t hdr = t->conn.slot->data ? strlen(t->conn.slot->data) : 0;
+	const char *b = t->req.resp.ptr;
 	int about_headers = 0;
 	size_t i;
 
 	if (hdr <= sizeof("Authorization:") - 1)
 		return 0;
-	for (i = 0; b != NULL && i + 6 <= t->resp.len && i < 8192; i++)
+	for (i = 0; b != NULL && i + 6 <= t->req.resp.len && i < 8192; i++)
 		if (strncasecmp(b + i, "header", 6) == 0) {
 			about_headers = 1;
 			break;
@@ -286,7 +87,7 @@ token_too_large(rdms_transport *t, long status)
 	            "header limit; raise the limit on the server (Windows: the HTTP.sys "
 	            "registry values MaxFieldLength and MaxRequestBytes; Apache: "
 	            "LimitRequestFieldSize) or make the user's token smaller (fewer groups)",
-	            t->host, t->port, status, rdms__vauth_display(t->va), hdr);
+	            t->ep.host, t->ep.port, status, rdms__vauth_display(t->conn.va), hdr);
 	rdms__error_http(status);
 	return rdms_error_last()->code;
 }
@@ -296,38 +97,38 @@ token_too_large(rdms_transport *t, long status)
 static int
 finish_auth(rdms_transport *t, const rdms_challenge *c, size_t n, long status)
 {
-	const rdms_challenge *ch = rdms__vauth_challenge(t->va, c, n);
+	const rdms_challenge *ch = rdms__vauth_challenge(t->conn.va, c, n);
 	rdms_buf tok = RDMS_BUF_INIT;
 	int rc;
 
-	if (ch != NULL && !rdms__vauth_done(t->va)) {
+	if (ch != NULL && !rdms__vauth_done(t->conn.va)) {
 		if ((rc = take_token(t, ch)) < 0)
 			return rc;
-		rc = rdms__vauth_step(t->va, t->server_tok, t->server_tok_len, NULL, 0, &tok);
+		rc = rdms__vauth_step(t->conn.va, t->req.server_tok, t->req.server_tok_len, NULL, 0, &tok);
 		rdms__buf_free(&tok);
 		if (rc < 0)
 			return rc;
 	}
 	/* A success must come with the proof; an error answer (a SOAP fault
 	 * with 500, say) may lack it and is passed on as it is. */
-	if (!rdms__vauth_done(t->va) && (t->va->flags & RDMS_VAUTH_MUTUAL) &&
+	if (!rdms__vauth_done(t->conn.va) && (t->conn.va->flags & RDMS_VAUTH_MUTUAL) &&
 	    status / 100 == 2)
 		return rdms__error(RDMS_EAUTH, "the server answered without proving its identity "
-		                   "as %s (no Kerberos reply token)", rdms__vauth_peer(t->va));
-	if (t->trace != NULL && rdms__vauth_done(t->va)) {
+		                   "as %s (no Kerberos reply token)", rdms__vauth_peer(t->conn.va));
+	if (t->ep.trace != NULL && rdms__vauth_done(t->conn.va)) {
 		/* The name the ticket was issued for, after the mechanism's
 		 * canonicalisation (krb5.conf dns_canonicalize_hostname, the
 		 * realm from [domain_realm] or referrals). */
-		char *target = rdms__vauth_target(t->va), msg[600];
+		char *target = rdms__vauth_target(t->conn.va), msg[600];
 
 		snprintf(msg, sizeof(msg), "authenticated with %s as %s to %s\n",
-		         rdms__vauth_display(t->va), rdms__vauth_client(t->va),
-		         target ? target : rdms__vauth_peer(t->va));
+		         rdms__vauth_display(t->conn.va), rdms__vauth_client(t->conn.va),
+		         target ? target : rdms__vauth_peer(t->conn.va));
 		rdms__transport_trace(t, msg);
 		free(target);
 	}
-	t->authed_fd = t->ctx_fd;
-	t->authed_port = t->ctx_port;
+	t->conn.authed_fd = t->conn.ctx_fd;
+	t->conn.authed_port = t->conn.ctx_port;
 	return 0;
 }
 
@@ -335,25 +136,25 @@ finish_auth(rdms_transport *t, const rdms_challenge *c, size_t n, long status)
  * token of a 401 at once: it is the server's AP-REP (or SPNEGO's last
  * word). Once the context is complete, the server knew who we are and
  * still said 401, which no retry changes. A token still to send waits
- * in t->pending for the prereq callback. */
+ * in t->req.pending for the prereq callback. */
 static int
 reply_now(rdms_transport *t)
 {
 	int rc;
 
-	t->pending.len = 0;
-	rc = rdms__vauth_step(t->va, t->server_tok, t->server_tok_len, NULL, 0, &t->pending);
+	t->req.pending.len = 0;
+	rc = rdms__vauth_step(t->conn.va, t->req.server_tok, t->req.server_tok_len, NULL, 0, &t->req.pending);
 	if (rc < 0)
 		return rc;
-	if (rdms__vauth_done(t->va) && t->pending.len == 0) {
+	if (rdms__vauth_done(t->conn.va) && t->req.pending.len == 0) {
 		rc = rdms__error(RDMS_EAUTH, "the server authenticated %s but refused access "
 		                 "(HTTP 401); check that the account may use WinRM on %s (e.g. "
-		                 "the Remote Management Users group)", rdms__vauth_client(t->va),
-		                 t->host);
+		                 "the Remote Management Users group)", rdms__vauth_client(t->conn.va),
+		                 t->ep.host);
 		rdms__error_http(401);
 		return rc;
 	}
-	t->have_pending = 1;
+	t->req.have_pending = 1;
 	return 0;
 }
 
@@ -367,54 +168,54 @@ rdms__transport_post(rdms_transport *t, const char *body, size_t len, rdms_http_
 	long status = 0;
 
 	memset(r, 0, sizeof(*r));
-	t->plan = t->va == NULL || !(t->va->flags & RDMS_VAUTH_CONN_BOUND) ? PLAN_PLAIN
-	        : t->authed_fd != CURL_SOCKET_BAD ? PLAN_AUTHED : PLAN_FIRST;
+	t->req.plan = t->conn.va == NULL || !(t->conn.va->flags & RDMS_VAUTH_CONN_BOUND) ? PLAN_PLAIN
+	        : t->conn.authed_fd != CURL_SOCKET_BAD ? PLAN_AUTHED : PLAN_FIRST;
 	for (;;) {
 		/* NTLM's NEGOTIATE leg never carries the envelope: the server
 		 * cannot accept it before AUTHENTICATE (EMPTY_FIRST). When
 		 * sealing, no leg does: the envelope waits for the complete
 		 * context (MS-WSMV 2.2.9.1.1), so Kerberos takes two requests,
 		 * NTLM three. */
-		if (t->seal)
-			empty = t->plan != PLAN_AUTHED;
+		if (t->ep.seal)
+			empty = t->req.plan != PLAN_AUTHED;
 		else
-			empty = t->plan == PLAN_FIRST && (t->va->flags & RDMS_VAUTH_EMPTY_FIRST);
-		if (t->plan == PLAN_PLAIN && (rc = rdms__transport_slot_plain(t)) < 0)
+			empty = t->req.plan == PLAN_FIRST && (t->conn.va->flags & RDMS_VAUTH_EMPTY_FIRST);
+		if (t->req.plan == PLAN_PLAIN && (rc = rdms__transport_slot_plain(t)) < 0)
 			return rc;
-		sealed = t->seal && !empty && len > 0;
+		sealed = t->ep.seal && !empty && len > 0;
 		if (sealed)
 			rc = rdms__crypt_seal_request(t, body, len);
 		else
-			rc = t->seal ? rdms__crypt_content_type(t, 0) : 0;
+			rc = t->ep.seal ? rdms__crypt_content_type(t, 0) : 0;
 		if (rc < 0)
 			return rc;
-		t->body_sealed = sealed;
+		t->req.body_sealed = sealed;
 		if (sealed)
-			rc = rdms__transport_perform(t, t->sealed.ptr, t->sealed.len);
+			rc = rdms__transport_perform(t, t->req.sealed.ptr, t->req.sealed.len);
 		else
 			rc = rdms__transport_perform(t, empty ? "" : body, empty ? 0 : len);
-		t->body_sealed = 0;
-		if (rc == CURLE_ABORTED_BY_CALLBACK && t->mech_changed) {
+		t->req.body_sealed = 0;
+		if (rc == CURLE_ABORTED_BY_CALLBACK && t->req.mech_changed) {
 			/* The mechanism chose another (Negotiate falling back to
 			 * NTLM) before anything was sent: start over with it. */
-			if (t->trace != NULL) {
+			if (t->ep.trace != NULL) {
 				char msg[600];
 
 				snprintf(msg, sizeof(msg), "authenticating with %s as %s instead\n",
-				         rdms__vauth_display(t->va), rdms__vauth_client(t->va));
+				         rdms__vauth_display(t->conn.va), rdms__vauth_client(t->conn.va));
 				rdms__transport_trace(t, msg);
 			}
-			t->plan = PLAN_FIRST;
+			t->req.plan = PLAN_FIRST;
 			legs = 0;
 			continue;
 		}
-		if (rc == CURLE_ABORTED_BY_CALLBACK && t->conn_changed) {
+		if (rc == CURLE_ABORTED_BY_CALLBACK && t->req.conn_changed) {
 			/* A new connection: nothing was sent on it yet. */
 			if (++restarts > MAX_RESTARTS)
 				return rdms__error(RDMS_ESEND, "the server at %s:%ld keeps closing the "
-				                   "connection during authentication", t->host, t->port);
-			t->authed_fd = CURL_SOCKET_BAD;
-			t->plan = PLAN_FIRST;
+				                   "connection during authentication", t->ep.host, t->ep.port);
+			t->conn.authed_fd = CURL_SOCKET_BAD;
+			t->req.plan = PLAN_FIRST;
 			legs = 0;
 			continue;
 		}
@@ -427,59 +228,59 @@ rdms__transport_post(rdms_transport *t, const char *body, size_t len, rdms_http_
 		}
 		if (rc != CURLE_OK)
 			return rdms__transport_curl_fail(t, rc);
-		curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+		curl_easy_getinfo(t->conn.curl, CURLINFO_RESPONSE_CODE, &status);
 		n = 0;
 		if ((rc = gather(t, c, &n)) < 0)
 			return rc;
 		if ((status == 400 || status == 431) &&
-		    (t->plan == PLAN_FIRST || t->plan == PLAN_NEXT) &&
+		    (t->req.plan == PLAN_FIRST || t->req.plan == PLAN_NEXT) &&
 		    (rc = token_too_large(t, status)) < 0)
 			return rc;
 		if (status == 401) {
-			if (t->plan == PLAN_PLAIN)
+			if (t->req.plan == PLAN_PLAIN)
 				return rejected(t, c, n, legs);
-			if (t->plan == PLAN_AUTHED) {
+			if (t->req.plan == PLAN_AUTHED) {
 				/* The server dropped the connection's authentication;
 				 * it refused the body, so sending it again is safe. */
 				if (reauth++)
 					return rejected(t, c, n, legs);
 				rdms__transport_trace(t, "authentication of the connection was "
 				                      "refused; authenticating again\n");
-				t->authed_fd = CURL_SOCKET_BAD;
-				t->plan = PLAN_FIRST;
+				t->conn.authed_fd = CURL_SOCKET_BAD;
+				t->req.plan = PLAN_FIRST;
 				continue;
 			}
-			ch = rdms__vauth_challenge(t->va, c, n);
-			if (ch == NULL || rdms__vauth_done(t->va))
+			ch = rdms__vauth_challenge(t->conn.va, c, n);
+			if (ch == NULL || rdms__vauth_done(t->conn.va))
 				return rejected(t, c, n, legs + 1);
 			if (++legs > MAX_LEGS)
 				return rdms__error(RDMS_EAUTH, "authentication with %s:%ld did not finish "
-				                   "after %d rounds", t->host, t->port, MAX_LEGS);
+				                   "after %d rounds", t->ep.host, t->ep.port, MAX_LEGS);
 			if ((rc = take_token(t, ch)) < 0)
 				return rc;
-			t->stats.auth_rounds++;
-			t->plan = PLAN_NEXT;
-			if (!(t->va->flags & RDMS_VAUTH_LATE_BINDING) && (rc = reply_now(t)) < 0)
+			t->conn.stats.auth_rounds++;
+			t->req.plan = PLAN_NEXT;
+			if (!(t->conn.va->flags & RDMS_VAUTH_LATE_BINDING) && (rc = reply_now(t)) < 0)
 				return rc;
 			continue;
 		}
-		if (t->plan == PLAN_FIRST || t->plan == PLAN_NEXT) {
+		if (t->req.plan == PLAN_FIRST || t->req.plan == PLAN_NEXT) {
 			if ((rc = finish_auth(t, c, n, status)) < 0)
 				return rc;
 			if (empty && len > 0) {
 				/* The server took the empty NEGOTIATE leg without asking
 				 * for more: it does not authenticate; send the body. */
-				t->plan = PLAN_AUTHED;
+				t->req.plan = PLAN_AUTHED;
 				continue;
 			}
 		}
 		break;
 	}
 	r->status = status;
-	r->content_type = t->ctype;
-	t->ctype = NULL;
-	r->body = t->resp;
-	memset(&t->resp, 0, sizeof(t->resp));
+	r->content_type = t->req.ctype;
+	t->req.ctype = NULL;
+	r->body = t->req.resp;
+	memset(&t->req.resp, 0, sizeof(t->req.resp));
 	if (r->body.ptr == NULL && rdms__buf_put(&r->body, "", 0) < 0)
 		return rdms__error_oom();
 	if (r->body.ptr == NULL || r->body.failed) {

@@ -1,6 +1,7 @@
 /*
  * transport-int.h - the transport's state, shared by transport.c (the
- * libcurl side) and exchange.c (the request and authentication loop).
+ * libcurl side and the constructor), exchange.c (the request and
+ * authentication loop), crypt-transport.c and transport-errors.c.
  */
 #ifndef RDMS_TRANSPORT_INT_H
 #define RDMS_TRANSPORT_INT_H
@@ -19,21 +20,42 @@ typedef enum {
 	PLAN_NEXT         /* continue the context with server_tok */
 } rdms_plan;
 
-struct rdms_transport {
-	CURL *curl;
+/*
+ * The transport's state, by lifetime, each part with one owner:
+ *
+ *   per process   credentials (vauth/creds.c, shared by every session and
+ *                 thread) and the CA store (the TLS setup in
+ *                 rdms__transport_setup); never in these structs.
+ *   per session   rdms_endpoint: where and how, fixed by rdms__transport_new
+ *                 (endpoint.c parses and checks it) and only read after.
+ *   per connection  rdms_conn: the curl handle (and its kept-alive
+ *                 connection), the header list, the mechanism with the
+ *                 security context of the current connection, which socket
+ *                 is authenticated; written by the libcurl callbacks
+ *                 (transport.c) and the exchange (exchange.c).
+ *   per request   rdms_req: the plan, the body being sent, the server's
+ *                 token and the next one, the response's headers and body,
+ *                 the sealed envelope; reset by rdms__transport_perform.
+ */
+typedef struct rdms_endpoint {
 	char *url;
 	char *host;
 	long port;
 	int https;
 	rdms_auth auth;
-	rdms_vauth *va;                 /* the mechanism (vauth.h), NULL for none */
-	struct curl_slist *headers;
-	struct curl_slist *slot;        /* the Authorization entry we rewrite */
-	char errbuf[CURL_ERROR_SIZE];
 	rdms_trace_fn trace;
 	void *trace_ud;
 	size_t max_response;
 	unsigned int timeout_sec, connect_timeout_sec;
+	int seal;                       /* every envelope goes sealed (crypt.c) */
+} rdms_endpoint;
+
+typedef struct rdms_conn {
+	CURL *curl;
+	struct curl_slist *headers;
+	struct curl_slist *slot;        /* the Authorization entry we rewrite */
+	char errbuf[CURL_ERROR_SIZE];
+	rdms_vauth *va;                 /* the mechanism (vauth.h), NULL for none */
 
 	/* Connection-bound authentication: which socket, which local port. */
 	curl_socket_t authed_fd, ctx_fd, cur_fd, last_fd;
@@ -41,7 +63,11 @@ struct rdms_transport {
 	int cur_new;                    /* opened during this transfer */
 	unsigned long conns_at_start;
 
-	/* One request. */
+	rdms_session_stats stats;
+	unsigned long sent;
+} rdms_conn;
+
+typedef struct rdms_req {
 	rdms_plan plan;
 	const char *body;
 	size_t body_len, body_pos;
@@ -50,22 +76,32 @@ struct rdms_transport {
 	rdms_buf pending;               /* next token, when already computed */
 	int have_pending;
 	int cb_error, conn_changed, mech_changed, too_big, resend_refused;
-	unsigned long sent;
 
-	/* One response. */
+	/* The response. */
 	char *www[RDMS_AUTH_MAX_CHALLENGES];
 	size_t nwww, www_total;
 	int www_overflow;
 	char *ctype;
 	rdms_buf resp;
 
-	rdms_session_stats stats;
-
 	/* Message encryption on http:// (crypt.c, MS-WSMV 2.2.9.1.1). */
-	int seal;                       /* every envelope goes sealed */
 	int body_sealed;                /* this transfer's bodies are ciphertext */
 	rdms_buf sealed;                /* the sealed request */
+} rdms_req;
+
+struct rdms_transport {
+	rdms_endpoint ep;
+	rdms_conn conn;
+	rdms_req req;
 };
+
+/* cbt.c: the RFC 5929 tls-server-end-point data for an OpenSSL X509. */
+int rdms__tls_end_point_x509(unsigned char **out, size_t *outlen, void *cert);
+
+/* endpoint.c: parse the URL and check the options against it (Basic on
+ * http://, message encryption); clear frees what init allocated. */
+int rdms__endpoint_init(rdms_endpoint *ep, const char *url, const rdms_options *o);
+void rdms__endpoint_clear(rdms_endpoint *ep);
 
 int rdms__transport_setup(rdms_transport *t, const rdms_options *o);
 int rdms__transport_perform(rdms_transport *t, const char *body, size_t len);

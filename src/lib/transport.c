@@ -20,64 +20,15 @@
 #include "transport.h"
 
 #include <curl/curl.h>
-#include <openssl/evp.h>
-#include <openssl/objects.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
 #include "transport-int.h"
-
-/* ---- RFC 5929 section 4.1 tls-server-end-point ---- */
-
-static int
-end_point_x509(unsigned char **out, size_t *outlen, X509 *x)
-{
-	static const char prefix[] = "tls-server-end-point:";
-	unsigned char md[EVP_MAX_MD_SIZE], *d;
-	const EVP_MD *h = NULL;
-	unsigned int n = 0;
-	int md_nid = NID_undef, pk_nid;
-
-	/* The certificate's own signature hash, except MD5 and SHA-1
-	 * (and algorithms without one), which become SHA-256. */
-	if (OBJ_find_sigid_algs(X509_get_signature_nid(x), &md_nid, &pk_nid) &&
-	    md_nid != NID_md5 && md_nid != NID_sha1 && md_nid != NID_undef)
-		h = EVP_get_digestbynid(md_nid);
-	if (h == NULL)
-		h = EVP_sha256();
-	if (!X509_digest(x, h, md, &n))
-		return rdms__error(RDMS_ETLS, "cannot hash the server certificate for channel "
-		                   "binding");
-	d = malloc(sizeof(prefix) - 1 + n);
-	if (d == NULL)
-		return rdms__error_oom();
-	memcpy(d, prefix, sizeof(prefix) - 1);
-	memcpy(d + sizeof(prefix) - 1, md, n);
-	*out = d;
-	*outlen = sizeof(prefix) - 1 + n;
-	return 0;
-}
-
-int
-rdms__tls_end_point(unsigned char **out, size_t *outlen, const unsigned char *der,
-                    size_t derlen)
-{
-	const unsigned char *p = der;
-	X509 *x;
-	int rc;
-
-	*out = NULL;
-	*outlen = 0;
-	if (derlen > 1024 * 1024 || (x = d2i_X509(NULL, &p, (long)derlen)) == NULL)
-		return rdms__error(RDMS_ETLS, "not a DER certificate");
-	rc = end_point_x509(out, outlen, x);
-	X509_free(x);
-	return rc;
-}
 
 /* The binding of the connection curl has just set up, or NULL on http. */
 static int
@@ -89,16 +40,16 @@ channel_binding(rdms_transport *t, unsigned char **cb, size_t *cblen)
 
 	*cb = NULL;
 	*cblen = 0;
-	if (!t->https || !(t->va->flags & RDMS_VAUTH_CHANNEL_BINDING))
+	if (!t->ep.https || !(t->conn.va->flags & RDMS_VAUTH_CHANNEL_BINDING))
 		return 0;
-	if (curl_easy_getinfo(t->curl, CURLINFO_TLS_SSL_PTR, &info) != CURLE_OK ||
+	if (curl_easy_getinfo(t->conn.curl, CURLINFO_TLS_SSL_PTR, &info) != CURLE_OK ||
 	    info == NULL || info->backend != CURLSSLBACKEND_OPENSSL || info->internals == NULL)
 		return rdms__error(RDMS_ETLS, "cannot read the server certificate for channel "
 		                   "binding: libcurl is not built with OpenSSL");
 	x = SSL_get1_peer_certificate(info->internals);
 	if (x == NULL)
 		return rdms__error(RDMS_ETLS, "the server sent no certificate");
-	rc = end_point_x509(cb, cblen, x);
+	rc = rdms__tls_end_point_x509(cb, cblen, x);
 	X509_free(x);
 	return rc;
 }
@@ -118,11 +69,11 @@ set_slot(rdms_transport *t, const char *value, size_t len)
 	d = rdms__strndup(value, len);
 	if (d == NULL)
 		return rdms__error_oom();
-	if (t->slot->data != NULL) {
-		rdms__wipe(t->slot->data, strlen(t->slot->data));
-		free(t->slot->data);
+	if (t->conn.slot->data != NULL) {
+		rdms__wipe(t->conn.slot->data, strlen(t->conn.slot->data));
+		free(t->conn.slot->data);
 	}
-	t->slot->data = d;
+	t->conn.slot->data = d;
 	return 0;
 }
 
@@ -135,7 +86,7 @@ set_token_slot(rdms_transport *t, const rdms_buf *tok)
 	if (tok->len == 0)
 		return set_slot(t, NULL, 0);
 	h.secret = 1;
-	rdms__buf_printf(&h, "Authorization: %s ", t->va->mech->scheme);
+	rdms__buf_printf(&h, "Authorization: %s ", t->conn.va->mech->scheme);
 	rdms__buf_put(&h, tok->ptr, tok->len);
 	rc = h.failed ? rdms__error_oom() : set_slot(t, h.ptr, h.len);
 	rdms__buf_free(&h);
@@ -148,12 +99,12 @@ rdms__transport_slot_plain(rdms_transport *t)
 	rdms_buf tok = RDMS_BUF_INIT;
 	int rc;
 
-	if (t->va == NULL)
+	if (t->conn.va == NULL)
 		return set_slot(t, NULL, 0);
 	tok.secret = 1;
-	rc = rdms__vauth_start(t->va);
+	rc = rdms__vauth_start(t->conn.va);
 	if (rc == 0)
-		rc = rdms__vauth_step(t->va, NULL, 0, NULL, 0, &tok);
+		rc = rdms__vauth_step(t->conn.va, NULL, 0, NULL, 0, &tok);
 	if (rc == 0)
 		rc = set_token_slot(t, &tok);
 	rdms__buf_free(&tok);
@@ -173,21 +124,21 @@ current_connection(rdms_transport *t, int lport)
 	struct curl_tlssessioninfo *info = NULL;
 	int fd = -1;
 
-	if (t->https && curl_easy_getinfo(t->curl, CURLINFO_TLS_SSL_PTR, &info) == CURLE_OK &&
+	if (t->ep.https && curl_easy_getinfo(t->conn.curl, CURLINFO_TLS_SSL_PTR, &info) == CURLE_OK &&
 	    info != NULL && info->backend == CURLSSLBACKEND_OPENSSL && info->internals != NULL)
 		fd = SSL_get_fd(info->internals);
-	t->cur_new = t->stats.connections != t->conns_at_start;
+	t->conn.cur_new = t->conn.stats.connections != t->conn.conns_at_start;
 	if (fd >= 0)
-		t->cur_fd = fd;
-	else if (t->cur_new)
-		t->cur_fd = t->last_fd;
-	t->cur_port = lport;
+		t->conn.cur_fd = fd;
+	else if (t->conn.cur_new)
+		t->conn.cur_fd = t->conn.last_fd;
+	t->conn.cur_port = lport;
 }
 
 static int
 same_connection(const rdms_transport *t, curl_socket_t fd, int port)
 {
-	return fd != CURL_SOCKET_BAD && !t->cur_new && t->cur_fd == fd && t->cur_port == port;
+	return fd != CURL_SOCKET_BAD && !t->conn.cur_new && t->conn.cur_fd == fd && t->conn.cur_port == port;
 }
 
 static int
@@ -201,48 +152,48 @@ prereq_cb(void *ud, char *pip, char *lip, int pport, int lport)
 
 	(void)pip; (void)lip; (void)pport;
 	current_connection(t, lport);
-	switch (t->plan) {
+	switch (t->req.plan) {
 	case PLAN_PLAIN:
 		break;
 	case PLAN_AUTHED:
-		if (!same_connection(t, t->authed_fd, t->authed_port)) {
-			t->conn_changed = 1;
+		if (!same_connection(t, t->conn.authed_fd, t->conn.authed_port)) {
+			t->req.conn_changed = 1;
 			return CURL_PREREQFUNC_ABORT;
 		}
 		rc = set_slot(t, NULL, 0);
 		break;
 	case PLAN_FIRST:
-		t->have_pending = 0;
-		t->ctx_fd = t->cur_fd;
-		t->ctx_port = lport;
-		rc = rdms__vauth_start(t->va);
+		t->req.have_pending = 0;
+		t->conn.ctx_fd = t->conn.cur_fd;
+		t->conn.ctx_port = lport;
+		rc = rdms__vauth_start(t->conn.va);
 		if (rc == 0)
 			rc = channel_binding(t, &cb, &cblen);
 		if (rc == 0)
-			rc = rdms__vauth_step(t->va, NULL, 0, cb, cblen, &tok);
+			rc = rdms__vauth_step(t->conn.va, NULL, 0, cb, cblen, &tok);
 		if (rc == RDMS_VAUTH_RESTART) {
 			/* The mechanism chose another: nothing was sent yet. */
 			free(cb);
 			rdms__buf_free(&tok);
-			t->mech_changed = 1;
+			t->req.mech_changed = 1;
 			return CURL_PREREQFUNC_ABORT;
 		}
 		if (rc == 0)
 			rc = set_token_slot(t, &tok);
 		break;
 	case PLAN_NEXT:
-		if (!same_connection(t, t->ctx_fd, t->ctx_port)) {
-			t->conn_changed = 1;
+		if (!same_connection(t, t->conn.ctx_fd, t->conn.ctx_port)) {
+			t->req.conn_changed = 1;
 			return CURL_PREREQFUNC_ABORT;
 		}
-		if (t->have_pending) {
-			t->have_pending = 0;
-			rc = set_token_slot(t, &t->pending);
+		if (t->req.have_pending) {
+			t->req.have_pending = 0;
+			rc = set_token_slot(t, &t->req.pending);
 			break;
 		}
 		rc = channel_binding(t, &cb, &cblen);
 		if (rc == 0)
-			rc = rdms__vauth_step(t->va, t->server_tok, t->server_tok_len, cb, cblen,
+			rc = rdms__vauth_step(t->conn.va, t->req.server_tok, t->req.server_tok_len, cb, cblen,
 			                      &tok);
 		if (rc == 0)
 			rc = set_token_slot(t, &tok);
@@ -251,10 +202,10 @@ prereq_cb(void *ud, char *pip, char *lip, int pport, int lport)
 	free(cb);
 	rdms__buf_free(&tok);
 	if (rc < 0) {
-		t->cb_error = rc;
+		t->req.cb_error = rc;
 		return CURL_PREREQFUNC_ABORT;
 	}
-	t->sent++;
+	t->conn.sent++;
 	return CURL_PREREQFUNC_OK;
 }
 
@@ -262,12 +213,12 @@ static size_t
 read_cb(char *buf, size_t size, size_t nitems, void *ud)
 {
 	rdms_transport *t = ud;
-	size_t n = size * nitems, left = t->body_len - t->body_pos;
+	size_t n = size * nitems, left = t->req.body_len - t->req.body_pos;
 
 	if (n > left)
 		n = left;
-	memcpy(buf, t->body + t->body_pos, n);
-	t->body_pos += n;
+	memcpy(buf, t->req.body + t->req.body_pos, n);
+	t->req.body_pos += n;
 	return n;
 }
 
@@ -278,8 +229,8 @@ seek_cb(void *ud, curl_off_t offset, int origin)
 {
 	rdms_transport *t = ud;
 
-	if (offset != 0 || origin != SEEK_SET || (t->body_pos > 0 && t->body_len > 0)) {
-		t->resend_refused = 1;
+	if (offset != 0 || origin != SEEK_SET || (t->req.body_pos > 0 && t->req.body_len > 0)) {
+		t->req.resend_refused = 1;
 		return CURL_SEEKFUNC_FAIL;
 	}
 	return CURL_SEEKFUNC_OK;
@@ -291,11 +242,11 @@ write_cb(char *data, size_t size, size_t nmemb, void *ud)
 	rdms_transport *t = ud;
 	size_t n = size * nmemb;
 
-	if (n > t->max_response || t->resp.len > t->max_response - n) {
-		t->too_big = 1;
+	if (n > t->ep.max_response || t->req.resp.len > t->ep.max_response - n) {
+		t->req.too_big = 1;
 		return 0;
 	}
-	if (rdms__buf_put(&t->resp, data, n) < 0)
+	if (rdms__buf_put(&t->req.resp, data, n) < 0)
 		return 0;
 	return n;
 }
@@ -317,10 +268,10 @@ header_cb(char *b, size_t size, size_t nitems, void *ud)
 
 	if (prefix_ci(b, len, "HTTP/")) {
 		/* A new response (after 100 Continue, say): forget the last. */
-		t->nwww = 0;
-		t->www_total = 0;
-		free(t->ctype);
-		t->ctype = NULL;
+		t->req.nwww = 0;
+		t->req.www_total = 0;
+		free(t->req.ctype);
+		t->req.ctype = NULL;
 		return len;
 	}
 	colon = memchr(b, ':', len);
@@ -331,20 +282,20 @@ header_cb(char *b, size_t size, size_t nitems, void *ud)
 	while (ve > vs && (b[ve - 1] == '\r' || b[ve - 1] == '\n' || b[ve - 1] == ' '))
 		ve--;
 	if (prefix_ci(b, len, "www-authenticate:")) {
-		if (t->nwww >= RDMS_AUTH_MAX_CHALLENGES ||
-		    t->www_total + (ve - vs) > RDMS_AUTH_MAX_HEADER) {
-			t->www_overflow = 1;
+		if (t->req.nwww >= RDMS_AUTH_MAX_CHALLENGES ||
+		    t->req.www_total + (ve - vs) > RDMS_AUTH_MAX_HEADER) {
+			t->req.www_overflow = 1;
 			return len;
 		}
-		free(t->www[t->nwww]);
-		t->www[t->nwww] = rdms__strndup(b + vs, ve - vs);
-		if (t->www[t->nwww] == NULL)
+		free(t->req.www[t->req.nwww]);
+		t->req.www[t->req.nwww] = rdms__strndup(b + vs, ve - vs);
+		if (t->req.www[t->req.nwww] == NULL)
 			return 0;
-		t->www_total += ve - vs;
-		t->nwww++;
-	} else if (prefix_ci(b, len, "content-type:") && t->ctype == NULL) {
-		t->ctype = rdms__strndup(b + vs, ve - vs);
-		if (t->ctype == NULL)
+		t->req.www_total += ve - vs;
+		t->req.nwww++;
+	} else if (prefix_ci(b, len, "content-type:") && t->req.ctype == NULL) {
+		t->req.ctype = rdms__strndup(b + vs, ve - vs);
+		if (t->req.ctype == NULL)
 			return 0;
 	}
 	return len;
@@ -368,13 +319,13 @@ debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *ud)
 	}
 	if (kind == RDMS_TRACE_BODY_OUT || kind == RDMS_TRACE_BODY_IN) {
 		/* Sealed bodies are traced as plaintext by crypt-transport.c. */
-		if (!t->body_sealed)
-			t->trace(t->trace_ud, kind, data, size);
+		if (!t->req.body_sealed)
+			t->ep.trace(t->ep.trace_ud, kind, data, size);
 		return 0;
 	}
 	red.secret = 1;
 	if (rdms__auth_redact(&red, data, size) == 0 && red.len > 0)
-		t->trace(t->trace_ud, kind, red.ptr, red.len);
+		t->ep.trace(t->ep.trace_ud, kind, red.ptr, red.len);
 	rdms__buf_free(&red);
 	return 0;
 }
@@ -385,8 +336,8 @@ sockopt_cb(void *ud, curl_socket_t fd, curlsocktype purpose)
 	rdms_transport *t = ud;
 
 	if (purpose == CURLSOCKTYPE_IPCXN) {
-		t->stats.connections++;
-		t->last_fd = fd;
+		t->conn.stats.connections++;
+		t->conn.last_fd = fd;
 	}
 	return CURL_SOCKOPT_OK;
 }
@@ -397,37 +348,37 @@ closesocket_cb(void *ud, curl_socket_t fd)
 {
 	rdms_transport *t = ud;
 
-	if (fd == t->authed_fd)
-		t->authed_fd = CURL_SOCKET_BAD;
-	if (fd == t->ctx_fd)
-		t->ctx_fd = CURL_SOCKET_BAD;
+	if (fd == t->conn.authed_fd)
+		t->conn.authed_fd = CURL_SOCKET_BAD;
+	if (fd == t->conn.ctx_fd)
+		t->conn.ctx_fd = CURL_SOCKET_BAD;
 	return close(fd);
 }
 
 void
 rdms__transport_trace(rdms_transport *t, const char *msg)
 {
-	if (t->trace != NULL)
-		t->trace(t->trace_ud, RDMS_TRACE_INFO, msg, strlen(msg));
+	if (t->ep.trace != NULL)
+		t->ep.trace(t->ep.trace_ud, RDMS_TRACE_INFO, msg, strlen(msg));
 }
 
 int
 rdms__transport_setup(rdms_transport *t, const rdms_options *o)
 {
-	CURL *c = t->curl;
+	CURL *c = t->conn.curl;
 	unsigned int conn = o->connect_timeout_sec ? o->connect_timeout_sec : 30;
 	unsigned int op = o->timeout_sec ? o->timeout_sec : RDMS_DEFAULT_TIMEOUT;
 	CURLcode e = CURLE_OK;
 
 #define SET(opt, val) do { if (e == CURLE_OK) e = curl_easy_setopt(c, opt, val); } while (0)
-	SET(CURLOPT_URL, t->url);
-	SET(CURLOPT_ERRORBUFFER, t->errbuf);
+	SET(CURLOPT_URL, t->ep.url);
+	SET(CURLOPT_ERRORBUFFER, t->conn.errbuf);
 	SET(CURLOPT_NOSIGNAL, 1L);
 	SET(CURLOPT_PROTOCOLS_STR, "http,https");
 	SET(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
 	SET(CURLOPT_TCP_KEEPALIVE, 1L);
 	SET(CURLOPT_USERAGENT, "rdmsctl/" RDMS_VERSION_STRING);
-	SET(CURLOPT_HTTPHEADER, t->headers);
+	SET(CURLOPT_HTTPHEADER, t->conn.headers);
 	SET(CURLOPT_POST, 1L);
 	SET(CURLOPT_READFUNCTION, read_cb);
 	SET(CURLOPT_READDATA, t);
@@ -475,25 +426,143 @@ rdms__transport_perform(rdms_transport *t, const char *body, size_t len)
 	long reqsize = 0, hdrsize = 0;
 	CURLcode rc;
 
-	t->body = body;
-	t->body_len = len;
-	t->body_pos = 0;
-	t->conn_changed = t->mech_changed = t->cb_error = t->too_big = t->resend_refused = 0;
-	t->conns_at_start = t->stats.connections;
-	t->www_overflow = 0;
-	t->nwww = 0;
-	t->www_total = 0;
-	t->resp.len = 0;
-	free(t->ctype);
-	t->ctype = NULL;
-	t->errbuf[0] = '\0';
-	curl_easy_setopt(t->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	rc = curl_easy_perform(t->curl);
-	curl_easy_getinfo(t->curl, CURLINFO_REQUEST_SIZE, &reqsize);
-	curl_easy_getinfo(t->curl, CURLINFO_HEADER_SIZE, &hdrsize);
-	curl_easy_getinfo(t->curl, CURLINFO_SIZE_UPLOAD_T, &up);
-	curl_easy_getinfo(t->curl, CURLINFO_SIZE_DOWNLOAD_T, &down);
-	t->stats.bytes_out += (unsigned long)reqsize + (unsigned long)up;
-	t->stats.bytes_in += (unsigned long)hdrsize + (unsigned long)down;
+	t->req.body = body;
+	t->req.body_len = len;
+	t->req.body_pos = 0;
+	t->req.conn_changed = t->req.mech_changed = t->req.cb_error = t->req.too_big = t->req.resend_refused = 0;
+	t->conn.conns_at_start = t->conn.stats.connections;
+	t->req.www_overflow = 0;
+	t->req.nwww = 0;
+	t->req.www_total = 0;
+	t->req.resp.len = 0;
+	free(t->req.ctype);
+	t->req.ctype = NULL;
+	t->conn.errbuf[0] = '\0';
+	curl_easy_setopt(t->conn.curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	rc = curl_easy_perform(t->conn.curl);
+	curl_easy_getinfo(t->conn.curl, CURLINFO_REQUEST_SIZE, &reqsize);
+	curl_easy_getinfo(t->conn.curl, CURLINFO_HEADER_SIZE, &hdrsize);
+	curl_easy_getinfo(t->conn.curl, CURLINFO_SIZE_UPLOAD_T, &up);
+	curl_easy_getinfo(t->conn.curl, CURLINFO_SIZE_DOWNLOAD_T, &down);
+	t->conn.stats.bytes_out += (unsigned long)reqsize + (unsigned long)up;
+	t->conn.stats.bytes_in += (unsigned long)hdrsize + (unsigned long)down;
 	return (int)rc;
+}
+
+/* ---- the transport and its parts ---- */
+
+/* The connection's part: the header list with the Authorization entry
+ * we rewrite, the mechanism, the curl handle. */
+static int
+conn_init(rdms_conn *c, const rdms_endpoint *ep, const rdms_options *o)
+{
+	rdms_vauth_config vc;
+	int rc;
+
+	c->authed_fd = c->ctx_fd = c->cur_fd = c->last_fd = CURL_SOCKET_BAD;
+	c->headers = curl_slist_append(NULL, "Content-Type: application/soap+xml;charset=UTF-8");
+	/* No "Expect: 100-continue": the envelope goes in the same flight. */
+	if (c->headers != NULL)
+		c->headers = curl_slist_append(c->headers, "Expect:");
+	if (c->headers != NULL)
+		c->headers = curl_slist_append(c->headers, "Authorization:");
+	if (c->headers == NULL)
+		return rdms__error_oom();
+	for (c->slot = c->headers; c->slot->next != NULL; c->slot = c->slot->next)
+		;
+	memset(&vc, 0, sizeof(vc));
+	vc.auth = ep->auth;
+	vc.username = o->username;
+	vc.password = o->password;
+	vc.keytab = o->keytab;
+	vc.spn = o->spn;
+	vc.host = ep->host;
+	vc.https = ep->https;
+	if ((rc = rdms__vauth_new(&c->va, &vc)) < 0)
+		return rc;
+	c->curl = curl_easy_init();
+	if (c->curl == NULL)
+		return rdms__error(RDMS_EINTERNAL, "cannot create a libcurl handle; was rdms_init() "
+		                   "called?");
+	return 0;
+}
+
+static void
+conn_clear(rdms_conn *c)
+{
+	if (c->curl != NULL)
+		curl_easy_cleanup(c->curl);
+	if (c->slot != NULL && c->slot->data != NULL)
+		rdms__wipe(c->slot->data, strlen(c->slot->data));
+	curl_slist_free_all(c->headers);
+	rdms__vauth_free(c->va);
+}
+
+static void
+req_clear(rdms_req *r)
+{
+	size_t i;
+
+	rdms__buf_free(&r->resp);
+	rdms__buf_free(&r->pending);
+	rdms__buf_free(&r->sealed);
+	for (i = 0; i < RDMS_AUTH_MAX_CHALLENGES; i++)
+		free(r->www[i]);
+	free(r->server_tok);
+	free(r->ctype);
+}
+
+int
+rdms__transport_new(rdms_transport **out, const char *url, const rdms_options *o)
+{
+	rdms_transport *t;
+	int rc;
+
+	*out = NULL;
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return rdms__error_oom();
+	if ((rc = rdms__endpoint_init(&t->ep, url, o)) < 0 ||
+	    (rc = conn_init(&t->conn, &t->ep, o)) < 0 ||
+	    (rc = rdms__transport_setup(t, o)) < 0)
+		goto fail;
+	if (t->conn.va != NULL && rdms__vauth_peer(t->conn.va) != NULL && t->ep.trace != NULL) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "authenticating with %s as %s to %s\n",
+		         rdms__vauth_display(t->conn.va), rdms__vauth_client(t->conn.va),
+		         rdms__vauth_peer(t->conn.va));
+		rdms__transport_trace(t, msg);
+	}
+	*out = t;
+	return 0;
+fail:
+	rdms__transport_free(t);
+	return rc;
+}
+
+void
+rdms__transport_free(rdms_transport *t)
+{
+	if (t == NULL)
+		return;
+	conn_clear(&t->conn);
+	req_clear(&t->req);
+	rdms__endpoint_clear(&t->ep);
+	free(t);
+}
+
+void
+rdms__transport_stats(const rdms_transport *t, rdms_session_stats *st)
+{
+	*st = t->conn.stats;
+	st->requests = t->conn.sent;
+}
+
+void
+rdms__http_reply_clear(rdms_http_reply *r)
+{
+	free(r->content_type);
+	rdms__buf_free(&r->body);
+	memset(r, 0, sizeof(*r));
 }

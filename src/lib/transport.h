@@ -1,6 +1,6 @@
 /*
  * transport.h - one authenticated HTTP(S) connection to one WinRM
- * endpoint (libcurl for the bytes, auth.c/gss.c for the Authorization).
+ * endpoint (libcurl for the bytes, vauth/ for the Authorization).
  */
 #ifndef RDMS_TRANSPORT_H
 #define RDMS_TRANSPORT_H
@@ -17,8 +17,9 @@ typedef struct rdms_http_reply {
 } rdms_http_reply;
 
 /* url must be absolute ("https://host:port/path"); see session.c for the
- * defaults. Credentials are acquired here (Kerberos talks to the KDC);
- * nothing is sent to the server. */
+ * defaults. Credentials come from the process's shared ones (the first
+ * session with the same inputs acquires them); nothing is sent to the
+ * server, and no token is built before the first request. */
 int rdms__transport_new(rdms_transport **out, const char *url, const rdms_options *o);
 void rdms__transport_free(rdms_transport *t);
 
