@@ -3,6 +3,9 @@
 every mode, as specs for timing.py, and the one-off counting pass.
 
 usage: plan.py spec OUT.json        timing spec (cold, batch, fan-out)
+       plan.py latency OUT.json     timing spec of rdmsctl fan-out to the
+                                    simulators with a reply delay
+                                    (hosts-lat-N.txt, --parallel N)
        plan.py counts OUT.json      run every cold and batch command once
                                     through the byte-counting relay and read
                                     the simulator's log: requests, 401s,
@@ -110,16 +113,20 @@ def batch_items(url, http_url, n, tag):
     return items
 
 
+def rdmsctl_fanout(k, hosts):
+    it = rdmsctl(invoke_args() + ["--hosts", hosts, "--parallel", str(k),
+                                  "--spn", "HTTP/localhost"], "x", "kerberos")
+    # --hosts replaces -H; drop the placeholder pair.
+    i = it["argv"].index("-H")
+    del it["argv"][i:i + 2]
+    return dict(it, id="rdmsctl-krb-%d" % k, ok=[0, 3])
+
+
 def fanout_items(sizes):
     items = []
     for k in sizes:
         hosts = os.path.join(E["B_WORK"], "hosts-%d.txt" % k)
-        it = rdmsctl(invoke_args() + ["--hosts", hosts, "--parallel", str(k),
-                                      "--spn", "HTTP/localhost"], "x", "kerberos")
-        # --hosts replaces -H; drop the placeholder pair.
-        i = it["argv"].index("-H")
-        del it["argv"][i:i + 2]
-        items.append(dict(it, id="rdmsctl-krb-%d" % k, ok=[0, 3]))
+        items.append(rdmsctl_fanout(k, hosts))
         loop = {"argv": ["bash", os.path.join(E["B_TOP"], "bench", "pywinrm-fanout.sh"),
                          hosts, E["B_CA"], E["B_ENVELOPE"]],
                 "ok": [0], "unset": ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"]}
@@ -163,6 +170,20 @@ def spec(out):
                        "warmup": 0, "max_seconds": 45, "timeout": 120, "items": slow})
     with open(out, "w") as f:
         json.dump({"seed": 20240601, "groups": groups}, f, indent=1)
+
+
+def latency(out):
+    """rdmsctl alone: one host against N hosts, each call held for the
+    simulators' --reply-delay, all N at once (--parallel N)."""
+    quick = E.get("B_QUICK") == "1"
+    sizes = [int(x) for x in E["B_FANOUT"].split()]
+    items = [rdmsctl_fanout(k, os.path.join(E["B_WORK"], "hosts-lat-%d.txt" % k))
+             for k in (min(sizes), max(sizes))]
+    groups = [{"name": "latency", "rounds": 2 if quick else int(E.get("B_ROUNDS_LAT", 10)),
+               "warmup": 1, "max_seconds": 10 if quick else 60, "timeout": 120,
+               "items": items}]
+    with open(out, "w") as f:
+        json.dump({"seed": 20240602, "groups": groups}, f, indent=1)
 
 
 def read_lines(path):
@@ -227,10 +248,11 @@ def counts(out):
 
 
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("spec", "counts"):
+    modes = {"spec": spec, "counts": counts, "latency": latency}
+    if len(sys.argv) != 3 or sys.argv[1] not in modes:
         sys.stderr.write(__doc__)
         return 2
-    (spec if sys.argv[1] == "spec" else counts)(sys.argv[2])
+    modes[sys.argv[1]](sys.argv[2])
     return 0
 
 

@@ -11,8 +11,11 @@
 #   3. fan-out: one invoke to 1, 10 and 100 simulators
 #   4. HTTP requests, bodies and TCP bytes per invoke (simulator log and a
 #      byte-counting relay)
-#   5. peak RSS, heap and instructions of one invoke and of parsing a 1 MiB
+#   5. peak RSS, private memory (bench/memsample.py), heap and instructions
+#      of one invoke, of fan-out to 1 and 100 hosts, and of parsing a 1 MiB
 #      EnumerateResponse
+#   3c. fan-out latency: the fan-out simulators restarted with
+#      --reply-delay 200, one host against 100 hosts with --parallel 100
 #   6. the simulator's own ceiling (wrk with Basic auth, parallel batches)
 # and writes the results (bench/results.md by default). Tools are
 # interleaved round by round (bench/timing.py). Only 127.0.0.0/8 is used;
@@ -33,7 +36,7 @@ while [ $# -gt 0 ]; do
 	--quick) quick=1 ;;
 	--build) build=${2:?--build DIR}; shift ;;
 	--out) out=${2:?--out FILE}; shift ;;
-	-h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "usage: $0 [--quick] [--build DIR] [--out FILE]" >&2; exit 2 ;;
 	esac
 	shift
@@ -57,10 +60,11 @@ run_rdmsctl() { LD_LIBRARY_PATH=${libdir:-${LD_LIBRARY_PATH:-}} "$rdmsctl" "$@";
 export RDMS_SIM=$build/rdms-sim
 
 if [ "$quick" = 1 ]; then
-	batch=5 fanout="1 2" streams=2 per_stream=20
+	batch=5 fanout="1 2" streams=2 per_stream=20 memruns=2
 else
-	batch=200 fanout="1 10 100" streams=4 per_stream=500
+	batch=200 fanout="1 10 100" streams=4 per_stream=500 memruns=9
 fi
+reply_delay=200
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/rdms-bench.XXXXXX")
 sim_dirs=()
@@ -153,25 +157,30 @@ printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAut
 	> "$certs/fan.ext"
 openssl x509 -req -in "$certs/fan.csr" -CA "$certs/ca.pem" -CAkey "$certs/ca.key" \
 	-CAcreateserial -out "$certs/fan.pem" -extfile "$certs/fan.ext" -days 30 2>/dev/null
-start_fan() { # index
-	local d=$tmp/fan/$1
-	RDMS_SIM_CA=$RDMS_SIM_CA "$here/sim.sh" start "$d" --bind "127.0.0.$(($1 + 1))" \
-		--https-port 0 --cert "$certs/fan.pem" --key "$certs/fan.key" >/dev/null 2>&1
+start_fan() { # DIR index [rdms-sim options]
+	local d=$1/$2 i=$2
+	shift 2
+	RDMS_SIM_CA=$RDMS_SIM_CA "$here/sim.sh" start "$d" --bind "127.0.0.$((i + 1))" \
+		--https-port 0 --cert "$certs/fan.pem" --key "$certs/fan.key" "$@" >/dev/null 2>&1
 }
-for i in $(seq 1 "$maxfan"); do sim_dirs+=("$tmp/fan/$i"); done
-starting=()
-for i in $(seq 1 "$maxfan"); do
-	start_fan "$i" &
-	starting+=($!)
-	if [ ${#starting[@]} = 10 ] || [ "$i" = "$maxfan" ]; then
-		wait "${starting[@]}" || true
-		starting=()
-	fi
-done
-for i in $(seq 1 "$maxfan"); do
-	[ -f "$tmp/fan/$i/sim.env" ] || { echo "bench.sh: fan-out simulator $i did not start" >&2; exit 1; }
-	(. "$tmp/fan/$i/sim.env"; echo "$RDMS_SIM_HTTPS_URL") >> "$tmp/hosts-all.txt"
-done
+start_fans() { # DIR HOSTS-FILE [rdms-sim options]: maxfan simulators, ten at a time
+	local dir=$1 list=$2 i starting=()
+	shift 2
+	for i in $(seq 1 "$maxfan"); do sim_dirs+=("$dir/$i"); done
+	for i in $(seq 1 "$maxfan"); do
+		start_fan "$dir" "$i" "$@" &
+		starting+=($!)
+		if [ ${#starting[@]} = 10 ] || [ "$i" = "$maxfan" ]; then
+			wait "${starting[@]}" || true
+			starting=()
+		fi
+	done
+	for i in $(seq 1 "$maxfan"); do
+		[ -f "$dir/$i/sim.env" ] || { echo "bench.sh: fan-out simulator $i did not start" >&2; exit 1; }
+		(. "$dir/$i/sim.env"; echo "$RDMS_SIM_HTTPS_URL") >> "$list"
+	done
+}
+start_fans "$tmp/fan" "$tmp/hosts-all.txt"
 for k in $fanout; do head -n "$k" "$tmp/hosts-all.txt" > "$tmp/hosts-$k.txt"; done
 note fanout_note "$maxfan rdms-sim processes (one per address, 127.0.0.2..127.0.0.$((maxfan + 1))), on the same 2 cores as the client."
 
@@ -218,6 +227,19 @@ peak_rss curl_krb "${curl_krb[@]}"
 peak_rss pywinrm_krb "${py_krb[@]}"
 peak_rss parse "${lp[@]}" "$rdmsctl" parse "$tmp/enum-1m.xml"
 peak_rss batch_krb "${lp[@]}" "$rdmsctl" batch "$tmp/batch-$batch.txt" "${krb[@]}"
+# Peak RSS again (median of memruns runs) with private memory beside it.
+memsample() { # key command...
+	local k=$1; shift
+	note "mem_$k" "$("$PY" "$top/bench/memsample.py" "$memruns" "$@")"
+}
+minfan=$(echo $fanout | tr ' ' '\n' | sort -n | head -1)
+fan=(--spn HTTP/localhost --cacert "$RDMS_SIM_CA" --auth kerberos)
+memsample rdmsctl_krb "${lp[@]}" "$rdmsctl" "${inv[@]}" "${krb[@]}"
+memsample curl_krb "${curl_krb[@]}"
+memsample fan_min "${lp[@]}" "$rdmsctl" "${inv[@]}" --hosts "$tmp/hosts-$minfan.txt" \
+	--parallel "$minfan" "${fan[@]}"
+memsample fan_max "${lp[@]}" "$rdmsctl" "${inv[@]}" --hosts "$tmp/hosts-$maxfan.txt" \
+	--parallel "$maxfan" "${fan[@]}"
 if command -v valgrind > /dev/null && [ "$quick" = 0 ]; then
 	vg() { # tool key command...
 		local tool=$1 k=$2; shift 2
@@ -241,6 +263,19 @@ if command -v valgrind > /dev/null && [ "$quick" = 0 ]; then
 	note instr_note "perf stat -e instructions: $(perf stat -x, -e instructions true 2>&1 >/dev/null |
 		grep -q 'not supported' && echo 'not supported on this machine' || echo 'available')"
 fi
+
+rdms_log "bench: fan-out latency, simulators with --reply-delay $reply_delay"
+stopping=()
+for i in $(seq 1 "$maxfan"); do
+	"$here/sim.sh" stop "$tmp/fan/$i" >/dev/null 2>&1 &
+	stopping+=($!)
+done
+wait "${stopping[@]}" || true
+start_fans "$tmp/fanlat" "$tmp/hosts-lat-all.txt" --reply-delay "$reply_delay"
+for k in $fanout; do head -n "$k" "$tmp/hosts-lat-all.txt" > "$tmp/hosts-lat-$k.txt"; done
+"$PY" "$top/bench/plan.py" latency "$tmp/spec-lat.json"
+"$PY" "$top/bench/timing.py" "$tmp/spec-lat.json" "$tmp/timing-lat.json"
+note reply_delay "$reply_delay"
 
 rdms_log "bench: the simulator's ceiling"
 echo "bench:$(head -c 12 /dev/urandom | base64 | tr -d '/+=')" > "$tmp/basic-users"
@@ -282,6 +317,7 @@ note ceiling_batch "$streams parallel rdmsctl batch streams of $per_stream invok
 
 rdms_log "bench: machine and versions"
 note quick "$quick"
+note memruns "$memruns"
 note batch "$batch"
 note fanout "$fanout"
 note date "$(date -u +%Y-%m-%dT%H:%MZ)"

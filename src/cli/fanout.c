@@ -3,12 +3,14 @@
  * --hosts FILE), --parallel N at a time, one result line per host.
  *
  * Each worker has its own session, so connections and authentication run
- * side by side; results are printed whole, as each host finishes.
+ * side by side; results are printed whole, as each host finishes, and the
+ * host's session is freed then: only the hosts in flight hold memory.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,56 @@ typedef struct fan {
 	int first_status;
 	int progress;
 } fan;
+
+/* A host's output, held until the host is done: a growable buffer behind
+ * a FILE (fopencookie). open_memstream would do, but every stream starts
+ * at BUFSIZ, zeroed: two per host in flight, 16 KiB of touched pages each
+ * time, where a host's answer is a few lines. */
+typedef struct membuf {
+	char *p;
+	size_t len, cap;
+	int failed;
+} membuf;
+
+static ssize_t
+mem_write(void *ud, const char *data, size_t n)
+{
+	membuf *m = ud;
+	size_t cap;
+	char *p;
+
+	if (n > SIZE_MAX / 4 - m->len) {
+		m->failed = 1;
+		return -1;
+	}
+	if (m->len + n + 1 > m->cap) {
+		for (cap = m->cap ? m->cap : 256; cap < m->len + n + 1; cap *= 2)
+			;
+		if ((p = realloc(m->p, cap)) == NULL) {
+			m->failed = 1;
+			return -1;
+		}
+		m->p = p;
+		m->cap = cap;
+	}
+	memcpy(m->p + m->len, data, n);
+	m->len += n;
+	m->p[m->len] = '\0';
+	return (ssize_t)n;
+}
+
+/* buf (size bytes) is the stream's stdio buffer: it must outlive it. */
+static FILE *
+mem_open(membuf *m, char *buf, size_t size)
+{
+	static const cookie_io_functions_t io = { NULL, mem_write, NULL, NULL };
+	FILE *f;
+
+	memset(m, 0, sizeof(*m));
+	if ((f = fopencookie(m, "w", io)) != NULL)
+		setvbuf(f, buf, _IOFBF, size);
+	return f;
+}
 
 static int
 copy_params(rdms_params **out, const rdms_params *from)
@@ -77,9 +129,9 @@ worker(void *arg)
 
 	for (;;) {
 		cli w;
-		char label[256];
-		char *obuf = NULL, *ebuf = NULL;
-		size_t olen = 0, elen = 0, i;
+		char label[256], obufv[512], ebufv[512];
+		membuf ob, eb;
+		size_t i;
 		int status;
 
 		pthread_mutex_lock(&f->mu);
@@ -96,8 +148,8 @@ worker(void *arg)
 		 * control character (rdms_url_redact). */
 		w.label = rdms_url_redact(label, sizeof(label), w.host);
 		w.params = w.selectors = NULL;
-		w.out = open_memstream(&obuf, &olen);
-		w.err = open_memstream(&ebuf, &elen);
+		w.out = mem_open(&ob, obufv, sizeof(obufv));
+		w.err = mem_open(&eb, ebufv, sizeof(ebufv));
 		if (w.out == NULL || w.err == NULL || copy_params(&w.params, f->base->params) < 0 ||
 		    copy_params(&w.selectors, f->base->selectors) < 0) {
 			status = 1;
@@ -119,10 +171,16 @@ worker(void *arg)
 		pthread_mutex_lock(&f->mu);
 		if (f->progress)
 			fputs("\r\033[K", stderr);
-		if (obuf)
-			emit(f->base, w.label, obuf, f->base->out, f->base->output == OUT_JSON);
-		if (ebuf)
-			fputs(ebuf, f->base->err);
+		if (ob.p)
+			emit(f->base, w.label, ob.p, f->base->out, f->base->output == OUT_JSON);
+		if (eb.p)
+			fputs(eb.p, f->base->err);
+		if (ob.failed || eb.failed) {
+			fprintf(f->base->err, "%s: out of memory; the output is incomplete\n",
+			    w.label);
+			if (status == 0)
+				status = 1;
+		}
 		fflush(f->base->out);
 		f->done++;
 		if (status != 0) {
@@ -134,8 +192,8 @@ worker(void *arg)
 			fprintf(stderr, "%zu/%zu hosts done, %zu failed", f->done, f->base->nhosts,
 			    f->failed);
 		pthread_mutex_unlock(&f->mu);
-		free(obuf);
-		free(ebuf);
+		free(ob.p);
+		free(eb.p);
 	}
 	return NULL;
 }

@@ -28,6 +28,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "tls.h"
 #include "transport-int.h"
 
 /* The binding of the connection curl has just set up, or NULL on http. */
@@ -369,6 +370,7 @@ rdms__transport_setup(rdms_transport *t, const rdms_options *o)
 	unsigned int conn = o->connect_timeout_sec ? o->connect_timeout_sec : 30;
 	unsigned int op = o->timeout_sec ? o->timeout_sec : RDMS_DEFAULT_TIMEOUT;
 	CURLcode e = CURLE_OK;
+	int rc;
 
 #define SET(opt, val) do { if (e == CURLE_OK) e = curl_easy_setopt(c, opt, val); } while (0)
 	SET(CURLOPT_URL, t->ep.url);
@@ -397,8 +399,6 @@ rdms__transport_setup(rdms_transport *t, const rdms_options *o)
 	SET(CURLOPT_CONNECTTIMEOUT, (long)conn);
 	/* The server may legitimately take OperationTimeout to answer. */
 	SET(CURLOPT_TIMEOUT, (long)rdms__read_timeout(op));
-	if (o->cacert != NULL)
-		SET(CURLOPT_CAINFO, o->cacert);
 	if (o->insecure) {
 		SET(CURLOPT_SSL_VERIFYPEER, 0L);
 		SET(CURLOPT_SSL_VERIFYHOST, 0L);
@@ -412,6 +412,9 @@ rdms__transport_setup(rdms_transport *t, const rdms_options *o)
 	if (e != CURLE_OK)
 		return rdms__error(RDMS_EINTERNAL, "libcurl refused an option: %s",
 		                   curl_easy_strerror(e));
+	/* The CA store, loaded once per process and shared (tls.c). */
+	if (t->https && (rc = rdms__tls_ca_setup(c, o->cacert, o->insecure)) < 0)
+		return rc;
 	if (o->insecure)
 		rdms__transport_trace(t, "TLS certificate verification is disabled (insecure)\n");
 	return 0;
