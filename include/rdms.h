@@ -295,8 +295,10 @@ typedef struct rdms_request_options {
 
 #define RDMS_REQUEST_OPTIONS_VERSION 1
 #define RDMS_REQUEST_OPTIONS_INIT { RDMS_REQUEST_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, 0, NULL }
-/* o = RDMS_REQUEST_OPTIONS_INIT, for version (RDMS_REQUEST_OPTIONS_VERSION
- * of the caller's rdms.h; only that version's fields are written). */
+/* *o = RDMS_REQUEST_OPTIONS_INIT, for bindings. Pass the
+ * RDMS_REQUEST_OPTIONS_VERSION of the rdms.h the struct's layout comes
+ * from: only that version's fields are written. RDMS_EUSAGE for 0 or a
+ * version newer than this librdms knows. */
 RDMS_EXTERN int rdms_request_options_init(rdms_request_options *o, unsigned int version);
 
 /* A built envelope plus what is needed to check the reply. */
@@ -346,7 +348,7 @@ typedef struct rdms_enum_options {
 
 #define RDMS_ENUM_OPTIONS_VERSION 1
 #define RDMS_ENUM_OPTIONS_INIT { RDMS_ENUM_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, NULL, 0 }
-/* o = RDMS_ENUM_OPTIONS_INIT, as rdms_request_options_init(). */
+/* *o = RDMS_ENUM_OPTIONS_INIT, as rdms_request_options_init(). */
 RDMS_EXTERN int rdms_enum_options_init(rdms_enum_options *o, unsigned int version);
 
 /* Enumerate (optimised) with eo's filter and MaxElements; eo may be NULL. */
@@ -443,7 +445,7 @@ typedef struct rdms_parse_options {
 
 #define RDMS_PARSE_OPTIONS_VERSION 1
 #define RDMS_PARSE_OPTIONS_INIT { RDMS_PARSE_OPTIONS_VERSION, 0, NULL, 0, NULL }
-/* o = RDMS_PARSE_OPTIONS_INIT, as rdms_request_options_init(). */
+/* *o = RDMS_PARSE_OPTIONS_INIT, as rdms_request_options_init(). */
 RDMS_EXTERN int rdms_parse_options_init(rdms_parse_options *o, unsigned int version);
 
 /* Decode a WS-Management response body. Returns 0 with *out set for a
@@ -544,7 +546,7 @@ typedef struct rdms_options {
 #define RDMS_OPTIONS_VERSION 1
 #define RDMS_OPTIONS_INIT { RDMS_OPTIONS_VERSION, RDMS_AUTH_NEGOTIATE, NULL, NULL, NULL, NULL, \
                             NULL, 0, 0, 0, RDMS_ENCRYPT_AUTO, 0, 0, NULL, NULL, 0, 0, NULL }
-/* o = RDMS_OPTIONS_INIT, as rdms_request_options_init(). */
+/* *o = RDMS_OPTIONS_INIT, as rdms_request_options_init(). */
 RDMS_EXTERN int rdms_options_init(rdms_options *o, unsigned int version);
 
 typedef struct rdms_session rdms_session;
