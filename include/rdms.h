@@ -7,8 +7,41 @@
  *    records details for rdms_error_last() in the calling thread.
  *  - Types are opaque; each _new has a _free, and _free(NULL) is a no-op.
  *  - Strings returned as "const char *" are borrowed: they live as long as
- *    the object they came from.
+ *    the object they came from. Memory returned through "char **out" is
+ *    the caller's: free it with rdms_free().
  *  - The library never prints.
+ *
+ * Versioned options
+ *  Every options struct (rdms_options, rdms_request_options,
+ *  rdms_enum_options, rdms_parse_options) begins with "unsigned int
+ *  version". Set it up with the struct's _INIT macro or, from a language
+ *  that cannot use the macro, its _options_init() function; a NULL options
+ *  pointer means all defaults. Version N is the struct as it was when its
+ *  RDMS_..._VERSION was N: fields are only ever added at the end, and each
+ *  addition raises the version. The library reads exactly the fields of the
+ *  caller's version and takes the defaults (the _INIT values) for the rest,
+ *  so a program built against an older rdms.h keeps working with a newer
+ *  librdms. Version 0 (a struct never initialised) and versions newer than
+ *  this librdms knows fail with RDMS_EUSAGE, whose message names the fix.
+ *
+ * Threads
+ *  - rdms_init() and rdms_shutdown() are not thread-safe: call them from
+ *    one thread (main) before other threads use the library and after they
+ *    are done.
+ *  - A session is used by one thread at a time. Different sessions may be
+ *    used at the same time from different threads (rdmsctl's fan-out runs
+ *    one session per worker thread); a session may move to another thread
+ *    between calls. Enumerate callbacks run on the calling thread.
+ *  - Requests, results, items, faults and parameter lists are not changed
+ *    by any function that takes them as const: once built, they may be read
+ *    from several threads at once. Changing a parameter list
+ *    (rdms_params_add...) or freeing an object while another thread reads
+ *    it is a data race. rdms_result_check_budget() measures the CPU time of
+ *    the thread that calls it, so call it on the thread that parsed.
+ *  - The catalogue is static data and may be read from any thread.
+ *  - rdms_error_last() is per thread: each thread sees its own last error.
+ *  - What the library shares between sessions itself (per-process state
+ *    such as credentials and the CA store) it locks itself.
  */
 #ifndef RDMS_H
 #define RDMS_H
@@ -26,7 +59,9 @@ extern "C" {
 #define RDMS_EXTERN
 #endif
 
-#define RDMS_VERSION_STRING "0.1.0"
+/* RDMS_VERSION_MAJOR, _MINOR, _PATCH, _STRING and _NUM (0xMMmmpp), made by
+ * configure from the package version. */
+#include "rdms-version.h"
 
 /* ---- errors -------------------------------------------------------------- */
 
@@ -66,7 +101,13 @@ RDMS_EXTERN int rdms_exit_status(int code);
  * thread that no other thread races with; pair each call with shutdown. */
 RDMS_EXTERN int rdms_init(void);
 RDMS_EXTERN void rdms_shutdown(void);
+/* The version of the librdms in use ("0.1.0"), which may be newer than the
+ * RDMS_VERSION_STRING a program was built with. */
 RDMS_EXTERN const char *rdms_version(void);
+/* Free memory the library handed to the caller (each "free with rdms_free"
+ * below); NULL is a no-op. Use it rather than free(): the caller's C
+ * runtime may not be the library's (bindings, other allocators). */
+RDMS_EXTERN void rdms_free(void *p);
 
 /* ---- typed values and parameters ------------------------------------------ */
 
@@ -87,8 +128,8 @@ RDMS_EXTERN rdms_type rdms_type_from_name(const char *name);
 RDMS_EXTERN const char *rdms_type_name(rdms_type t);
 
 /* Check and normalise one text value as type t (e.g. "TRUE" -> "true",
- * "0x10" -> "16", a GUID to its canonical form). On success *out is a
- * malloc'd string the caller frees. */
+ * "0x10" -> "16", a GUID to its canonical form). On success *out is the
+ * caller's; free it with rdms_free. */
 RDMS_EXTERN int rdms_value_normalize(char **out, rdms_type t, const char *text);
 
 /* A list of named values for a method call or a selector set. Adding the
@@ -254,6 +295,11 @@ typedef struct rdms_request_options {
 
 #define RDMS_REQUEST_OPTIONS_VERSION 1
 #define RDMS_REQUEST_OPTIONS_INIT { RDMS_REQUEST_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, 0, NULL }
+/* *o = RDMS_REQUEST_OPTIONS_INIT, for bindings. Pass the
+ * RDMS_REQUEST_OPTIONS_VERSION of the rdms.h the struct's layout comes
+ * from: only that version's fields are written. RDMS_EUSAGE for 0 or a
+ * version newer than this librdms knows. */
+RDMS_EXTERN int rdms_request_options_init(rdms_request_options *o, unsigned int version);
 
 /* A built envelope plus what is needed to check the reply. */
 typedef struct rdms_request rdms_request;
@@ -302,6 +348,8 @@ typedef struct rdms_enum_options {
 
 #define RDMS_ENUM_OPTIONS_VERSION 1
 #define RDMS_ENUM_OPTIONS_INIT { RDMS_ENUM_OPTIONS_VERSION, NULL, NULL, 0, NULL, NULL, NULL, 0 }
+/* *o = RDMS_ENUM_OPTIONS_INIT, as rdms_request_options_init(). */
+RDMS_EXTERN int rdms_enum_options_init(rdms_enum_options *o, unsigned int version);
 
 /* Enumerate (optimised) with eo's filter and MaxElements; eo may be NULL. */
 RDMS_EXTERN int rdms_request_enumerate_filter(rdms_request **out, const char *cls,
@@ -330,7 +378,7 @@ RDMS_EXTERN const char *rdms_request_resource_uri(const rdms_request *r);
 
 /* value as a WQL string literal: in single quotes, with backslash and
  * quote escaped by a backslash ('O\'Brien'). Control characters and
- * invalid UTF-8 are refused (RDMS_EUSAGE). *out is malloc'd. */
+ * invalid UTF-8 are refused (RDMS_EUSAGE). Free *out with rdms_free. */
 RDMS_EXTERN int rdms_wql_quote(char **out, const char *value);
 /* "SELECT * FROM cls WHERE Name = literal AND ... AND (where)": one
  * equality per entry of eq (a null entry is "Name IS NULL"), each literal
@@ -338,7 +386,7 @@ RDMS_EXTERN int rdms_wql_quote(char **out, const char *value);
  * quoted by rdms_wql_quote), names checked as identifiers and, when the
  * class is known, as its properties. where is a condition the caller
  * vouches for (typed by an admin), put in parentheses; eq and where may be
- * NULL. *out is malloc'd. */
+ * NULL. Free *out with rdms_free. */
 RDMS_EXTERN int rdms_wql_select(char **out, const char *cls, const rdms_params *eq,
                                 const char *where);
 
@@ -397,6 +445,8 @@ typedef struct rdms_parse_options {
 
 #define RDMS_PARSE_OPTIONS_VERSION 1
 #define RDMS_PARSE_OPTIONS_INIT { RDMS_PARSE_OPTIONS_VERSION, 0, NULL, 0, NULL }
+/* *o = RDMS_PARSE_OPTIONS_INIT, as rdms_request_options_init(). */
+RDMS_EXTERN int rdms_parse_options_init(rdms_parse_options *o, unsigned int version);
 
 /* Decode a WS-Management response body. Returns 0 with *out set for a
  * normal response; RDMS_EFAULT with *out set (kind FAULT) for a SOAP fault;
@@ -409,6 +459,11 @@ RDMS_EXTERN void rdms_result_free(rdms_result *r);
 RDMS_EXTERN rdms_result_kind rdms_result_kind_of(const rdms_result *r);
 /* NULL unless kind is FAULT. */
 RDMS_EXTERN const rdms_fault *rdms_result_fault(const rdms_result *r);
+/* The response body the result was decoded from, as received (in its own
+ * encoding; for a sealed reply, the unsealed envelope); borrowed. *len (may
+ * be NULL) gets its size; a NUL follows the last byte. For a result of
+ * rdms_response_parse, a copy of the body given. */
+RDMS_EXTERN const char *rdms_result_body(const rdms_result *r, size_t *len);
 /* wsa:Action and wsa:RelatesTo of the response (trimmed), or NULL. */
 RDMS_EXTERN const char *rdms_result_action(const rdms_result *r);
 RDMS_EXTERN const char *rdms_result_relates_to(const rdms_result *r);
@@ -491,13 +546,15 @@ typedef struct rdms_options {
 #define RDMS_OPTIONS_VERSION 1
 #define RDMS_OPTIONS_INIT { RDMS_OPTIONS_VERSION, RDMS_AUTH_NEGOTIATE, NULL, NULL, NULL, NULL, \
                             NULL, 0, 0, 0, RDMS_ENCRYPT_AUTO, 0, 0, NULL, NULL, 0, 0, NULL }
+/* *o = RDMS_OPTIONS_INIT, as rdms_request_options_init(). */
+RDMS_EXTERN int rdms_options_init(rdms_options *o, unsigned int version);
 
 typedef struct rdms_session rdms_session;
 
 /* The endpoint for what a user typed: "host" or "host:port" means
  * https://host:5986/wsman (http for port 5985), a URL without a path gets
  * /wsman, and a URL without a port gets 5985 (http) or 5986 (https).
- * *out is malloc'd. RDMS_EUSAGE for anything else. */
+ * Free *out with rdms_free. RDMS_EUSAGE for anything else. */
 RDMS_EXTERN int rdms_endpoint_url(char **out, const char *host_or_url);
 /* in (a -H value, a URL) as it may appear in a message or in JSON: the
  * userinfo of a URL ("user:password@", RFC 3986 §3.2.1) becomes "***@",

@@ -127,8 +127,6 @@ run_line(cli *c, char *text, unsigned long lineno)
 	/* The session made by the first line serves the rest. */
 	c->session = line.session;
 	c->session_url = line.session_url;
-	c->last_body = line.last_body;
-	c->last_body_len = line.last_body_len;
 done:
 	free(line.hosts);
 	rdms_params_free(line.params);

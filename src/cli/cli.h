@@ -82,9 +82,6 @@ typedef struct cli {
 	FILE *out, *err;
 	/* prefix for problem messages: "rdmsctl" or the host in fan-out */
 	const char *label;
-	/* the raw response body, for -o xml */
-	char *last_body;
-	size_t last_body_len;
 } cli;
 
 typedef struct command {

@@ -22,18 +22,6 @@ trace(void *ud, int kind, const char *data, size_t len)
 	cli *c = ud;
 	static const char *const prefix[] = { "* ", "> ", "< ", "", "" };
 
-	if (kind == RDMS_TRACE_BODY_IN && c->output == OUT_XML) {
-		char *p = realloc(c->last_body, len + 1);
-
-		if (p != NULL) {
-			memcpy(p, data, len);
-			p[len] = '\0';
-			c->last_body = p;
-			c->last_body_len = len;
-		}
-	}
-	if (!c->verbose)
-		return;
 	if (kind == RDMS_TRACE_BODY_OUT || kind == RDMS_TRACE_BODY_IN) {
 		fwrite(data, 1, len, c->err);
 		if (len == 0 || data[len - 1] != '\n')
@@ -109,7 +97,7 @@ open_plain(cli *c, rdms_session **s, char **url)
 	o.allow_unencrypted = c->allow_unencrypted;
 	o.max_envelope = c->max_envelope;
 	o.locale = c->locale;
-	if (c->verbose || c->output == OUT_XML) {
+	if (c->verbose) {
 		o.trace = trace;
 		o.trace_ud = c;
 	}

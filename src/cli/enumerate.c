@@ -46,9 +46,11 @@ on_batch(void *ud, const rdms_result *r)
 {
 	struct enum_run *e = ud;
 
-	(void)r;
-	if (e->c->output == OUT_XML && e->c->last_body) {
-		fwrite(e->c->last_body, 1, e->c->last_body_len, e->c->out);
+	if (e->c->output == OUT_XML) {
+		size_t len;
+		const char *body = rdms_result_body(r, &len);
+
+		fwrite(body, 1, len, e->c->out);
 		fputc('\n', e->c->out);
 	}
 	return 0;

@@ -143,7 +143,6 @@ worker(void *arg)
 		w.host = f->base->hosts[i];
 		w.session = NULL;
 		w.session_url = NULL;
-		w.last_body = NULL;
 		/* The host as shown: never the userinfo of a URL, never a
 		 * control character (rdms_url_redact). */
 		w.label = rdms_url_redact(label, sizeof(label), w.host);
@@ -164,7 +163,6 @@ worker(void *arg)
 			fclose(w.err);
 		rdms_session_free(w.session);
 		free(w.session_url);
-		free(w.last_body);
 		rdms_params_free(w.params);
 		rdms_params_free(w.selectors);
 

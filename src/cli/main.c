@@ -612,7 +612,6 @@ done:
 	free(c.profile_password_file);
 	rdms_params_free(c.selectors);
 	rdms_params_free(c.params);
-	free(c.last_body);
 	rdms_shutdown();
 	return status;
 }

@@ -623,8 +623,11 @@ out_result_body(cli *c, const rdms_result *r, int rc)
 		return out_fault(c, rdms_result_fault(r));
 	if (rc < 0 || r == NULL)
 		return out_error(c, rc < 0 ? rc : RDMS_EINTERNAL);
-	if (c->output == OUT_XML && c->last_body) {
-		fwrite(c->last_body, 1, c->last_body_len, c->out);
+	if (c->output == OUT_XML) {
+		size_t len;
+		const char *body = rdms_result_body(r, &len);
+
+		fwrite(body, 1, len, c->out);
 		fputc('\n', c->out);
 		if (rdms_result_kind_of(r) == RDMS_RESULT_INVOKE) {
 			uint32_t rv;

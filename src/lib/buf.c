@@ -210,3 +210,9 @@ rdms__buf_free(rdms_buf *b)
 	b->len = b->cap = 0;
 	b->failed = 0;
 }
+
+void
+rdms_free(void *p)
+{
+	free(p);
+}

@@ -50,13 +50,17 @@ rdms_request_get(rdms_request **out, const char *cls, const rdms_params *selecto
                  const rdms_request_options *opts)
 {
 	rdms_buf uri = RDMS_BUF_INIT, sel = RDMS_BUF_INIT;
+	rdms_request_options ro;
 	const rdms_class *c;
 	int rc;
 
 	*out = NULL;
+	if ((rc = rdms__options_read(&ro, opts, &rdms__request_options_kind)) < 0)
+		return rc;
+	opts = &ro;
 	if ((rc = rdms__class_uri(&uri, cls, opts, &c)) < 0)
 		goto done;
-	if (c && rdms_class_key_count(c) > 0 && !(opts && opts->raw) &&
+	if (c && rdms_class_key_count(c) > 0 && !opts->raw &&
 	    (rc = rdms__check_selectors(c, selectors, "Get of a keyed class")) < 0)
 		goto done;
 	if ((rc = rdms__selector_set(&sel, selectors)) < 0)
@@ -205,11 +209,16 @@ rdms_request_put(rdms_request **out, const char *cls, const rdms_params *selecto
                  const rdms_request_options *opts)
 {
 	rdms_buf uri = RDMS_BUF_INIT, sel = RDMS_BUF_INIT, body = RDMS_BUF_INIT;
+	rdms_request_options ro;
 	const rdms_class *c;
-	int raw = opts && opts->raw, rc, found;
+	int raw, rc, found;
 	size_t i, j;
 
 	*out = NULL;
+	if ((rc = rdms__options_read(&ro, opts, &rdms__request_options_kind)) < 0)
+		return rc;
+	opts = &ro;
+	raw = ro.raw;
 	if ((rc = rdms__class_uri(&uri, cls, opts, &c)) < 0)
 		goto done;
 	if (c && rdms_class_key_count(c) > 0 && !raw &&
@@ -332,23 +341,28 @@ rdms_request_enumerate_filter(rdms_request **out, const char *cls,
                               const rdms_enum_options *eo, const rdms_request_options *opts)
 {
 	rdms_buf uri = RDMS_BUF_INIT, f = RDMS_BUF_INIT;
+	rdms_request_options ro;
+	rdms_enum_options e;
 	const rdms_class *c;
 	int rc;
 
 	*out = NULL;
-	if (eo && (eo->version == 0 || eo->version > RDMS_ENUM_OPTIONS_VERSION))
-		return rdms__error(RDMS_EUSAGE, "rdms_enum_options version %u is not supported "
-		    "(expected 1 to %u)", eo->version, RDMS_ENUM_OPTIONS_VERSION);
+	if ((rc = rdms__options_read(&ro, opts, &rdms__request_options_kind)) < 0)
+		return rc;
+	opts = &ro;
+	if ((rc = rdms__options_read(&e, eo, &rdms__enum_options_kind)) < 0)
+		return rc;
+	eo = &e;
 	if ((rc = rdms__class_uri(&uri, cls, opts, &c)) < 0)
 		goto done;
-	if (c && rdms_class_abstract(c) && !(opts && opts->raw)) {
+	if (c && rdms_class_abstract(c) && !opts->raw) {
 		rc = rdms__abstract_error(c, "enumerate");
 		goto done;
 	}
-	if ((rc = enum_filter(&f, &uri, c, eo, opts && opts->raw)) < 0)
+	if ((rc = enum_filter(&f, &uri, c, eo, opts->raw)) < 0)
 		goto done;
 	rc = rdms__envelope_build(out, rdms__tpl_enumerate, RDMS_RESULT_ENUMERATE, uri.ptr,
-	    RDMS_ACTION_ENUMERATE, NULL, NULL, NULL, NULL, eo ? eo->max_elements : 0, f.ptr,
+	    RDMS_ACTION_ENUMERATE, NULL, NULL, NULL, NULL, eo->max_elements, f.ptr,
 	    opts);
 done:
 	rdms__buf_free(&uri);
@@ -393,10 +407,14 @@ by_class(rdms_request **out, const char *cls, int release, const char *context,
 {
 	rdms_request r;
 	rdms_buf uri = RDMS_BUF_INIT;
+	rdms_request_options ro;
 	const rdms_class *c;
 	int rc;
 
 	*out = NULL;
+	if ((rc = rdms__options_read(&ro, opts, &rdms__request_options_kind)) < 0)
+		return rc;
+	opts = &ro;
 	if (context == NULL || *context == '\0')
 		return rdms__error(RDMS_EUSAGE, "%s needs the EnumerationContext of an Enumerate",
 		    release ? "Release" : "Pull");

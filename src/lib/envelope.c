@@ -117,11 +117,10 @@ rdms__envelope_build(rdms_request **out, const char *tpl, int kind, const char *
 	const char *locale;
 	int rc;
 
+	/* The public entries have read the caller's options already
+	 * (rdms__options_read): opts is a current-version struct. */
 	if (opts == NULL)
 		opts = &defaults;
-	if (opts->version != RDMS_REQUEST_OPTIONS_VERSION)
-		return rdms__error(RDMS_EUSAGE, "rdms_request_options version %u is not %u",
-		    opts->version, RDMS_REQUEST_OPTIONS_VERSION);
 	locale = opts->locale ? opts->locale : "en-US";
 	if ((rc = check_locale(locale)) < 0)
 		return rc;
@@ -392,10 +391,15 @@ rdms_request_invoke(rdms_request **out, const char *cls, const char *method,
 	rdms_buf body = RDMS_BUF_INIT;
 	const rdms_class *c = NULL, *known = NULL;
 	const rdms_method *m = NULL;
-	int raw = opts && opts->raw, rc, observed;
+	rdms_request_options ro;
+	int raw, rc, observed;
 	size_t i;
 
 	*out = NULL;
+	if ((rc = rdms__options_read(&ro, opts, &rdms__request_options_kind)) < 0)
+		return rc;
+	opts = &ro;
+	raw = ro.raw;
 	if (cls == NULL || method == NULL)
 		return rdms__error(RDMS_EUSAGE, "class and method are required");
 	if ((rc = rdms__check_ncname(method, "method")) < 0)

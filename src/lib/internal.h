@@ -60,6 +60,29 @@ void rdms__error_wmi(uint32_t code);
 /* Record a fault (from the parser) as the last error: message, codes. */
 void rdms__error_fault(const rdms_fault *f);
 
+/* ---- options.c: the versioned options structs ---- */
+
+/* What the one version check needs to know of an options struct. */
+typedef struct rdms__options_kind {
+	const char *name;         /* "rdms_options", for messages */
+	const char *init;         /* how to initialise one, for messages */
+	const size_t *sizes;      /* sizes[v - 1]: the bytes of version v */
+	size_t nversions;         /* the current version */
+	size_t size;              /* sizeof the current struct */
+	const void *defaults;     /* the _INIT values */
+} rdms__options_kind;
+
+extern const rdms__options_kind rdms__session_options_kind;
+extern const rdms__options_kind rdms__request_options_kind;
+extern const rdms__options_kind rdms__enum_options_kind;
+extern const rdms__options_kind rdms__parse_options_kind;
+
+/* The one check of a caller's options struct, for every public entry that
+ * takes one: dst (a current struct of kind k) gets the defaults, then the
+ * fields of src's version (src may be NULL: all defaults), and the current
+ * version. A version of 0 or newer than k's fails with RDMS_EUSAGE. */
+int rdms__options_read(void *dst, const void *src, const rdms__options_kind *k);
+
 /* ---- buf.c: growable byte buffer ---- */
 
 typedef struct rdms_buf {
@@ -154,6 +177,13 @@ int rdms__class_uri(rdms_buf *uri, const char *cls, const rdms_request_options *
 int rdms__request_continue(rdms_request **out, const rdms_request *enumerate, int release,
                            const char *context, unsigned int max_elements,
                            const rdms_request_options *opts);
+
+/* ---- response internals (response.c) ---- */
+
+/* rdms_response_parse, the result taking body (malloc'd, NUL-terminated)
+ * as its rdms_result_body when *out is set; else body stays the caller's. */
+int rdms__response_parse_owned(rdms_result **out, char *body, size_t len,
+                               const rdms_parse_options *opts);
 
 /* ---- session internals (session.c) ---- */
 

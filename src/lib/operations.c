@@ -160,6 +160,8 @@ rdms_session_enumerate(rdms_result **fault, rdms_session *s, const rdms_request 
                        const rdms_enum_options *eo)
 {
 	rdms_request_options ro = RDMS_REQUEST_OPTIONS_INIT;
+	rdms_enum_options e;
+	int rc;
 
 	if (fault)
 		*fault = NULL;
@@ -168,11 +170,10 @@ rdms_session_enumerate(rdms_result **fault, rdms_session *s, const rdms_request 
 	if (enumerate->kind != RDMS_RESULT_ENUMERATE)
 		return rdms__error(RDMS_EUSAGE, "rdms_session_enumerate: the request is not an "
 		    "Enumerate");
-	if (eo && (eo->version == 0 || eo->version > RDMS_ENUM_OPTIONS_VERSION))
-		return rdms__error(RDMS_EUSAGE, "rdms_enum_options version %u is not supported "
-		    "(expected 1 to %u)", eo->version, RDMS_ENUM_OPTIONS_VERSION);
+	if ((rc = rdms__options_read(&e, eo, &rdms__enum_options_kind)) < 0)
+		return rc;
 	rdms__session_request_options(s, &ro);
-	return session_enumerate(fault, s, enumerate, eo, &ro);
+	return session_enumerate(fault, s, enumerate, &e, &ro);
 }
 
 int
@@ -180,6 +181,7 @@ rdms_enumerate(rdms_result **fault, rdms_session *s, const char *cls,
                const rdms_enum_options *eo)
 {
 	rdms_request_options ro = RDMS_REQUEST_OPTIONS_INIT;
+	rdms_enum_options e;
 	rdms_request *req = NULL;
 	int rc;
 
@@ -187,10 +189,12 @@ rdms_enumerate(rdms_result **fault, rdms_session *s, const char *cls,
 		*fault = NULL;
 	if (s == NULL)
 		return rdms__error(RDMS_EUSAGE, "rdms_enumerate: NULL argument");
-	rdms__session_request_options(s, &ro);
-	if ((rc = rdms_request_enumerate_filter(&req, cls, eo, &ro)) < 0)
+	if ((rc = rdms__options_read(&e, eo, &rdms__enum_options_kind)) < 0)
 		return rc;
-	rc = session_enumerate(fault, s, req, eo, &ro);
+	rdms__session_request_options(s, &ro);
+	if ((rc = rdms_request_enumerate_filter(&req, cls, &e, &ro)) < 0)
+		return rc;
+	rc = session_enumerate(fault, s, req, &e, &ro);
 	rdms_request_free(req);
 	return rc;
 }

@@ -30,6 +30,7 @@ rdms_result_free(rdms_result *r)
 	rdms__item_clear(&r->items);
 	for (i = 0; i < r->nfstr; i++)
 		free(r->fstr[i]);
+	free(r->body);
 	free(r->action);
 	free(r->relates_to);
 	free(r->method);
@@ -53,6 +54,14 @@ rdms_result_kind
 rdms_result_kind_of(const rdms_result *r)
 {
 	return r ? r->kind : RDMS_RESULT_NONE;
+}
+
+const char *
+rdms_result_body(const rdms_result *r, size_t *len)
+{
+	if (len != NULL)
+		*len = r ? r->body_len : 0;
+	return r ? r->body : NULL;
 }
 
 const rdms_fault *
@@ -550,13 +559,15 @@ html_error(const char *b, size_t len, const char *ct)
 	    title[0] ? ": \"" : "", title, title[0] ? "\"" : "");
 }
 
-int
-rdms_response_parse(rdms_result **out, const char *body, size_t len,
-                    const rdms_parse_options *opts)
+/* The parse; the result keeps owned as its body when given, else a copy
+ * of body. owned is the caller's again when this fails. */
+static int
+parse(rdms_result **out, const char *body, size_t len, const rdms_parse_options *opts,
+      char *owned)
 {
-	size_t max = opts && opts->max_size ? opts->max_size : RDMS_DEFAULT_MAX_RESPONSE;
-	const char *ct = opts ? opts->content_type : NULL;
-	long status = opts ? opts->http_status : 0;
+	rdms_parse_options po;
+	size_t max;
+	const char *ct;
 	xmlDoc *doc = NULL;
 	rdms_result *r = NULL;
 	int rc;
@@ -564,9 +575,11 @@ rdms_response_parse(rdms_result **out, const char *body, size_t len,
 	if (out == NULL)
 		return rdms__error(RDMS_EUSAGE, "rdms_response_parse: no output pointer");
 	*out = NULL;
-	if (opts != NULL && opts->version != RDMS_PARSE_OPTIONS_VERSION)
-		return rdms__error(RDMS_EUSAGE, "rdms_parse_options version %u is not supported "
-		    "(expected %u)", opts->version, (unsigned)RDMS_PARSE_OPTIONS_VERSION);
+	if ((rc = rdms__options_read(&po, opts, &rdms__parse_options_kind)) < 0)
+		return rc;
+	opts = &po;
+	max = po.max_size ? po.max_size : RDMS_DEFAULT_MAX_RESPONSE;
+	ct = po.content_type;
 	if (body == NULL && len > 0)
 		return rdms__error(RDMS_EUSAGE, "rdms_response_parse: NULL body");
 	if (len <= max && (is_html_type(ct) || looks_like_html(body, len))) {
@@ -591,6 +604,12 @@ rdms_response_parse(rdms_result **out, const char *body, size_t len,
 		goto fail;
 	if (opts != NULL && opts->request != NULL && (rc = check_request(r, opts->request)) < 0)
 		goto fail;
+	if (owned == NULL && (owned = rdms__strndup(body ? body : "", len)) == NULL) {
+		rc = rdms__error_oom();
+		goto fail;
+	}
+	r->body = owned;
+	r->body_len = len;
 	*out = r;
 	if (r->kind == RDMS_RESULT_FAULT) {
 		rdms__error_fault(&r->fault);
@@ -599,7 +618,21 @@ rdms_response_parse(rdms_result **out, const char *body, size_t len,
 	return 0;
 fail:
 	rdms_result_free(r);
-	if (status != 0)
-		rdms__error_http(status);
+	if (po.http_status != 0)
+		rdms__error_http(po.http_status);
 	return rc;
+}
+
+int
+rdms_response_parse(rdms_result **out, const char *body, size_t len,
+                    const rdms_parse_options *opts)
+{
+	return parse(out, body, len, opts, NULL);
+}
+
+int
+rdms__response_parse_owned(rdms_result **out, char *body, size_t len,
+                           const rdms_parse_options *opts)
+{
+	return parse(out, body, len, opts, body);
 }

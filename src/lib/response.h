@@ -108,6 +108,8 @@ struct rdms_result {
 	char *fstr[FAULT_STR_MAX];     /* the strings fault points to */
 	size_t nfstr;
 	rdms__budget budget;           /* CPU time of this reply, all stages */
+	char *body;                    /* the bytes decoded, NUL-terminated */
+	size_t body_len;
 };
 
 /* ---- fault.c ---- */

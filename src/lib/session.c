@@ -62,7 +62,6 @@ rdms_version(void)
 int
 rdms_session_new(rdms_session **out, const char *url, const rdms_options *o)
 {
-	static const rdms_options defaults = RDMS_OPTIONS_INIT;
 	rdms_options copy;
 	rdms_session *s;
 	char *pw = NULL;
@@ -71,11 +70,10 @@ rdms_session_new(rdms_session **out, const char *url, const rdms_options *o)
 	if (out == NULL)
 		return rdms__error(RDMS_EUSAGE, "rdms_session_new: out is NULL");
 	*out = NULL;
-	if (o == NULL)
-		o = &defaults;
-	if (o->version != RDMS_OPTIONS_VERSION)
-		return rdms__error(RDMS_EUSAGE, "rdms_options version %u is not supported "
-		                   "(expected %u)", o->version, RDMS_OPTIONS_VERSION);
+	/* From here on o is our current-version copy of the caller's. */
+	if ((rc = rdms__options_read(&copy, o, &rdms__session_options_kind)) < 0)
+		return rc;
+	o = &copy;
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return rdms__error_oom();
@@ -91,7 +89,6 @@ rdms_session_new(rdms_session **out, const char *url, const rdms_options *o)
 	}
 	/* Our own copy of the password lives only while credentials are
 	 * acquired (or the Basic header is built), then it is wiped. */
-	copy = *o;
 	if (o->password != NULL) {
 		pw = rdms__strdup(o->password);
 		if (pw == NULL) {
@@ -175,7 +172,12 @@ rdms_session_send(rdms_session *s, const rdms_request *req, rdms_result **out)
 	po.content_type = r.content_type;
 	po.http_status = r.status;
 	po.request = req;
-	rc = rdms_response_parse(out, r.body.ptr, r.body.len, &po);
+	rc = rdms__response_parse_owned(out, r.body.ptr, r.body.len, &po);
+	/* The result keeps the body for rdms_result_body, without a copy. */
+	if (*out != NULL) {
+		r.body.ptr = NULL;
+		r.body.len = r.body.cap = 0;
+	}
 	if (rc == RDMS_EFAULT && *out != NULL && rdms_error_last()->code != RDMS_EFAULT &&
 	    rdms_result_fault(*out) != NULL)
 		rdms__error_fault(rdms_result_fault(*out));

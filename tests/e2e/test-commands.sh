@@ -54,6 +54,11 @@ run "$RDMSCTL" get $VDC -s Alias=Pool1 "${K[@]}" -o xml
 expect "get -o xml" 0 "<p:Win32_RDMSVirtualDesktopCollection|Win32_RDMSVirtualDesktopCollection"
 printf '%s' "$out" | /usr/bin/python3 -c 'import sys,xml.dom.minidom as m; m.parseString(sys.stdin.read())' \
 	&& ok "-o xml is the raw, well-formed response" || bad "-o xml not XML" "$out"
+# Every byte the simulator sent (its log's reply_len), and a newline.
+"$RDMSCTL" get $VDC -s Alias=Pool1 "${K[@]}" -o xml > "$T/get.xml"
+sent=$(/usr/bin/python3 -c 'import json,sys; print([json.loads(l) for l in open(sys.argv[1])][-1]["reply_len"])' "$RDMS_SIM_LOG")
+[ "$(( $(wc -c < "$T/get.xml") - 1 ))" = "$sent" ] && ok "-o xml prints the $sent bytes the server sent" ||
+	bad "-o xml printed $(wc -c < "$T/get.xml") bytes for a $sent-byte reply"
 run "$RDMSCTL" identify "${K[@]}" -o json
 json_check "identify" "j['identify']['ProductVendor']=='Microsoft Corporation'"
 run "$RDMSCTL" invoke $VDC ProvisioningJobCancel JobGuid=6F1903CA-E06A-4A8B-BDFC-B44203149D55 "${K[@]}" -o xml

@@ -45,14 +45,15 @@ command -v "$cc" >/dev/null || { echo "fuzz.sh: $cc not found (Debian: clang)" >
 sources() {
 	case $1 in
 	response) echo tests/fuzz/fuzz_response.c src/lib/xml.c src/lib/xml-limits.c src/lib/item.c \
-		src/lib/response.c src/lib/fault.c src/lib/error.c src/lib/buf.c src/lib/catalog.c src/lib/codes.c src/lib/value.c ;;
+		src/lib/response.c src/lib/fault.c src/lib/error.c src/lib/buf.c src/lib/catalog.c src/lib/codes.c src/lib/value.c \
+		src/lib/options.c ;;
 	auth) echo tests/fuzz/fuzz_auth.c src/lib/auth.c src/lib/error.c src/lib/buf.c ;;
 	args) echo tests/fuzz/fuzz_args.c src/lib/value.c src/lib/params.c src/lib/url.c src/lib/envelope.c \
 		src/lib/envelope-ops.c src/lib/access.c src/lib/wql.c src/lib/codes.c src/lib/item.c \
-		src/lib/catalog.c src/lib/xml.c src/lib/xml-limits.c src/lib/error.c src/lib/buf.c ;;
+		src/lib/catalog.c src/lib/xml.c src/lib/xml-limits.c src/lib/error.c src/lib/buf.c src/lib/options.c ;;
 	output) echo tests/fuzz/fuzz_output.c src/cli/output.c src/cli/report.c src/lib/xml.c src/lib/xml-limits.c \
 		src/lib/item.c src/lib/response.c src/lib/fault.c src/lib/error.c src/lib/buf.c src/lib/catalog.c src/lib/codes.c \
-		src/lib/value.c ;;
+		src/lib/value.c src/lib/options.c ;;
 	config) echo tests/fuzz/fuzz_config.c src/cli/config.c ;;
 	crypt) echo tests/fuzz/fuzz_crypt.c src/lib/crypt.c src/lib/error.c src/lib/buf.c ;;
 	*) echo "fuzz.sh: unknown harness $1" >&2; return 1 ;;
