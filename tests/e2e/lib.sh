@@ -40,6 +40,7 @@ sim_start() {
 
 e2e_setup() {
 	local t
+	[ "${RDMS_WITH_SIM:-yes}" = yes ] || e2e_skip "rdms-sim not built: configured with --disable-sim"
 	for t in kinit krb5kdc kdb5_util openssl /usr/bin/python3; do
 		command -v "$t" >/dev/null 2>&1 || [ -x "/usr/sbin/$t" ] || e2e_skip "$t not installed (scripts/test.sh installs the Debian packages it needs, listed in scripts/common.sh)"
 	done

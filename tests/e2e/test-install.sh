@@ -13,10 +13,15 @@ run make -C "$b" -s install DESTDIR="$root"
 expect "make install" 0
 prefix=$(sed -n 's/^prefix=//p' "$b/librdms.pc")
 p=$root$prefix
-for f in bin/rdmsctl bin/rdms-sim include/rdms.h include/rdms-errors.h include/rdms-version.h lib/pkgconfig/librdms.pc \
+for f in bin/rdmsctl include/rdms.h include/rdms-errors.h include/rdms-version.h lib/pkgconfig/librdms.pc \
 	share/man/man1/rdmsctl.1 share/bash-completion/completions/rdmsctl.bash; do
 	[ -e "$p/$f" ] && ok "installed $f" || bad "missing $f"
 done
+if [ "${RDMS_WITH_SIM:-yes}" = yes ]; then
+	[ -e "$p/bin/rdms-sim" ] && ok "installed bin/rdms-sim" || bad "missing bin/rdms-sim"
+else
+	[ ! -e "$p/bin/rdms-sim" ] && ok "no rdms-sim (--disable-sim)" || bad "rdms-sim installed with --disable-sim"
+fi
 so=$(ls "$p"/lib/librdms.so.*.*.* 2>/dev/null | head -1)
 [ -n "$so" ] && ok "installed $(basename "$so")" || bad "no versioned librdms.so"
 if [ -n "$so" ]; then

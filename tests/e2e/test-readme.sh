@@ -12,6 +12,7 @@ build=${RDMS_TOP_BUILDDIR:?}
 for t in kinit krb5kdc kdb5_util openssl /usr/bin/python3; do
 	command -v "$t" >/dev/null 2>&1 || [ -x "/usr/sbin/$t" ] || { echo "SKIP: $t"; exit 77; }
 done
+[ "${RDMS_WITH_SIM:-yes}" = yes ] || { echo "SKIP: rdms-sim not built: configured with --disable-sim"; exit 77; }
 [ -x "$build/rdms-sim" ] || { echo "SKIP: rdms-sim not built"; exit 77; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/rdms-readme.XXXXXX")

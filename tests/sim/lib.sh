@@ -35,6 +35,7 @@ cleanup() {
 
 sim_setup() {
 	need curl kinit krb5kdc kdb5_util openssl
+	[ "${RDMS_WITH_SIM:-yes}" = yes ] || skip "rdms-sim not built: configured with --disable-sim"
 	[ -x "$RDMS_SIM" ] || skip "rdms-sim not built: run make in the build directory"
 	T=$(mktemp -d "${TMPDIR:-/tmp}/rdms-sim-test.XXXXXX")
 	trap cleanup EXIT
