@@ -118,7 +118,9 @@ fi
 # ---- 2. build ----
 step "dpkg-buildpackage -us -uc -b (configure, make, server-less unit tests)"
 t0=$(date +%s)
-if ! (cd "$src" && dpkg-buildpackage -us -uc -b >"$T/build.log" 2>&1); then
+# As many jobs as make check gets in scripts/test.sh.
+if ! (cd "$src" && DEB_BUILD_OPTIONS="parallel=$(nproc) ${DEB_BUILD_OPTIONS:-}" \
+    dpkg-buildpackage -us -uc -b >"$T/build.log" 2>&1); then
 	tail -n 80 "$T/build.log"
 	fail "dpkg-buildpackage -us -uc -b"
 fi
