@@ -9,6 +9,10 @@ RDMS_TEST_PKGS="krb5-kdc krb5-admin-server krb5-user apache2 libapache2-mod-auth
  python3-winrm python3-gssapi python3-requests-kerberos valgrind openssl curl faketime \
  libxml2-utils man-db"
 
+# To build and check the Debian packages (tests/packages/test-debian.sh);
+# debian/control's Build-Depends come from apt-get build-dep.
+RDMS_DEB_PKGS="build-essential dpkg-dev debhelper fakeroot lintian"
+
 rdms_log() { printf '==> %s\n' "$*" >&2; }
 
 # Install what is missing, quietly; apt-get update at most once.

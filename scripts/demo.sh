@@ -6,30 +6,42 @@
 # drain a host, log its users off, undrain it. Stops what it started.
 #
 # On a fresh Debian bookworm machine, as root: ./scripts/demo.sh
+# Installed by the rdms-sim package (with rdmsctl, krb5-kdc, krb5-admin-server
+# and krb5-user installed), as any user: /usr/share/rdms-sim/demo.sh
+# uses the installed rdmsctl and rdms-sim and builds nothing.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-. scripts/common.sh
-
-rdms_install $RDMS_BUILD_PKGS krb5-kdc krb5-admin-server krb5-user openssl
-rdms_build build
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -f "$here/../configure.ac" ]; then
+	# In the source tree: install what is missing, build, use the build.
+	cd "$here/.."
+	. scripts/common.sh
+	rdms_install $RDMS_BUILD_PKGS krb5-kdc krb5-admin-server krb5-user openssl
+	rdms_build build
+	export RDMS_TOP_BUILDDIR=$PWD/build
+	rdmsctl=$PWD/build/rdmsctl
+else
+	rdms_log() { printf '==> %s\n' "$*" >&2; }
+	rdmsctl=$(command -v rdmsctl) ||
+		{ echo "demo.sh: rdmsctl not found; apt-get install rdmsctl" >&2; exit 1; }
+	command -v kinit >/dev/null ||
+		{ echo "demo.sh: kinit not found; apt-get install krb5-user" >&2; exit 1; }
+fi
 start=$(date +%s)
-export RDMS_TOP_BUILDDIR=$PWD/build
-rdmsctl=$PWD/build/rdmsctl
 VDC=Win32_RDMSVirtualDesktopCollection
 
 tmp=$(mktemp -d)
 cleanup() {
-	scripts/sim.sh stop "$tmp/sim" >/dev/null 2>&1 || true
-	scripts/kdc.sh stop "$tmp/kdc" >/dev/null 2>&1 || true
+	"$here/sim.sh" stop "$tmp/sim" >/dev/null 2>&1 || true
+	"$here/kdc.sh" stop "$tmp/kdc" >/dev/null 2>&1 || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-scripts/kdc.sh start "$tmp/kdc" >/dev/null
+"$here/kdc.sh" start "$tmp/kdc" >/dev/null
 . "$tmp/kdc/env"
 # sim.sh makes a test CA and a certificate for localhost and 127.0.0.1-40 in
 # $tmp/sim/certs. --farm: the broker on 127.0.0.1, session hosts on .11-.14.
-scripts/sim.sh start "$tmp/sim" --farm >/dev/null
+"$here/sim.sh" start "$tmp/sim" --farm >/dev/null
 . "$tmp/sim/sim.env"
 rdms_log "rdms-sim listens on $RDMS_SIM_HTTPS_URL (KDC realm $RDMS_TEST_REALM)"
 

@@ -6,9 +6,11 @@
 #
 # start: runs rdms-sim in its own session (setsid) with the PID in DIR/sim.pid,
 # HTTPS and HTTP on free ports of 127.0.0.1 unless the options name ports,
-# certificates from DIR/certs (made by scripts/mkcerts.sh when missing) unless
-# --cert/--key are given, the log in DIR/sim.log and the seed
-# tests/data/sim-seed.json unless --seed is given. It waits (up to 60 s, for
+# certificates from DIR/certs (made by mkcerts.sh, beside this script, when
+# missing) unless --cert/--key are given, the log in DIR/sim.log and the seed
+# unless --seed is given: $RDMS_SIM_SEED, else sim-seed.json beside this
+# script (as the rdms-sim package installs it in /usr/share/rdms-sim), else
+# tests/data/sim-seed.json of the source tree. It waits (up to 60 s, for
 # a loaded machine) until the ports listen and writes DIR/sim.env, to source:
 #   RDMS_SIM_HTTPS_URL=https://localhost:PORT/wsman   RDMS_SIM_HTTPS_PORT
 #   RDMS_SIM_HTTP_URL=http://localhost:PORT/wsman     RDMS_SIM_HTTP_PORT
@@ -88,14 +90,19 @@ if ! have --https-port && ! have --http-port; then
 	extra+=(--https-port 0 --http-port 0)
 fi
 if ! have --cert; then
-	"$top/scripts/mkcerts.sh" "$dir/certs" >/dev/null
+	"$here/mkcerts.sh" "$dir/certs" >/dev/null
 	extra+=(--cert "$dir/certs/server.pem" --key "$dir/certs/server.key")
 	ca=$dir/certs/ca.pem
 else
 	ca=${RDMS_SIM_CA:-}
 fi
 have --log || extra+=(--log "$dir/sim.log")
-have --seed || extra+=(--seed "$top/tests/data/sim-seed.json")
+if ! have --seed; then
+	seed=${RDMS_SIM_SEED:-}
+	[ -n "$seed" ] || { [ -f "$here/sim-seed.json" ] && seed=$here/sim-seed.json; } ||
+		seed=$top/tests/data/sim-seed.json
+	extra+=(--seed "$seed")
+fi
 rm -f "$dir/ports"
 
 setsid "$bin" "${extra[@]}" "${args[@]}" --port-file "$dir/ports" \

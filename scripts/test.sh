@@ -2,8 +2,10 @@
 # test.sh - install what is missing, build, and run every test.
 #
 # On a fresh Debian bookworm machine, as root: ./scripts/test.sh
-# Runs make check, make check-valgrind, make check-asan and make distcheck.
-# The last line is the summary of the first three:
+# Runs make check, make check-valgrind, make check-asan, make distcheck and
+# tests/packages/test-debian.sh (the Debian packages: built, installed, used,
+# purged; one test, skipped without root). The last line is the summary of
+# all but distcheck:
 #   tests: N passed, M failed, K skipped
 # with each skipped test listed above it, and its reason. Exits non-zero on
 # any failure; with CI=true a skip is a failure too (CI has everything).
@@ -192,5 +194,27 @@ if ! make -C build -s distcheck >build/distcheck.log 2>&1; then
 	failed_phase="make distcheck"
 fi
 check_survivors "make distcheck"
+[ -z "$failed_phase" ] || finish
+
+# The Debian packages, built from a clean copy of the tree, installed, used
+# against the packaged rdms-sim and purged: one test. It needs root (to
+# install them); without root it is a counted skip, with its reason.
+rdms_log "Debian packages (tests/packages/test-debian.sh)"
+deb_rc=0
+tests/packages/test-debian.sh >build/test-debian.log 2>&1 || deb_rc=$?
+case $deb_rc in
+0) npass=$((npass + 1)) ;;
+77)
+	nskip=$((nskip + 1))
+	why=$(sed -n 's/^SKIP: *//p' build/test-debian.log | head -n 1)
+	skips+=("skipped (packages): tests/packages/test-debian.sh: ${why:-no reason given}")
+	;;
+*)
+	tail -n 100 build/test-debian.log
+	nfail=$((nfail + 1))
+	failed_phase="packages (tests/packages/test-debian.sh, log in build/test-debian.log)"
+	;;
+esac
+check_survivors "packages"
 [ -n "$failed_phase" ] || [ "$nfail" -gt 0 ] || rdms_log "all tests passed"
 finish
