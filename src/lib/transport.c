@@ -413,7 +413,7 @@ rdms__transport_setup(rdms_transport *t, const rdms_options *o)
 		return rdms__error(RDMS_EINTERNAL, "libcurl refused an option: %s",
 		                   curl_easy_strerror(e));
 	/* The CA store, loaded once per process and shared (tls.c). */
-	if (t->https && (rc = rdms__tls_ca_setup(c, o->cacert, o->insecure)) < 0)
+	if (t->ep.https && (rc = rdms__tls_ca_setup(c, o->cacert, o->insecure)) < 0)
 		return rc;
 	if (o->insecure)
 		rdms__transport_trace(t, "TLS certificate verification is disabled (insecure)\n");
