@@ -131,6 +131,12 @@ done
 grep -q 'check_core' "$T/build.log" && grep -qE '^# PASS: +[1-9]' "$T/build.log" ||
 	fail "dh_auto_test ran no unit test"
 grep -qE '^# (FAIL|ERROR): +[1-9]' "$T/build.log" && fail "unit tests failed in the build"
+# The build only warns when the library exports a symbol that
+# debian/librdms0.symbols lacks; here the file must be up to date.
+if grep -q 'dpkg-gensymbols: warning' "$T/build.log"; then
+	sed -n '/dpkg-gensymbols: warning/,/^ *dh_/p' "$T/build.log" | head -n 40
+	fail "debian/librdms0.symbols is out of date: refresh it as debian/README.source says"
+fi
 
 # ---- 3. lintian ----
 step "lintian"
