@@ -8,6 +8,10 @@ RDMS_BUILD_PKGS="autoconf automake libtool pkg-config make gcc python3 \
 RDMS_TEST_PKGS="krb5-kdc krb5-admin-server krb5-user apache2 libapache2-mod-auth-gssapi \
  python3-winrm python3-gssapi python3-requests-kerberos valgrind openssl curl faketime \
  libxml2-utils man-db"
+# The libraries Debian's libcurl names for static linking (pkg-config
+# --static --libs libcurl): make check-build links librdms.a with them.
+RDMS_TEST_PKGS="$RDMS_TEST_PKGS libnghttp2-dev libidn2-dev librtmp-dev libssh2-1-dev libpsl-dev \
+ libldap-dev libzstd-dev libbrotli-dev zlib1g-dev"
 
 # To build and check the Debian packages (tests/packages/test-debian.sh);
 # debian/control's Build-Depends come from apt-get build-dep.

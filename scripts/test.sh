@@ -2,10 +2,10 @@
 # test.sh - install what is missing, build, and run every test.
 #
 # On a fresh Debian bookworm machine, as root: ./scripts/test.sh
-# Runs make check, make check-valgrind, make check-asan, make distcheck and
-# tests/packages/test-debian.sh (the Debian packages: built, installed, used,
-# purged; one test, skipped without root). The last line is the summary of
-# all but distcheck:
+# Runs make check, make check-build, make check-valgrind, make check-asan,
+# make distcheck and tests/packages/test-debian.sh (the Debian packages:
+# built, installed, used, purged; one test, skipped without root). The last
+# line is the summary of all but distcheck:
 #   tests: N passed, M failed, K skipped
 # with each skipped test listed above it, and its reason. Exits non-zero on
 # any failure; with CI=true a skip is a failure too (CI has everything).
@@ -160,6 +160,25 @@ if ! make -C build -s check -j"$(nproc)"; then
 fi
 count_automake "make check" build
 check_survivors "make check"
+[ -z "$failed_phase" ] || finish
+
+# The build with --disable-sim and without Check, make install, static
+# linking with pkg-config (a second configured tree; one test, counted).
+rdms_log "make check-build"
+if make -C build -s check-build >build/check-build.log 2>&1; then
+	why=$(sed -n 's/^SKIP: *//p' build/check-build.log | head -n 1)
+	if [ -n "$why" ]; then
+		skips+=("skipped (make check-build): tests/build/test-disable-sim.sh: $why")
+		nskip=$((nskip + 1))
+	else
+		npass=$((npass + 1))
+	fi
+else
+	grep -v '^ok ' build/check-build.log | tail -n 60
+	nfail=$((nfail + 1))
+	failed_phase="make check-build"
+fi
+check_survivors "make check-build"
 [ -z "$failed_phase" ] || finish
 
 # --- hardening ---
