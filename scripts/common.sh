@@ -7,7 +7,7 @@ RDMS_BUILD_PKGS="autoconf automake libtool pkg-config make gcc python3 \
  libjansson-dev libmicrohttpd-dev libgnutls28-dev"
 RDMS_TEST_PKGS="krb5-kdc krb5-admin-server krb5-user apache2 libapache2-mod-auth-gssapi \
  python3-winrm python3-gssapi python3-requests-kerberos valgrind openssl curl faketime \
- libxml2-utils man-db"
+ libxml2-utils man-db ansible-core"
 
 rdms_log() { printf '==> %s\n' "$*" >&2; }
 
