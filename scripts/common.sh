@@ -7,7 +7,7 @@ RDMS_BUILD_PKGS="autoconf automake libtool pkg-config make gcc python3 \
  libjansson-dev libmicrohttpd-dev libgnutls28-dev"
 RDMS_TEST_PKGS="krb5-kdc krb5-admin-server krb5-user apache2 libapache2-mod-auth-gssapi \
  python3-winrm python3-gssapi python3-requests-kerberos valgrind openssl curl faketime \
- libxml2-utils man-db"
+ libxml2-utils man-db ansible-core"
 # The libraries Debian's libcurl names for static linking (pkg-config
 # --static --libs libcurl): make check-build links librdms.a with them.
 RDMS_TEST_PKGS="$RDMS_TEST_PKGS libnghttp2-dev libidn2-dev librtmp-dev libssh2-1-dev libpsl-dev \
