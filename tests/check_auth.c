@@ -18,6 +18,7 @@
 
 #include "auth.h"
 #include "transport.h"
+#include "vauth/vauth.h"
 
 static size_t
 parse(const char *v, rdms_challenge *c, int *rc)
@@ -322,6 +323,72 @@ START_TEST(basic_header)
 }
 END_TEST
 
+/* The mechanism table: one row per --auth value, flags that say what the
+ * exchange must do, and Basic driven through the interface alone. */
+START_TEST(vauth_table)
+{
+	const rdms_vauth_mech *neg = rdms__vauth_find(RDMS_AUTH_NEGOTIATE);
+	const rdms_vauth_mech *krb = rdms__vauth_find(RDMS_AUTH_KERBEROS);
+	const rdms_vauth_mech *ntlm = rdms__vauth_find(RDMS_AUTH_NTLM);
+	const rdms_vauth_mech *basic = rdms__vauth_find(RDMS_AUTH_BASIC);
+	const char *hdr = "Negotiate, Basic realm=\"x\"";
+	rdms_vauth_config vc;
+	rdms_challenge c[4];
+	rdms_buf tok = RDMS_BUF_INIT;
+	rdms_vauth *v = NULL;
+	rdms_seal key;
+	size_t n = 0;
+
+	ck_assert_ptr_null(rdms__vauth_find(RDMS_AUTH_NONE));
+	ck_assert_ptr_nonnull(neg);
+	ck_assert_ptr_nonnull(krb);
+	ck_assert_ptr_nonnull(ntlm);
+	ck_assert_ptr_nonnull(basic);
+	ck_assert_str_eq(neg->scheme, "Negotiate");
+	ck_assert_str_eq(ntlm->scheme, "Negotiate");   /* WinRM refuses "NTLM" */
+	ck_assert_str_eq(basic->scheme, "Basic");
+	ck_assert_uint_eq(krb->flags & (RDMS_VAUTH_CONN_BOUND | RDMS_VAUTH_MUTUAL |
+	                                RDMS_VAUTH_CAN_SEAL | RDMS_VAUTH_CHANNEL_BINDING),
+	                  RDMS_VAUTH_CONN_BOUND | RDMS_VAUTH_MUTUAL | RDMS_VAUTH_CAN_SEAL |
+	                  RDMS_VAUTH_CHANNEL_BINDING);
+	ck_assert(!(krb->flags & (RDMS_VAUTH_EMPTY_FIRST | RDMS_VAUTH_LATE_BINDING)));
+	ck_assert(ntlm->flags & RDMS_VAUTH_EMPTY_FIRST);
+	ck_assert(ntlm->flags & RDMS_VAUTH_LATE_BINDING);
+	ck_assert(!(ntlm->flags & RDMS_VAUTH_MUTUAL));
+	ck_assert_uint_eq(basic->flags, RDMS_VAUTH_CLEARTEXT);
+	ck_assert_ptr_null(basic->wrap);
+
+	memset(&vc, 0, sizeof(vc));
+	vc.auth = RDMS_AUTH_NONE;
+	ck_assert_int_eq(rdms__vauth_new(&v, &vc), 0);
+	ck_assert_ptr_null(v);
+	vc.auth = (rdms_auth)99;
+	ck_assert_int_eq(rdms__vauth_new(&v, &vc), RDMS_EUSAGE);
+	vc.auth = RDMS_AUTH_BASIC;
+	vc.username = "alice";
+	ck_assert_int_eq(rdms__vauth_new(&v, &vc), RDMS_ENOCRED);
+	ck_assert_ptr_null(v);
+	vc.password = "pw";
+	ck_assert_int_eq(rdms__vauth_new(&v, &vc), 0);
+	ck_assert_int_eq(rdms__vauth_start(v), 0);
+	ck_assert_int_eq(rdms__vauth_step(v, NULL, 0, NULL, 0, &tok), 0);
+	ck_assert_uint_eq(tok.len, 12);
+	ck_assert(memcmp(tok.ptr, "YWxpY2U6cHc=", 12) == 0);
+	ck_assert_int_eq(tok.secret, 1);
+	ck_assert_int_eq(rdms__vauth_done(v), 1);
+	ck_assert_int_eq(rdms__vauth_seal(v, &key), RDMS_ECRYPT);
+	ck_assert_ptr_null(rdms__vauth_peer(v));
+	ck_assert_int_eq(rdms__auth_parse(hdr, strlen(hdr), c, 4, &n), 0);
+	ck_assert_ptr_null(rdms__vauth_challenge(v, c, n));   /* no token */
+	ck_assert_int_eq(rdms__vauth_refused(v, c, n, 1), RDMS_EAUTH);
+	ck_assert_str_eq(rdms_error_last()->message, "the server rejected Basic authentication "
+	                 "for alice (it offers: Negotiate, Basic); check the user name and "
+	                 "password, and that Basic is enabled on the server");
+	rdms__buf_free(&tok);
+	rdms__vauth_free(v);
+}
+END_TEST
+
 /* A self-signed certificate signed with md, as DER. */
 static unsigned char *
 make_cert(const EVP_MD *md, int *len)
@@ -507,6 +574,7 @@ main(void)
 	tcase_add_test(tc, spn_names);
 	tcase_add_test(tc, redaction);
 	tcase_add_test(tc, basic_header);
+	tcase_add_test(tc, vauth_table);
 	tcase_add_test(tc, spnego_reject);
 	tcase_add_test(tc, tls_end_point);
 	tcase_add_test(tc, tls_end_point_garbage);

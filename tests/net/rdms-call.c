@@ -5,12 +5,15 @@
  *
  *   rdms-call [-a negotiate|kerberos|ntlm|basic|none] [-u USER]
  *             [-p PASSWORD_FILE] [-t KEYTAB] [-s SPN] [-c CACERT] [-k]
- *             [-n COUNT] [-w SECONDS] [-g JOBGUID] [-v] URL
+ *             [-n COUNT] [-w SECONDS] [-g JOBGUID] [-S] [-D] [-v] URL
  *
  * Prints "call I: ReturnValue: N" per call and
  * "stats: requests=R connections=C auth_rounds=A" at the end; on failure
  * "error: NAME: message" on stderr and the rdmsctl exit status.
  * -w waits between calls (to let a server drop an idle connection);
+ * -S makes a new session for every call (the stats are the last one's);
+ * -D deletes the FILE ticket cache of KRB5CCNAME after the first call, so
+ * later sessions can only use what the process read once;
  * -v writes the (redacted) trace to stderr.
  */
 #include "rdms.h"
@@ -67,10 +70,11 @@ main(int argc, char **argv)
 	rdms_result *r = NULL;
 	const char *guid = "6f3b2c1a-9d4e-4b7a-8c21-0123456789ab";
 	char *pw = NULL;
-	int opt, count = 1, pause = 0, i, rc, status = 0;
+	int opt, count = 1, pause = 0, fresh = 0, drop = 0, i, rc, status = 0;
+	const char *cc;
 	uint32_t rv;
 
-	while ((opt = getopt(argc, argv, "a:u:p:t:s:c:kn:w:g:v")) != -1) {
+	while ((opt = getopt(argc, argv, "a:u:p:t:s:c:kn:w:g:SDv")) != -1) {
 		switch (opt) {
 		case 'a':
 			o.auth = strcmp(optarg, "kerberos") == 0 ? RDMS_AUTH_KERBEROS
@@ -93,6 +97,8 @@ main(int argc, char **argv)
 		case 'n': count = atoi(optarg); break;
 		case 'w': pause = atoi(optarg); break;
 		case 'g': guid = optarg; break;
+		case 'S': fresh = 1; break;
+		case 'D': drop = 1; break;
 		case 'v': o.trace = trace; break;
 		default: return 2;
 		}
@@ -117,6 +123,14 @@ main(int argc, char **argv)
 	for (i = 1; i <= count; i++) {
 		if (i > 1 && pause > 0)
 			sleep((unsigned int)pause);
+		if (i > 1 && fresh) {
+			rdms_session_free(s);
+			s = NULL;
+			if (rdms_session_new(&s, argv[optind], &o) < 0) {
+				status = fail("session");
+				goto out;
+			}
+		}
 		rc = rdms_invoke(&r, s, "Win32_RDMSVirtualDesktopCollection", "ProvisioningJobCancel",
 		                 NULL, p);
 		if (rc < 0) {
@@ -134,6 +148,12 @@ main(int argc, char **argv)
 			status = 3;
 		rdms_result_free(r);
 		r = NULL;
+		if (i == 1 && drop && (cc = getenv("KRB5CCNAME")) != NULL &&
+		    strncmp(cc, "FILE:", 5) == 0 && unlink(cc + 5) != 0) {
+			perror(cc + 5);
+			status = 1;
+			goto out;
+		}
 	}
 	rdms_session_get_stats(s, &st);
 	printf("stats: requests=%lu connections=%lu auth_rounds=%lu bytes_out=%lu bytes_in=%lu\n",

@@ -40,6 +40,23 @@ eq "3 calls: stats.connections" "$(stat_of "$out" connections)" 1
 eq "3 calls: Authorization only on the first" "$(authorized)" 1
 eq_log "3 calls: envelopes sent" bodies 3
 
+# -- credentials once per process: later sessions use the ticket cache as
+#    the first one read it, even once the file is gone
+cp "${KRB5CCNAME#FILE:}" "$tmp/ccache-once"
+logs_reset
+KRB5CCNAME=FILE:$tmp/ccache-once "$call" -a kerberos -c "$ca" -n 3 -S -D -g "$guid" "$url" \
+	> "$out" 2> "$err"
+eq "once per process: exit status" "$?" 0
+check "once per process: the cache file is gone" test ! -e "$tmp/ccache-once"
+contains "once per process: third session authenticated" "$out" "call 3: ReturnValue: 0"
+eq_log "once per process: three requests" requests 3
+eq "once per process: Authorization on each session" "$(authorized)" 3
+logs_reset
+KRB5CCNAME=FILE:$tmp/ccache-once "$call" -a kerberos -c "$ca" -g "$guid" "$url" \
+	> "$out" 2> "$err"
+eq "new process, no cache file: exit status" "$?" 5
+contains "new process, no cache file: says so" "$err" "ENOCRED"
+
 # -- one request per connection: a token on every call
 net_apache short --keepalive-requests 1
 "$call" -a kerberos -c "$ca" -n 3 -g "$guid" "$url" > "$out" 2> "$err"

@@ -6,12 +6,16 @@
  * default ticket cache is read once: its tickets are copied into a
  * MEMORY cache and credentials are acquired from that, so service
  * tickets for each host are kept in memory, not written to (and locked
- * in) the FILE cache per host. Freed by the last rdms_shutdown().
+ * in) the FILE cache per host. Freed by the last rdms_shutdown(), which
+ * is also how a long-running program sees a renewed ticket cache (kinit
+ * after the first session): rdms_shutdown() and rdms_init() again.
  */
 #include "gssapi-int.h"
 
 #include <krb5/krb5.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +24,7 @@
 typedef struct entry {
 	struct entry *next;
 	rdms_creds_key key;
-	unsigned char pw[32];    /* SHA-256 of the password, never the password */
+	unsigned char pw[32];    /* HMAC of the password, never the password */
 	gss_cred_id_t cred;
 	char *client;
 	char *ccache;            /* the MEMORY cache behind cred, or NULL */
@@ -28,15 +32,27 @@ typedef struct entry {
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static entry *head;
+/* A random key per process: the stored digest of a password cannot be
+ * looked up in a table or compared across processes (or core dumps). */
+static unsigned char pw_key[32];
+static int have_key;
 
-static void
+/* Called with the lock held. -1 when there is no digest: such
+ * credentials are neither looked up nor kept (one session each). */
+static int
 hash_pw(unsigned char out[32], const char *pw)
 {
 	unsigned int n = 0;
 
 	memset(out, 0, 32);
-	if (pw != NULL)
-		EVP_Digest(pw, strlen(pw), out, &n, EVP_sha256(), NULL);
+	if (pw == NULL)
+		return 0;
+	if (!have_key)
+		have_key = RAND_bytes(pw_key, sizeof(pw_key)) == 1;
+	if (!have_key || HMAC(EVP_sha256(), pw_key, sizeof(pw_key), (const unsigned char *)pw,
+	                      strlen(pw), out, &n) == NULL)
+		return -1;
+	return 0;
 }
 
 static int
@@ -63,7 +79,8 @@ rdms__creds_find(const rdms_creds_key *k, gss_cred_id_t *cred, const char **clie
 	unsigned char pw[32];
 	entry *e;
 
-	hash_pw(pw, k->password);
+	if (hash_pw(pw, k->password) < 0)
+		return 0;
 	for (e = head; e != NULL; e = e->next)
 		if (e->key.mech == k->mech && e->key.spnego == k->spnego &&
 		    same(e->key.username, k->username) && same(e->key.keytab, k->keytab) &&
@@ -87,7 +104,10 @@ rdms__creds_add(const rdms_creds_key *k, gss_cred_id_t cred, const char *client,
 	e->key.mech = k->mech;
 	e->key.spnego = k->spnego;
 	e->key.password = k->password != NULL ? "" : NULL;   /* only whether one was given */
-	hash_pw(e->pw, k->password);
+	if (hash_pw(e->pw, k->password) < 0) {
+		free(e);
+		return rdms__error(RDMS_EINTERNAL, "cannot digest the password");
+	}
 	if ((k->username && (e->key.username = rdms__strdup(k->username)) == NULL) ||
 	    (k->keytab && (e->key.keytab = rdms__strdup(k->keytab)) == NULL) ||
 	    (client && (e->client = rdms__strdup(client)) == NULL) ||
@@ -131,6 +151,8 @@ rdms__creds_clear(void)
 		free(e->ccache);
 		free(e);
 	}
+	rdms__wipe(pw_key, sizeof(pw_key));
+	have_key = 0;
 	pthread_mutex_unlock(&lock);
 }
 

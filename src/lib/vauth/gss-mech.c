@@ -39,8 +39,16 @@ rdms__gss_mech_init(rdms_vauth *v, const rdms_vauth_config *c, rdms_mech m)
 		 * outside it tell, after a failure (rdms__gss_diagnose). */
 		gc.auth = RDMS_AUTH_KERBEROS;
 		if ((st->diag_code = rdms__gss_new(&st->diag, &gc, RDMS_MECH_KRB5)) < 0) {
-			st->diag_msg = rdms__strdup(rdms_error_last()->message);
-			rdms_error_clear();
+			/* From a ticket cache, SPNEGO restricted to Kerberos can do
+			 * no better than bare Kerberos: no (or an expired) ticket is
+			 * the session's error now, while a password can still be
+			 * asked for. */
+			if (c->password == NULL && c->keytab == NULL)
+				rc = st->diag_code;
+			else if ((st->diag_msg = rdms__strdup(rdms_error_last()->message)) == NULL)
+				rc = rdms__error_oom();
+			else
+				rdms_error_clear();
 		}
 		gc.auth = RDMS_AUTH_NEGOTIATE;
 	}

@@ -1,6 +1,6 @@
 /*
  * gss-why.h - turn a failed GSSAPI call into an error that names the
- * cause and the fix (gss-why.c). Shared by gss.c only.
+ * cause and the fix (gss-why.c). Shared by gssapi.c only.
  */
 #ifndef RDMS_GSS_WHY_H
 #define RDMS_GSS_WHY_H

@@ -261,6 +261,25 @@ acquire_new(rdms_gss *g, const rdms_gss_config *c, rdms_mech m)
 		gss_release_buffer(&m2, &d);
 		gss_release_name(&m2, &n);
 	}
+	if (m == RDMS_MECH_KRB5 && c->keytab == NULL && c->password == NULL) {
+		/* MIT resolves a ticket cache's credentials lazily. Resolve them
+		 * now (no token is built; once per process, creds.c), so that a
+		 * missing or expired ticket is an error of rdms_session_new,
+		 * where a caller can still ask for a password. */
+		OM_uint32 life = 0;
+
+		maj = gss_inquire_cred(&min, g->cred, NULL, &life, NULL, NULL);
+		if (GSS_ROUTINE_ERROR(maj) == GSS_S_CREDENTIALS_EXPIRED || (!GSS_ERROR(maj) &&
+		    life == 0)) {
+			rc = gss_fail(g, "cannot get credentials", GSS_S_CREDENTIALS_EXPIRED,
+			              (OM_uint32)KRB5KRB_AP_ERR_TKT_EXPIRED, &krb5_oid, NULL, 0);
+			goto out;
+		}
+		if (GSS_ERROR(maj)) {
+			rc = gss_fail(g, "cannot get credentials", maj, min, &krb5_oid, NULL, 0);
+			goto out;
+		}
+	}
 	if (g->spnego) {
 		maj = gss_set_neg_mechs(&min, g->cred, &neg);
 		if (GSS_ERROR(maj))
