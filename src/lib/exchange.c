@@ -98,9 +98,13 @@ check_policy(rdms_transport *t, const rdms_options *o)
 int
 rdms__transport_new(rdms_transport **out, const char *url, const rdms_options *o)
 {
+	static const char *const fixed[] = {
+		"Content-Type: application/soap+xml;charset=UTF-8", "Expect:", "Authorization:"
+	};
 	rdms_gss_config gc;
 	rdms_transport *t;
 	char *target = NULL;
+	size_t i;
 	int rc, is_principal = 0;
 
 	*out = NULL;
@@ -127,18 +131,26 @@ rdms__transport_new(rdms_transport **out, const char *url, const rdms_options *o
 		goto fail;
 	}
 
-	t->headers = curl_slist_append(NULL, "Content-Type: application/soap+xml;charset=UTF-8");
-	/* No "Expect: 100-continue": the envelope goes in the same flight. */
-	if (t->headers != NULL)
-		t->headers = curl_slist_append(t->headers, "Expect:");
-	if (t->headers != NULL)
-		t->headers = curl_slist_append(t->headers, "Authorization:");
-	if (t->headers == NULL) {
-		rc = rdms__error_oom();
-		goto fail;
+	/* The header list is built here, node and text, with the library's
+	 * allocator, not curl_slist_append: the Content-Type (crypt-transport.c)
+	 * and Authorization (transport.c) texts are replaced with the library's
+	 * own strings before requests, and libcurl would free them with its
+	 * allocator, which an application may replace (curl_global_init_mem).
+	 * No "Expect: 100-continue": the envelope goes in the same flight. The
+	 * last node is the Authorization slot. */
+	for (i = sizeof(fixed) / sizeof(fixed[0]); i-- > 0;) {
+		struct curl_slist *n = calloc(1, sizeof(*n));
+
+		if (n == NULL || (n->data = rdms__strdup(fixed[i])) == NULL) {
+			free(n);
+			rc = rdms__error_oom();
+			goto fail;
+		}
+		n->next = t->headers;
+		t->headers = n;
+		if (t->slot == NULL)
+			t->slot = n;
 	}
-	for (t->slot = t->headers; t->slot->next != NULL; t->slot = t->slot->next)
-		;
 
 	if (t->auth == RDMS_AUTH_BASIC) {
 		rc = rdms__auth_basic_header(&t->basic, o->username, o->password);
@@ -198,7 +210,13 @@ rdms__transport_free(rdms_transport *t)
 		curl_easy_cleanup(t->curl);
 	if (t->slot != NULL && t->slot->data != NULL)
 		rdms__wipe(t->slot->data, strlen(t->slot->data));
-	curl_slist_free_all(t->headers);
+	while (t->headers != NULL) {
+		struct curl_slist *next = t->headers->next;
+
+		free(t->headers->data);
+		free(t->headers);
+		t->headers = next;
+	}
 	rdms__gss_free(t->gss);
 	rdms__buf_free(&t->basic);
 	rdms__buf_free(&t->resp);
