@@ -106,8 +106,10 @@ rdms__transport_curl_fail(rdms_transport *t, int code)
 	case CURLE_OUT_OF_MEMORY:
 		/* libcurl caps one header line (100 KB) and all headers (300 KB);
 		 * it reports the first as out of memory without a message (after
-		 * the status line), the second as a receive error. */
-		if (strstr(t->conn.errbuf, "header") != NULL ||
+		 * the status line), the second as a receive error. A write
+		 * error ("Failed writing header") is the header callback's own
+		 * allocation failing, not a limit. */
+		if ((rc != CURLE_WRITE_ERROR && strstr(t->conn.errbuf, "header") != NULL) ||
 		    (rc == CURLE_OUT_OF_MEMORY && t->conn.errbuf[0] == '\0' &&
 		     curl_easy_getinfo(t->conn.curl, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK &&
 		     status != 0))

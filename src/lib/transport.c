@@ -459,20 +459,33 @@ rdms__transport_perform(rdms_transport *t, const char *body, size_t len)
 static int
 conn_init(rdms_conn *c, const rdms_endpoint *ep, const rdms_options *o)
 {
+	static const char *const fixed[] = {
+		"Content-Type: application/soap+xml;charset=UTF-8", "Expect:", "Authorization:"
+	};
 	rdms_vauth_config vc;
+	size_t i;
 	int rc;
 
 	c->authed_fd = c->ctx_fd = c->cur_fd = c->last_fd = CURL_SOCKET_BAD;
-	c->headers = curl_slist_append(NULL, "Content-Type: application/soap+xml;charset=UTF-8");
-	/* No "Expect: 100-continue": the envelope goes in the same flight. */
-	if (c->headers != NULL)
-		c->headers = curl_slist_append(c->headers, "Expect:");
-	if (c->headers != NULL)
-		c->headers = curl_slist_append(c->headers, "Authorization:");
-	if (c->headers == NULL)
-		return rdms__error_oom();
-	for (c->slot = c->headers; c->slot->next != NULL; c->slot = c->slot->next)
-		;
+	/* The header list is built here, node and text, with the library's
+	 * allocator, not curl_slist_append: the Content-Type (crypt-transport.c)
+	 * and Authorization (transport.c) texts are replaced with the library's
+	 * own strings before requests, and libcurl would free them with its
+	 * allocator, which an application may replace (curl_global_init_mem).
+	 * No "Expect: 100-continue": the envelope goes in the same flight. The
+	 * last node is the Authorization slot. */
+	for (i = sizeof(fixed) / sizeof(fixed[0]); i-- > 0;) {
+		struct curl_slist *n = calloc(1, sizeof(*n));
+
+		if (n == NULL || (n->data = rdms__strdup(fixed[i])) == NULL) {
+			free(n);
+			return rdms__error_oom();
+		}
+		n->next = c->headers;
+		c->headers = n;
+		if (c->slot == NULL)
+			c->slot = n;
+	}
 	memset(&vc, 0, sizeof(vc));
 	vc.auth = ep->auth;
 	vc.username = o->username;
@@ -497,7 +510,13 @@ conn_clear(rdms_conn *c)
 		curl_easy_cleanup(c->curl);
 	if (c->slot != NULL && c->slot->data != NULL)
 		rdms__wipe(c->slot->data, strlen(c->slot->data));
-	curl_slist_free_all(c->headers);
+	while (c->headers != NULL) {
+		struct curl_slist *next = c->headers->next;
+
+		free(c->headers->data);
+		free(c->headers);
+		c->headers = next;
+	}
 	rdms__vauth_free(c->va);
 }
 

@@ -699,14 +699,19 @@ int
 rdms__xml_is_nil(const xmlNode *n)
 {
 	xmlChar *v = xmlGetNsProp(n, (const xmlChar *)"nil", (const xmlChar *)RDMS_NS_XSI);
-	char *t;
+	const char *s, *e;
 	int nil;
 
 	if (v == NULL)
 		return 0;
-	t = rdms__trim_dup((const char *)v, strlen((const char *)v));
-	nil = t != NULL && (strcmp(t, "true") == 0 || strcmp(t, "1") == 0);
-	free(t);
+	/* Trimmed in place: a copy that failed would read as "not nil". */
+	s = (const char *)v;
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		e--;
+	nil = (e - s == 4 && memcmp(s, "true", 4) == 0) || (e - s == 1 && *s == '1');
 	xmlFree(v);
 	return nil;
 }
