@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tls.h"
 #include "transport.h"
 
 struct rdms_session {
@@ -47,6 +48,7 @@ rdms_shutdown(void)
 	if (init_refs == 0 || --init_refs > 0)
 		return;
 	rdms__creds_clear();
+	rdms__tls_ca_cleanup();
 	xmlCleanupParser();
 	curl_global_cleanup();
 }
