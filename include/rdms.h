@@ -41,7 +41,12 @@
  *  - The catalogue is static data and may be read from any thread.
  *  - rdms_error_last() is per thread: each thread sees its own last error.
  *  - What the library shares between sessions itself (per-process state
- *    such as credentials and the CA store) it locks itself.
+ *    such as credentials and the CA store) it locks itself. That state is
+ *    built by the first session that needs it and kept until the last
+ *    rdms_shutdown(): the Kerberos ticket cache is read once, the CA file
+ *    loaded once. A long-running program that renews tickets (kinit) or
+ *    replaces the CA file calls rdms_shutdown() and rdms_init() again,
+ *    with no session alive, to have them read afresh.
  */
 #ifndef RDMS_H
 #define RDMS_H
