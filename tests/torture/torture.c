@@ -13,6 +13,8 @@
  * library's own code (and this file's); libcurl, libxml2, GSSAPI and
  * OpenSSL allocate through their own references and are not failed here.
  * The library has no asprintf/vasprintf; strdup and strndup are wrapped.
+ * RDMS_TORTURE_CURL=1 routes libcurl's allocations through the wrappers
+ * too (curl_global_init_mem; not OpenSSL's or the resolver's libc ones).
  * RDMS_TORTURE_XML=1 routes libxml2's allocations through the wrappers
  * too (xmlMemSetup); libxml2 2.9.14 crashes when some of them fail
  * (a realloc in xmlBufGrow during xmlParseDocument), so make check does
@@ -27,6 +29,7 @@
  */
 #include <rdms.h>
 
+#include <curl/curl.h>
 #include <libxml/xmlmemory.h>
 
 #include <errno.h>
@@ -426,6 +429,7 @@ main(int argc, char **argv)
 	scenario sc;
 	const char *mode, *env;
 	unsigned long count, n, step = 1, runs = 0, enomem = 0, other = 0, absorbed = 0;
+	unsigned long unreached = 0;
 	int *codes = NULL, *base = NULL, base_rc, rc, i, status = 1, is_parse;
 	uint32_t rv = 0, base_rv = 0;
 	char *pw = NULL;
@@ -455,6 +459,14 @@ main(int argc, char **argv)
 		return 1;
 	}
 	xml_hooked = env != NULL && strcmp(env, "1") == 0;
+	/* RDMS_TORTURE_CURL=1: libcurl's allocations too (curl_global_init_mem;
+	 * this reference keeps libcurl initialised across the runs). */
+	if ((env = getenv("RDMS_TORTURE_CURL")) != NULL && strcmp(env, "1") == 0 &&
+	    curl_global_init_mem(CURL_GLOBAL_DEFAULT, __wrap_malloc, __wrap_free, __wrap_realloc,
+	                         __wrap_strdup, __wrap_calloc) != CURLE_OK) {
+		fprintf(stderr, "torture: curl_global_init_mem failed\n");
+		return 1;
+	}
 	ledger = __real_calloc(LEDGER_SIZE, sizeof(*ledger));
 	callers = __real_calloc(LEDGER_SIZE, sizeof(*callers));
 	if (ledger == NULL || callers == NULL)
@@ -529,9 +541,15 @@ main(int argc, char **argv)
 			goto out;
 		}
 		if (!failed) {
-			fprintf(stderr, "torture %s: run %lu made fewer allocations (%lu) than the "
-			        "counting run\n", mode, n, calls);
-			goto out;
+			/* Fewer allocations than the counting run (libcurl's depend
+			 * a little on timing): nothing failed, so it must succeed. */
+			if (rc < 0) {
+				fprintf(stderr, "torture %s: run %lu failed (%s) with no failed "
+				        "allocation\n", mode, n, rdms_err_name(rc));
+				goto out;
+			}
+			unreached++;
+			continue;
 		}
 		if (rc == 0) {
 			/* The failure was absorbed: then the outcome must equal the
@@ -571,7 +589,8 @@ main(int argc, char **argv)
 		}
 	}
 	printf("torture %s: %lu runs: %lu ENOMEM, %lu other clean errors, %lu absorbed "
-	       "(same result), 0 leaks\n", mode, runs, enomem, other, absorbed);
+	       "(same result), %lu past the last allocation, 0 leaks\n", mode, runs, enomem,
+	       other, absorbed, unreached);
 	status = 0;
 out:
 	if (is_parse) {

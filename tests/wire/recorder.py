@@ -13,6 +13,7 @@ against CA: the recorded bytes are then the HTTP requests inside TLS.
 """
 import argparse
 import os
+import random
 import socket
 import ssl
 import threading
@@ -58,6 +59,28 @@ def serve(client, n, args, sctx, cctx):
     up.close()
 
 
+def listen_five_digits():
+    """A listener on a free port of five digits: the port is in the URL,
+    so in wsa:To, and the expected Content-Length counts five digits. The
+    kernel's ephemeral ports usually are; otherwise try 10000-32767."""
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.bind(('127.0.0.1', 0))
+    if ls.getsockname()[1] >= 10000:
+        ls.listen(16)
+        return ls
+    ls.close()
+    for _ in range(1000):
+        ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            ls.bind(('127.0.0.1', random.randint(10000, 32767)))
+        except OSError:
+            ls.close()
+            continue
+        ls.listen(16)
+        return ls
+    raise SystemExit('recorder.py: no free five-digit port on 127.0.0.1')
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--upstream', required=True)
@@ -69,9 +92,7 @@ def main():
         sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         sctx.load_cert_chain(args.tls[0], args.tls[1])
         cctx = ssl.create_default_context(cafile=args.tls[2])
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    ls.bind(('127.0.0.1', 0))
-    ls.listen(16)
+    ls = listen_five_digits()
     tmp = os.path.join(args.dir, 'port.tmp')
     with open(tmp, 'w') as f:
         f.write('%d\n' % ls.getsockname()[1])

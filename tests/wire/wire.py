@@ -6,8 +6,8 @@
 Prints every request of DIR/conn-*.raw in order: the request line and each
 header exactly as sent, in order, then the body. Only what changes from run
 to run is masked, and each masked part is checked here first:
-  - the relay's port (localhost:{PORT}); ephemeral ports have five digits,
-    so lengths stay exact;
+  - the relay's port (localhost:{PORT}); recorder.py listens on a port of
+    five digits, so lengths stay exact;
   - MessageID uuids (uuid:{UUID}), checked to be RFC 4122 version 4;
   - base64 tokens, replaced by what they decode to: a Kerberos AP-REQ in
     GSS framing (RFC 4121 4.1), a SPNEGO NegTokenInit (RFC 4178) with its
