@@ -120,8 +120,8 @@ def main():
     w_("")
     w_("## Machine")
     w_("")
-    for k, label in (("cpu", "CPU"), ("nproc", "nproc"), ("mem", "memory"), ("kernel", "kernel"),
-                     ("os", "system")):
+    for k, label in (("cpu", "CPU"), ("nproc", "nproc"), ("load", "load average"),
+                     ("mem", "memory"), ("kernel", "kernel"), ("os", "system")):
         w_("- %s: %s" % (label, m.get(k, "?")))
     w_("- versions: %s" % m.get("versions", "?"))
     w_("- build: %s" % m.get("build", "?"))

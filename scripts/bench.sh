@@ -45,6 +45,7 @@ done
 build=$(cd "$build" && pwd)
 PY=/usr/bin/python3
 t_start=$(date +%s)
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # The real binaries, not libtool's wrapper scripts (a bash start-up per run).
 if [ "$(head -c 4 "$build/rdmsctl" 2>/dev/null | tr -d '\177')" = ELF ]; then
@@ -323,6 +324,7 @@ note fanout "$fanout"
 note date "$(date -u +%Y-%m-%dT%H:%MZ)"
 note cpu "$(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -1)"
 note nproc "$(nproc)"
+note load "at the start $load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min; other work on the machine makes CPU and wall times larger)"
 note mem "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 note kernel "$(uname -sr)"
 note os "$(. /etc/os-release && echo "$PRETTY_NAME")"
