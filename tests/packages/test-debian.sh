@@ -36,6 +36,10 @@ step() { rdms_log "packages: $*"; }
 	skip "the Debian packages are built and installed on Debian only"
 [ "$(id -u)" -eq 0 ] ||
 	skip "installing build dependencies and packages needs root: sudo tests/packages/test-debian.sh"
+# Two runs on one machine (a second clone's test.sh) would install and
+# purge the same packages under each other: the second waits its turn.
+exec 9>/run/lock/rdms-test-debian.lock
+flock 9
 for p in $PKGS; do
 	if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
 		skip "package $p is installed; this test would replace and then purge it" \
