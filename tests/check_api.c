@@ -474,8 +474,7 @@ main(void)
 	Suite *su = suite_create("api");
 	TCase *tc = tcase_create("api");
 	TCase *tn = tcase_create("session");
-	SRunner *sr;
-	int failed;
+	int status;
 
 	tcase_add_test(tc, version_macros);
 	tcase_add_test(tc, options_read_versions);
@@ -488,10 +487,7 @@ main(void)
 	suite_add_tcase(su, tc);
 	suite_add_tcase(su, tn);
 	rdms_init();
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	status = run_suite(su);
 	rdms_shutdown();
-	return failed == 0 ? 0 : 1;
+	return status;
 }
