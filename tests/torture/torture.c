@@ -153,38 +153,44 @@ ledger_print(void)
 			        ledger[i], callers[i], (const char *)ledger[i]);
 }
 
-void *
-__wrap_malloc(size_t n)
+/* The wrappers' two halves. fail_here takes the lock; when this is the
+ * allocation to fail it drops it again, sets errno and says so, otherwise
+ * it returns 0 with the lock held, and tracked records the new block and
+ * drops it. The caller's address is taken in the wrapper itself. */
+static int
+fail_here(void *caller)
 {
-	void *p;
-
 	pthread_mutex_lock(&lock);
-	if (should_fail(__builtin_return_address(0))) {
-		pthread_mutex_unlock(&lock);
-		errno = ENOMEM;
-		return NULL;
-	}
-	p = __real_malloc(n);
-	track(p);
+	if (!should_fail(caller))
+		return 0;
+	pthread_mutex_unlock(&lock);
+	errno = ENOMEM;
+	return 1;
+}
+
+static void *
+tracked(void *p, void *caller)
+{
+	if (p != NULL && active)
+		ledger_add(p, caller);
 	pthread_mutex_unlock(&lock);
 	return p;
 }
 
 void *
+__wrap_malloc(size_t n)
+{
+	void *caller = __builtin_return_address(0);
+
+	return fail_here(caller) ? NULL : tracked(__real_malloc(n), caller);
+}
+
+void *
 __wrap_calloc(size_t n, size_t size)
 {
-	void *p;
+	void *caller = __builtin_return_address(0);
 
-	pthread_mutex_lock(&lock);
-	if (should_fail(__builtin_return_address(0))) {
-		pthread_mutex_unlock(&lock);
-		errno = ENOMEM;
-		return NULL;
-	}
-	p = __real_calloc(n, size);
-	track(p);
-	pthread_mutex_unlock(&lock);
-	return p;
+	return fail_here(caller) ? NULL : tracked(__real_calloc(n, size), caller);
 }
 
 void *
@@ -193,12 +199,8 @@ __wrap_realloc(void *old, size_t n)
 	void *p;
 	int ours;
 
-	pthread_mutex_lock(&lock);
-	if (should_fail(__builtin_return_address(0))) {
-		pthread_mutex_unlock(&lock);
-		errno = ENOMEM;
+	if (fail_here(__builtin_return_address(0)))
 		return NULL;    /* the old block stays valid, as C says */
-	}
 	ours = old != NULL && ledger != NULL && ledger_del(old);
 	p = __real_realloc(old, n);
 	if (p == NULL && ours)
@@ -224,35 +226,17 @@ __wrap_free(void *p)
 char *
 __wrap_strdup(const char *s)
 {
-	char *p;
+	void *caller = __builtin_return_address(0);
 
-	pthread_mutex_lock(&lock);
-	if (should_fail(__builtin_return_address(0))) {
-		pthread_mutex_unlock(&lock);
-		errno = ENOMEM;
-		return NULL;
-	}
-	p = __real_strdup(s);
-	track(p);
-	pthread_mutex_unlock(&lock);
-	return p;
+	return fail_here(caller) ? NULL : tracked(__real_strdup(s), caller);
 }
 
 char *
 __wrap_strndup(const char *s, size_t n)
 {
-	char *p;
+	void *caller = __builtin_return_address(0);
 
-	pthread_mutex_lock(&lock);
-	if (should_fail(__builtin_return_address(0))) {
-		pthread_mutex_unlock(&lock);
-		errno = ENOMEM;
-		return NULL;
-	}
-	p = __real_strndup(s, n);
-	track(p);
-	pthread_mutex_unlock(&lock);
-	return p;
+	return fail_here(caller) ? NULL : tracked(__real_strndup(s, n), caller);
 }
 
 static void
