@@ -416,7 +416,13 @@ sim_http_start(int tls, const char *addr, int port, size_t machine, const char *
 	OPT(MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, NULL);
 	OPT(MHD_OPTION_CONNECTION_TIMEOUT, 120, NULL);
 	OPT(MHD_OPTION_CONNECTION_LIMIT, 1000, NULL);
-	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, 256 * 1024, NULL);
+	/* A connection's request line and headers must fit in its pool: 32 KiB,
+	 * twice what HTTP.sys takes by default (MaxFieldLength and
+	 * MaxRequestBytes of 16 KB). Not more: libmicrohttpd zeroes the whole
+	 * pool after every request on a kept connection (MHD_pool_reset), and
+	 * a pool over 32 KiB is a fresh mapping per connection, so each request
+	 * would pay its size in memset and page faults. */
+	OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, 32 * 1024, NULL);
 	if (tls) {
 		OPT(MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)key_pem);
 		OPT(MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cert_pem);
