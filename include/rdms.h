@@ -23,6 +23,8 @@
  *  so a program built against an older rdms.h keeps working with a newer
  *  librdms. Version 0 (a struct never initialised) and versions newer than
  *  this librdms knows fail with RDMS_EUSAGE, whose message names the fix.
+ *  rdms_session_stats, the one struct the library fills in, is versioned
+ *  the same way: the library writes only the fields of the caller's version.
  *
  * Threads
  *  - rdms_init() and rdms_shutdown() are not thread-safe: call them from
@@ -604,14 +606,26 @@ RDMS_EXTERN int rdms_session_enumerate(rdms_result **fault, rdms_session *s,
 /* WS-Management Identify. */
 RDMS_EXTERN int rdms_identify(rdms_result **out, rdms_session *s);
 
-/* Per-session counters, for tests and benchmarks. */
+/* Per-session counters, for tests and benchmarks. The one struct the
+ * library writes into, versioned as the options structs are (see the top
+ * of this file): set its version with RDMS_SESSION_STATS_INIT or
+ * rdms_session_stats_init(), and the library writes exactly the fields of
+ * that version, so a counter added later never lands past the end of an
+ * older program's struct. */
 typedef struct rdms_session_stats {
+	unsigned int version;         /* RDMS_SESSION_STATS_VERSION */
 	unsigned long requests;       /* HTTP requests sent */
 	unsigned long connections;    /* TCP connections opened */
 	unsigned long auth_rounds;    /* 401 challenges answered */
 	unsigned long bytes_out, bytes_in;
 } rdms_session_stats;
-RDMS_EXTERN void rdms_session_get_stats(const rdms_session *s, rdms_session_stats *st);
+#define RDMS_SESSION_STATS_VERSION 1
+#define RDMS_SESSION_STATS_INIT { RDMS_SESSION_STATS_VERSION, 0, 0, 0, 0, 0 }
+/* Zero st as version version of the struct, the version set. */
+RDMS_EXTERN int rdms_session_stats_init(rdms_session_stats *st, unsigned int version);
+/* s's counters into st (all zero for a NULL session). RDMS_EUSAGE for a
+ * NULL st, or a version of 0 or newer than this librdms knows. */
+RDMS_EXTERN int rdms_session_get_stats(const rdms_session *s, rdms_session_stats *st);
 
 #ifdef __cplusplus
 }

@@ -2,8 +2,8 @@
  * check_api - the public API's housekeeping: the version macros against
  * configure and rdms_version(), versioned options (one check for every
  * struct, older versions read with defaults, newer and 0 refused), the
- * _options_init functions, rdms_free, and rdms_result_body against the
- * bytes a server sent.
+ * _options_init functions, the stats struct written by version, rdms_free,
+ * and rdms_result_body against the bytes a server sent.
  */
 #include "response-test.h"
 
@@ -175,6 +175,75 @@ START_TEST(options_public_entries)
 }
 END_TEST
 
+/* The same check for a struct the library fills in: an older caller's
+ * struct gets exactly its version's fields, never a byte past its end. */
+START_TEST(options_write_versions)
+{
+	two_v1 v1 = { 1, 0, 0 };
+	const two full = { 2, 9, 'w', 77 };
+	unsigned char *old;
+	two t = { 2, 0, 0, 0 };
+
+	/* A heap block of version 1's size: ASan/valgrind see any write past. */
+	old = malloc(two_sizes[0]);
+	ck_assert_ptr_nonnull(old);
+	memcpy(old, &v1, two_sizes[0]);
+	ck_assert_int_eq(rdms__options_write(old, &full, &two_kind), 0);
+	memcpy(&v1, old, two_sizes[0]);
+	ck_assert_uint_eq(v1.version, 1);
+	ck_assert_int_eq(v1.a, 9);
+	ck_assert_int_eq(v1.b, 'w');
+	free(old);
+
+	ck_assert_int_eq(rdms__options_write(&t, &full, &two_kind), 0);
+	ck_assert_uint_eq(t.version, 2);
+	ck_assert_int_eq(t.a, 9);
+	ck_assert_int_eq(t.b, 'w');
+	ck_assert_int_eq(t.c, 77);
+
+	t.version = 3;
+	ck_assert_int_eq(rdms__options_write(&t, &full, &two_kind), RDMS_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(rdms_error_last()->message, "newer than this librdms"));
+	ck_assert_int_eq(t.a, 9);   /* untouched from the call before */
+	t.version = 0;
+	ck_assert_int_eq(rdms__options_write(&t, &full, &two_kind), RDMS_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(rdms_error_last()->message, "TWO_OPTIONS_INIT"));
+	ck_assert_int_eq(rdms__options_write(NULL, &full, &two_kind), RDMS_EUSAGE);
+}
+END_TEST
+
+/* rdms_session_get_stats goes through that check. */
+START_TEST(stats_versions)
+{
+	rdms_session_stats st = RDMS_SESSION_STATS_INIT;
+	rdms_options o = RDMS_OPTIONS_INIT;
+	rdms_session *s;
+
+	ck_assert_int_eq(RDMS_SESSION_STATS_VERSION, 1);
+	o.auth = RDMS_AUTH_NONE;   /* no credentials needed to count nothing */
+	ck_assert_int_eq(rdms_session_new(&s, "https://localhost:5986/wsman", &o), 0);
+	memset(&st, 0xff, sizeof(st));
+	st.version = RDMS_SESSION_STATS_VERSION;
+	ck_assert_int_eq(rdms_session_get_stats(s, &st), 0);
+	ck_assert_uint_eq(st.version, RDMS_SESSION_STATS_VERSION);
+	ck_assert_uint_eq(st.requests, 0);
+	ck_assert_uint_eq(st.connections, 0);
+	ck_assert_uint_eq(st.auth_rounds, 0);
+	ck_assert_uint_eq(st.bytes_out, 0);
+	ck_assert_uint_eq(st.bytes_in, 0);
+	/* A NULL session has no counters: all zero. */
+	st.requests = 5;
+	ck_assert_int_eq(rdms_session_get_stats(NULL, &st), 0);
+	ck_assert_uint_eq(st.requests, 0);
+	st.version = 0;
+	refused(rdms_session_get_stats(s, &st), "stats 0", "RDMS_SESSION_STATS_INIT");
+	st.version = RDMS_SESSION_STATS_VERSION + 1;
+	refused(rdms_session_get_stats(s, &st), "stats newer", "rdms_session_stats version");
+	refused(rdms_session_get_stats(s, NULL), "stats NULL", "rdms_session_stats");
+	rdms_session_free(s);
+}
+END_TEST
+
 /* ---- _options_init ---- */
 
 /* init(o, version) writes the _INIT values up to the version's last field
@@ -210,6 +279,8 @@ START_TEST(options_init)
 	    RDMS_ENUM_OPTIONS_INIT, max_batches);
 	CHECK_INIT(rdms_parse_options, rdms_parse_options_init, RDMS_PARSE_OPTIONS_VERSION,
 	    RDMS_PARSE_OPTIONS_INIT, request);
+	CHECK_INIT(rdms_session_stats, rdms_session_stats_init, RDMS_SESSION_STATS_VERSION,
+	    RDMS_SESSION_STATS_INIT, bytes_in);
 
 	/* Field by field: the defaults the header documents. */
 	memset(&o, 0xff, sizeof(o));
@@ -479,6 +550,8 @@ main(void)
 	tcase_add_test(tc, version_macros);
 	tcase_add_test(tc, options_read_versions);
 	tcase_add_test(tc, options_public_entries);
+	tcase_add_test(tc, options_write_versions);
+	tcase_add_test(tc, stats_versions);
 	tcase_add_test(tc, options_init);
 	tcase_add_test(tc, free_returned_memory);
 	tcase_add_test(tc, body_of_parsed);

@@ -522,7 +522,7 @@ START_TEST(connection_refused)
 	rdms_options o = RDMS_OPTIONS_INIT;
 	struct sockaddr_in a;
 	socklen_t al = sizeof(a);
-	rdms_session_stats st;
+	rdms_session_stats st = RDMS_SESSION_STATS_INIT;
 	rdms_session *s;
 	rdms_request *req;
 	rdms_result *r;

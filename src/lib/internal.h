@@ -76,12 +76,17 @@ extern const rdms__options_kind rdms__session_options_kind;
 extern const rdms__options_kind rdms__request_options_kind;
 extern const rdms__options_kind rdms__enum_options_kind;
 extern const rdms__options_kind rdms__parse_options_kind;
+extern const rdms__options_kind rdms__session_stats_kind;
 
 /* The one check of a caller's options struct, for every public entry that
  * takes one: dst (a current struct of kind k) gets the defaults, then the
  * fields of src's version (src may be NULL: all defaults), and the current
  * version. A version of 0 or newer than k's fails with RDMS_EUSAGE. */
 int rdms__options_read(void *dst, const void *src, const rdms__options_kind *k);
+/* The same check for a struct the library fills in: dst's version says
+ * which fields it has; exactly those are copied from src (a current struct
+ * of kind k), and dst keeps its version. */
+int rdms__options_write(void *dst, const void *src, const rdms__options_kind *k);
 
 /* ---- buf.c: growable byte buffer ---- */
 

@@ -1,6 +1,7 @@
 /*
- * options.c - the versioned options structs: one check for all of them,
- * and their _init functions.
+ * options.c - the versioned structs (the options structs the library
+ * reads, the stats struct it fills in): one check for all of them, and
+ * their _init functions.
  *
  * A struct's version N is its layout when RDMS_..._VERSION was N. Fields
  * are only added at the end, each addition raising the version, so the
@@ -31,11 +32,15 @@ static const size_t enum_sizes[] = {
 static const size_t parse_sizes[] = {
 	FIELD_END(rdms_parse_options, request),         /* 1 */
 };
+static const size_t stats_sizes[] = {
+	FIELD_END(rdms_session_stats, bytes_in),        /* 1 */
+};
 
 static const rdms_options session_defaults = RDMS_OPTIONS_INIT;
 static const rdms_request_options request_defaults = RDMS_REQUEST_OPTIONS_INIT;
 static const rdms_enum_options enum_defaults = RDMS_ENUM_OPTIONS_INIT;
 static const rdms_parse_options parse_defaults = RDMS_PARSE_OPTIONS_INIT;
+static const rdms_session_stats stats_defaults = RDMS_SESSION_STATS_INIT;
 
 #define NSIZES(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -55,6 +60,10 @@ const rdms__options_kind rdms__parse_options_kind = {
 	"rdms_parse_options", "RDMS_PARSE_OPTIONS_INIT or rdms_parse_options_init()",
 	parse_sizes, NSIZES(parse_sizes), sizeof(rdms_parse_options), &parse_defaults
 };
+const rdms__options_kind rdms__session_stats_kind = {
+	"rdms_session_stats", "RDMS_SESSION_STATS_INIT or rdms_session_stats_init()",
+	stats_sizes, NSIZES(stats_sizes), sizeof(rdms_session_stats), &stats_defaults
+};
 
 /* Every options struct starts with its version. */
 static unsigned int
@@ -66,15 +75,12 @@ version_of(const void *o)
 	return v;
 }
 
-int
-rdms__options_read(void *dst, const void *src, const rdms__options_kind *k)
+/* The one version check: 0 and versions newer than k's are refused. */
+static int
+check_version(unsigned int v, const rdms__options_kind *k)
 {
-	unsigned int v, current = (unsigned int)k->nversions;
+	unsigned int current = (unsigned int)k->nversions;
 
-	memcpy(dst, k->defaults, k->size);
-	if (src == NULL)
-		return 0;
-	v = version_of(src);
 	if (v == 0)
 		return rdms__error(RDMS_EUSAGE, "%s has version 0 (not initialised): set it up "
 		    "with %s", k->name, k->init);
@@ -83,8 +89,39 @@ rdms__options_read(void *dst, const void *src, const rdms__options_kind *k)
 		    "knows (1 to %u): the program was built against a newer rdms.h; run it "
 		    "with that librdms or rebuild it against this one", k->name, v,
 		    RDMS_VERSION_STRING, current);
+	return 0;
+}
+
+int
+rdms__options_read(void *dst, const void *src, const rdms__options_kind *k)
+{
+	unsigned int v, current = (unsigned int)k->nversions;
+	int rc;
+
+	memcpy(dst, k->defaults, k->size);
+	if (src == NULL)
+		return 0;
+	v = version_of(src);
+	if ((rc = check_version(v, k)) < 0)
+		return rc;
 	memcpy(dst, src, k->sizes[v - 1]);
 	memcpy(dst, &current, sizeof(current));
+	return 0;
+}
+
+int
+rdms__options_write(void *dst, const void *src, const rdms__options_kind *k)
+{
+	unsigned int v;
+	int rc;
+
+	if (dst == NULL)
+		return rdms__error(RDMS_EUSAGE, "%s: NULL struct to fill in", k->name);
+	v = version_of(dst);
+	if ((rc = check_version(v, k)) < 0)
+		return rc;
+	memcpy(dst, src, k->sizes[v - 1]);
+	memcpy(dst, &v, sizeof(v));
 	return 0;
 }
 
@@ -127,4 +164,10 @@ int
 rdms_parse_options_init(rdms_parse_options *o, unsigned int version)
 {
 	return options_init(o, version, &rdms__parse_options_kind);
+}
+
+int
+rdms_session_stats_init(rdms_session_stats *st, unsigned int version)
+{
+	return options_init(st, version, &rdms__session_stats_kind);
 }

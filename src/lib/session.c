@@ -225,12 +225,12 @@ rdms_invoke(rdms_result **out, rdms_session *s, const char *cls, const char *met
 	return rc;
 }
 
-void
+int
 rdms_session_get_stats(const rdms_session *s, rdms_session_stats *st)
 {
-	if (st == NULL)
-		return;
-	memset(st, 0, sizeof(*st));
+	rdms_session_stats all = RDMS_SESSION_STATS_INIT;
+
 	if (s != NULL)
-		rdms__transport_stats(s->t, st);
+		rdms__transport_stats(s->t, &all);
+	return rdms__options_write(st, &all, &rdms__session_stats_kind);
 }

@@ -34,7 +34,7 @@ main(int argc, char **argv)
 {
 	rdms_options o = RDMS_OPTIONS_INIT;
 	rdms_enum_options eo = RDMS_ENUM_OPTIONS_INIT;
-	rdms_session_stats st;
+	rdms_session_stats st = RDMS_SESSION_STATS_INIT;
 	rdms_session *s = NULL;
 	rdms_result *fault = NULL;
 	struct run r = { 0, 0 };

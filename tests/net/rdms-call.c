@@ -64,7 +64,7 @@ int
 main(int argc, char **argv)
 {
 	rdms_options o = RDMS_OPTIONS_INIT;
-	rdms_session_stats st;
+	rdms_session_stats st = RDMS_SESSION_STATS_INIT;
 	rdms_session *s = NULL;
 	rdms_params *p = NULL;
 	rdms_result *r = NULL;
