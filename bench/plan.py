@@ -2,10 +2,16 @@
 """plan.py - what scripts/bench.sh runs: the command lines of every tool in
 every mode, as specs for timing.py, and the one-off counting pass.
 
-usage: plan.py spec OUT.json        timing spec (cold, batch, fan-out)
+usage: plan.py spec OUT.json        timing spec (cold, batch)
+       plan.py fanout OUT.json      timing spec of fan-out to N hosts
+                                    (hosts-N.txt): rdmsctl --parallel N,
+                                    curl --parallel, a pywinrm loop
        plan.py latency OUT.json     timing spec of rdmsctl fan-out to the
                                     simulators with a reply delay
                                     (hosts-lat-N.txt, --parallel N)
+       plan.py curl-parallel HOSTS  print, one argument a line, the curl
+                                    --parallel command line to every host
+                                    of HOSTS (writes its config file)
        plan.py counts OUT.json      run every cold and batch command once
                                     through the byte-counting relay and read
                                     the simulator's log: requests, 401s,
@@ -20,6 +26,7 @@ import json
 import os
 import sys
 import time
+import urllib.parse
 
 E = os.environ
 CT = "Content-Type: application/soap+xml;charset=UTF-8"
@@ -122,11 +129,36 @@ def rdmsctl_fanout(k, hosts):
     return dict(it, id="rdmsctl-krb-%d" % k, ok=[0, 3])
 
 
+def curl_parallel(hosts):
+    """curl's own fan-out: one process, every host of HOSTS at once
+    (--parallel, --parallel-max = the number of hosts), from a config file
+    of url, resolve and output lines. Each simulator is named localhost at
+    its own port and resolved to its address, so that curl's SPN is
+    HTTP/localhost, the one rdmsctl's fan-out is given with --spn; TLS
+    still verifies each host's own certificate (DNS:localhost in it) against
+    the CA. --fail: a transfer that is not authenticated fails the run.
+    --no-progress-meter: curl 7.88's -s leaves --parallel's meter on."""
+    with open(hosts) as f:
+        urls = [x.strip() for x in f if x.strip()]
+    name = os.path.splitext(os.path.basename(hosts))[0]
+    cfg = os.path.join(E["B_WORK"], "curl-parallel-%s.cfg" % name)
+    with open(cfg, "w") as f:
+        for u in urls:
+            p = urllib.parse.urlsplit(u)
+            f.write('url = "https://localhost:%d%s"\nresolve = "localhost:%d:%s"\n'
+                    'output = "/dev/null"\n' % (p.port, p.path, p.port, p.hostname))
+    argv = ["curl", "--no-progress-meter", "--fail", "--parallel", "--parallel-max", str(len(urls)),
+            "--negotiate", "-u", ":", "--cacert", E["B_CA"], "-H", CT,
+            "--data-binary", "@" + E["B_ENVELOPE"], "-K", cfg]
+    return {"argv": argv, "ok": [0]}
+
+
 def fanout_items(sizes):
     items = []
     for k in sizes:
         hosts = os.path.join(E["B_WORK"], "hosts-%d.txt" % k)
         items.append(rdmsctl_fanout(k, hosts))
+        items.append(dict(curl_parallel(hosts), id="curl-krb-%d" % k))
         loop = {"argv": ["bash", os.path.join(E["B_TOP"], "bench", "pywinrm-fanout.sh"),
                          hosts, E["B_CA"], E["B_ENVELOPE"]],
                 "ok": [0], "unset": ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"]}
@@ -148,8 +180,6 @@ def spec(out):
     quick = E.get("B_QUICK") == "1"
     http_url = E.get("B_HTTP_URL") or None
     n = int(E["B_BATCH"])
-    sizes = [int(x) for x in E["B_FANOUT"].split()]
-    big = max(sizes)
     groups = [
         {"name": "cold", "rounds": 2 if quick else int(E.get("B_ROUNDS_COLD", 30)),
          "warmup": 1, "max_seconds": 10 if quick else 90, "timeout": 30,
@@ -158,18 +188,29 @@ def spec(out):
          "warmup": 1, "max_seconds": 10 if quick else 100, "timeout": 60,
          "items": passed("batch", batch_items(E["B_URL"], http_url, n, "main"))},
     ]
+    with open(out, "w") as f:
+        json.dump({"seed": 20240601, "groups": groups}, f, indent=1)
+
+
+def fanout(out):
+    """rdmsctl, curl --parallel and a pywinrm loop to 1 .. N hosts; a spec
+    of its own, so that the simulators' CPU can be read around it."""
+    quick = E.get("B_QUICK") == "1"
+    sizes = [int(x) for x in E["B_FANOUT"].split()]
+    big = max(sizes)
+    groups = []
     fan = fanout_items(sizes)
     slow = [i for i in fan if i["id"] == "pywinrm-krb-%d" % big and big >= 50]
     small = [i for i in fan if i not in slow]
     groups.append({"name": "fanout", "rounds": 2 if quick else int(E.get("B_ROUNDS_FAN", 12)),
-                   "warmup": 1, "max_seconds": 10 if quick else 60, "timeout": 120,
+                   "warmup": 1, "max_seconds": 10 if quick else 75, "timeout": 120,
                    "items": small})
     if slow:
         # A shell loop of pywinrm over 100 hosts takes ~10 s a run: few rounds.
         groups.append({"name": "fanout-slow", "rounds": int(E.get("B_ROUNDS_FAN_SLOW", 3)),
                        "warmup": 0, "max_seconds": 45, "timeout": 120, "items": slow})
     with open(out, "w") as f:
-        json.dump({"seed": 20240601, "groups": groups}, f, indent=1)
+        json.dump({"seed": 20240603, "groups": groups}, f, indent=1)
 
 
 def latency(out):
@@ -247,8 +288,13 @@ def counts(out):
         json.dump(res, f, indent=1, sort_keys=True)
 
 
+def print_curl_parallel(hosts):
+    print("\n".join(curl_parallel(hosts)["argv"]))
+
+
 def main():
-    modes = {"spec": spec, "counts": counts, "latency": latency}
+    modes = {"spec": spec, "fanout": fanout, "counts": counts, "latency": latency,
+             "curl-parallel": print_curl_parallel}
     if len(sys.argv) != 3 or sys.argv[1] not in modes:
         sys.stderr.write(__doc__)
         return 2

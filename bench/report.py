@@ -4,10 +4,11 @@ scripts/bench.sh collected in its work directory.
 
 usage: report.py WORKDIR OUT.md
 
-Reads WORKDIR/timing.json and timing-lat.json (timing.py), counts.json
-(plan.py counts), misc.txt (KEY=VALUE lines: machine, versions, RSS, instructions, the
-simulator's ceiling, notes). Every number in the output comes from those
-files; nothing is typed in.
+Reads WORKDIR/timing.json, timing-fan.json and timing-lat.json (timing.py),
+counts.json (plan.py counts), misc.txt (KEY=VALUE lines: machine, versions,
+RSS, instructions, the fan-out simulators' CPU, the simulator's ceiling,
+notes). Every number in the output comes from those files; nothing is typed
+in.
 """
 import json
 import os
@@ -76,7 +77,38 @@ def memj(m, key):
         return {}
 
 
-def timing_table(t, group, title, unit_note, per=1):
+def per_host(lo_value, hi_value, lo, hi):
+    """What one more host adds: (value at hi hosts - value at lo) / (hi - lo)."""
+    if lo_value is None or hi_value is None or int(hi) <= int(lo):
+        return None
+    return (hi_value - lo_value) / (int(hi) - int(lo))
+
+
+def sim_cpu(m, key):
+    """The fan-out simulators' CPU around one timing run, from the note
+    "TICKS REQUESTS TICKS0 REQUESTS0 CLK_TCK": (CPU ms, requests)."""
+    try:
+        t1, r1, t0, r0, hz = (int(x) for x in m[key].split())
+    except (KeyError, ValueError):
+        return None, None
+    return (t1 - t0) * 1e3 / hz, r1 - r0
+
+
+def sim_cpu_line(m, key, what):
+    cpu_ms, reqs = sim_cpu(m, key)
+    if not reqs:
+        return []
+    hosts = m.get("fanout", "?").split()[-1]
+    return ["The %s fan-out simulators used %.0f ms of CPU (utime + stime of every rdms-sim "
+            "process, /proc/PID/stat) for the %d requests in their logs during %s, warm-up "
+            "included: **%.2f ms per request**. Client and simulators share the same %s cores: "
+            "a fan-out to %s hosts brings about %.0f ms of simulator CPU onto them beside the "
+            "client's own, and the wall times include it."
+            % (hosts, cpu_ms, reqs, what, cpu_ms / reqs, m.get("nproc", "?"), hosts,
+               cpu_ms / reqs * int(hosts) if hosts.isdigit() else 0), ""]
+
+
+def timing_table(t, group, title, unit_note, per=1, tools=TOOLS):
     g = t.get(group, {})
     rows = ["| tool | mode | runs | min ms | median ms | max ms | median CPU ms | per invoke ms |",
             "|---|---|---|---|---|---|---|---|"]
@@ -85,12 +117,70 @@ def timing_table(t, group, title, unit_note, per=1):
         tool, _, mode = tid.partition("-")
         if r.get("n", 0) == 0:
             rows.append("| %s | %s | 0 | failed: %s | | | | |"
-                        % (TOOLS.get(tool, tool), mode, r.get("first_error", "?")))
+                        % (tools.get(tool, tool), mode, r.get("first_error", "?")))
             continue
         rows.append("| %s | %s | %d | %s | %s | %s | %s | %s |" % (
-            TOOLS.get(tool, tool), mode, r["n"], ms(r["min"]), ms(r["median"]), ms(r["max"]),
+            tools.get(tool, tool), mode, r["n"], ms(r["min"]), ms(r["median"]), ms(r["max"]),
             ms(r["cpu_median"]), "%.3f" % (r["median"] * 1e3 / per)))
     return ["### %s" % title, "", unit_note, ""] + rows + [""]
+
+
+def instr_per_host(m, w_):
+    """Instructions per extra host (callgrind, fan-out to 1 and to 10
+    hosts), and how many of them libssl's SSL_connect and SSL_CTX_new
+    take."""
+    comma = "{:,}".format
+    rows, shares = [], []
+    for tool, label in (("fan", "rdmsctl --hosts, --parallel = hosts"),
+                        ("curl_par", "curl --negotiate --parallel")):
+        i1, i10 = m.get("instr_%s_1" % tool), m.get("instr_%s_10" % tool)
+        if not i1 or not i10:
+            continue
+        bad = [k for k in (1, 10) if m.get("exit_%s_%d" % (tool, k), "0") not in ("0", "3")]
+        if bad:
+            rows.append("| %s | failed: exit %s under valgrind |||||||" % (
+                label, ", ".join(m["exit_%s_%d" % (tool, k)] for k in bad)))
+            continue
+        i1, i10 = int(i1), int(i10)
+        try:
+            s1 = [int(x) for x in m["ssl_%s_1" % tool].split()]
+            s10 = [int(x) for x in m["ssl_%s_10" % tool].split()]
+        except (KeyError, ValueError):
+            s1 = s10 = None
+        cells = [comma(i1), comma(i10), comma((i10 - i1) // 9)]
+        if s1 and s10:
+            cells += [comma(s10[0] // 10), comma(s10[1] // 10),
+                      comma((s10[0] - s1[0]) // 9), comma((s10[1] - s1[1]) // 9)]
+            ssl = (s10[0] + s10[1] - s1[0] - s1[1]) // 9
+            if i10 > i1:
+                shares.append("- %s: `SSL_connect` + `SSL_CTX_new` are %s of the %s "
+                              "instructions per extra host (%.0f%%)." % (
+                                  label, comma(ssl), comma((i10 - i1) // 9),
+                                  100.0 * ssl * 9 / (i10 - i1)))
+        else:
+            cells += ["-"] * 4
+        rows.append("| %s | %s |" % (label, " | ".join(cells)))
+    if not rows:
+        return
+    w_("Instructions per extra host (`valgrind --tool=callgrind`, which counts what the "
+       "process executes whatever the load of the machine): fan-out to 1 and to 10 of the "
+       "simulators; per extra host = (I10 - I1) / 9. The SSL columns are the inclusive "
+       "instructions of libssl's `SSL_connect` (the TLS handshake with the certificate "
+       "checks; libcurl calls it until the handshake completes) and `SSL_CTX_new` (one TLS "
+       "context a connection), from `callgrind_annotate --inclusive=yes`: first the 10-host "
+       "run's totals divided by 10, then the extra per host, (10 hosts - 1 host) / 9.")
+    w_("")
+    w_("| client | 1 host | 10 hosts | per extra host | SSL_connect / host (10-host run) | "
+       "SSL_CTX_new / host (10-host run) | SSL_connect per extra host | "
+       "SSL_CTX_new per extra host |")
+    w_("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        w_(r)
+    w_("")
+    if shares:
+        for x in shares:
+            w_(x)
+        w_("")
 
 
 def main():
@@ -99,6 +189,7 @@ def main():
         return 2
     w = sys.argv[1]
     t = load(os.path.join(w, "timing.json"), {})
+    t.update(load(os.path.join(w, "timing-fan.json"), {}))
     t.update(load(os.path.join(w, "timing-lat.json"), {}))
     c = load(os.path.join(w, "counts.json"), {})
     m = misc(os.path.join(w, "misc.txt"))
@@ -199,6 +290,14 @@ def main():
     target("rdmsctl never sends a body twice", "bodies = invokes in %d of %d runs"
            % (len(bodies) - len(twice), len(bodies)), not twice if bodies else None)
     w_("")
+    cp = per_host(cpu(t, "fanout", "curl-krb-%s" % lo), cpu(t, "fanout", "curl-krb-%s" % hi),
+                  lo, hi)
+    if cp is not None:
+        w_("Reference, not a target: `curl --negotiate --parallel` to the same %s simulators "
+           "takes %.2f ms of extra CPU per host; rdmsctl's %s is %s curl's (section 3)."
+           % (hi, cp * 1e3, "%.2f ms" % per if per is not None else "-",
+              fmt_ratio(ratio(per, cp * 1e3) if cp > 0 else None)))
+        w_("")
 
     w_("## Ratios (median wall time; > 1 means rdmsctl is faster)")
     w_("")
@@ -216,7 +315,9 @@ def main():
         mine = med(t, "fanout", "rdmsctl-krb-%s" % k)
         py = med(t, "fanout", "pywinrm-krb-%s" % k) or med(t, "fanout-slow", "pywinrm-krb-%s" % k)
         if mine is not None:
-            w_("| fan-out, %s host(s) | Kerberos, HTTPS | - | %s |" % (k, fmt_ratio(ratio(py, mine))))
+            w_("| fan-out, %s host(s) | Kerberos, HTTPS | %s | %s |" % (
+                k, fmt_ratio(ratio(med(t, "fanout", "curl-krb-%s" % k), mine)),
+                fmt_ratio(ratio(py, mine))))
     w_("")
     if enc:
         w_("HTTP with message encryption: %s" % enc)
@@ -231,18 +332,32 @@ def main():
                             "curl: one process, a config file of %d transfers chained "
                             "with `next` (one connection, kept alive)." % (n, n), per=n))
     out.extend(timing_table(t, "fanout", "3. Fan-out: one invoke to each of N hosts",
-                            "rdmsctl: one process, `--hosts FILE --parallel N`; pywinrm: a "
-                            "shell loop, one process per host. Kerberos. Mode = number of "
-                            "hosts. %s" % m.get("fanout_note", "")))
-    f = t.get("fanout", {})
-    a, b = f.get("rdmsctl-krb-%s" % sizes[0], {}), f.get("rdmsctl-krb-%s" % sizes[-1], {})
-    if a.get("cpu_median") is not None and b.get("cpu_median") is not None and len(sizes) > 1:
-        k = int(sizes[-1]) - int(sizes[0])
-        w_("rdmsctl's own CPU per extra host: %.2f ms (median CPU %s ms for %s hosts, %s ms "
-           "for %s); the %s simulators' TLS and Kerberos work shares the same %s cores."
-           % ((b["cpu_median"] - a["cpu_median"]) * 1e3 / k, ms(b["cpu_median"]), sizes[-1],
-              ms(a["cpu_median"]), sizes[0], sizes[-1], m.get("nproc", "?")))
-        w_("")
+                            "rdmsctl: one process, `--hosts FILE --parallel N --spn "
+                            "HTTP/localhost`; curl: one process, `--parallel --parallel-max N` "
+                            "with a config file of N URLs, each host named localhost at its "
+                            "port and resolved to its address (so its SPN is HTTP/localhost "
+                            "too); pywinrm: a shell loop, one process per host. Kerberos. "
+                            "Mode = number of hosts. Every simulator has its own certificate "
+                            "(CN and subjectAltName name its address; DNS:localhost too), "
+                            "signed by the test CA, and both clients verify it. %s"
+                            % m.get("fanout_note", ""),
+                            tools=dict(TOOLS, curl="curl --negotiate --parallel")))
+    for tool, label in (("rdmsctl", "rdmsctl's own"), ("curl", "curl --parallel's")):
+        a = cpu(t, "fanout", "%s-krb-%s" % (tool, sizes[0]))
+        b = cpu(t, "fanout", "%s-krb-%s" % (tool, sizes[-1]))
+        p = per_host(a, b, sizes[0], sizes[-1])
+        if p is not None:
+            w_("- %s CPU per extra host: %.2f ms (median CPU %s ms for %s hosts, %s ms for %s)."
+               % (label, p * 1e3, ms(b), sizes[-1], ms(a), sizes[0]))
+    rp = per_host(cpu(t, "fanout", "rdmsctl-krb-%s" % sizes[0]),
+                  cpu(t, "fanout", "rdmsctl-krb-%s" % sizes[-1]), sizes[0], sizes[-1])
+    cp = per_host(cpu(t, "fanout", "curl-krb-%s" % sizes[0]),
+                  cpu(t, "fanout", "curl-krb-%s" % sizes[-1]), sizes[0], sizes[-1])
+    if rp is not None and cp is not None and cp > 0:
+        w_("- rdmsctl / curl, CPU per extra host: %s (> 1: rdmsctl pays more per host)."
+           % fmt_ratio(ratio(rp, cp)))
+    w_("")
+    out.extend(sim_cpu_line(m, "simcpu_fan", "this section's timing (every tool)"))
     if "fanout-slow" in t:
         out.extend(timing_table(t, "fanout-slow", "3b. Fan-out, pywinrm loop over %s hosts"
                                 % sizes[-1], "Fewer rounds: each run takes seconds."))
@@ -254,6 +369,7 @@ def main():
                                 "every call waits that long in the simulator, so %s hosts "
                                 "run side by side (`--parallel %s`) or not at all."
                                 % (m.get("reply_delay", "?"), sizes[-1], sizes[-1])))
+        out.extend(sim_cpu_line(m, "simcpu_lat", "this timing"))
 
     w_("## 4. HTTP requests and bytes per invoke")
     w_("")
@@ -310,7 +426,10 @@ def main():
         ("rdmsctl_krb", "rdmsctl invoke, Kerberos"),
         ("curl_krb", "curl --negotiate, Kerberos"),
         ("fan_min", "rdmsctl fan-out, %s host" % sizes[0]),
-        ("fan_max", "rdmsctl fan-out, %s hosts, --parallel %s" % (sizes[-1], sizes[-1])))
+        ("fan_max", "rdmsctl fan-out, %s hosts, --parallel %s" % (sizes[-1], sizes[-1])),
+        ("curl_par_min", "curl --negotiate --parallel, %s host" % sizes[0]),
+        ("curl_par_max", "curl --negotiate --parallel, %s hosts, --parallel-max %s"
+         % (sizes[-1], sizes[-1])))
         if memj(m, k)]
     if rows:
         w_("Private memory (`bench/memsample.py`): each command run %s times; medians of the "
@@ -326,6 +445,15 @@ def main():
             w_("| %s | %s | %s | %s | %s | %s |" % (lab, j.get("runs", "-"), j.get("rss_kib", "-"),
                j.get("private_kib", "-"), j.get("pss_kib", "-"), j.get("anon_kib", "-")))
         w_("")
+        for lo_k, hi_k, lab in (("fan_min", "fan_max", "rdmsctl"),
+                                ("curl_par_min", "curl_par_max", "curl --parallel")):
+            a, b = memj(m, lo_k), memj(m, hi_k)
+            if a and b:
+                w_("- %s, %s hosts against %s: peak RSS %s, private %s." % (
+                    lab, sizes[-1], sizes[0], fmt_ratio(ratio(b.get("rss_kib"), a.get("rss_kib"))),
+                    fmt_ratio(ratio(b.get("private_kib"), a.get("private_kib")))))
+        w_("")
+    instr_per_host(m, w_)
 
     w_("## 6. The simulator's ceiling")
     w_("")

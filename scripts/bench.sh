@@ -8,12 +8,15 @@
 #   1. a cold invoke of ProvisioningJobCancel as a whole process
 #   2. BATCH invokes on one session (rdmsctl batch, one pywinrm Protocol,
 #      one curl process with keep-alive)
-#   3. fan-out: one invoke to 1, 10 and 100 simulators
+#   3. fan-out: one invoke to 1, 10 and 100 simulators (each with its own
+#      certificate), rdmsctl --parallel beside curl --parallel, and the
+#      simulators' CPU per request
 #   4. HTTP requests, bodies and TCP bytes per invoke (simulator log and a
 #      byte-counting relay)
 #   5. peak RSS, private memory (bench/memsample.py), heap and instructions
-#      of one invoke, of fan-out to 1 and 100 hosts, and of parsing a 1 MiB
-#      EnumerateResponse
+#      of one invoke, of fan-out to 1 and 100 hosts (rdmsctl and curl), of
+#      parsing a 1 MiB EnumerateResponse, and instructions per extra host
+#      (fan-out to 1 and 10 hosts, with libssl's share)
 #   3c. fan-out latency: the fan-out simulators restarted with
 #      --reply-delay 200, one host against 100 hosts with --parallel 100
 #   6. the simulator's own ceiling (wrk with Basic auth, parallel batches)
@@ -36,7 +39,7 @@ while [ $# -gt 0 ]; do
 	--quick) quick=1 ;;
 	--build) build=${2:?--build DIR}; shift ;;
 	--out) out=${2:?--out FILE}; shift ;;
-	-h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "usage: $0 [--quick] [--build DIR] [--out FILE]" >&2; exit 2 ;;
 	esac
 	shift
@@ -146,26 +149,53 @@ if [ -n "$http_url" ]; then
 	proxy_http=http://localhost:$(cat "$tmp/relay-http.port")/wsman
 fi
 
-# Fan-out simulators on 127.0.0.2.. with a certificate naming them all.
+# Fan-out simulators on 127.0.0.2.., each with its own certificate naming
+# its address (CN and subjectAltName), signed by the test CA, as every host
+# of a farm has: a client decodes and verifies one short certificate per
+# host, not one list of every address. All share one RSA key: generating a
+# key takes ~0.2 s, signing a certificate ~0.04 s, and what a client does
+# per host (chain, name and signature checks, the key exchange) does not
+# depend on the key being unique. A benchmark shortcut, not a farm's.
 maxfan=$(echo $fanout | tr ' ' '\n' | sort -n | tail -1)
 rdms_log "bench: $maxfan fan-out simulators on 127.0.0.2..127.0.0.$((maxfan + 1))"
 certs=$tmp/sim/certs
-san="DNS:localhost,IP:127.0.0.1"
-for i in $(seq 2 $((maxfan + 1))); do san="$san,IP:127.0.0.$i"; done
 openssl req -new -newkey rsa:2048 -nodes -keyout "$certs/fan.key" -out "$certs/fan.csr" \
 	-subj /CN=localhost 2>/dev/null
-printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' "$san" \
-	> "$certs/fan.ext"
-openssl x509 -req -in "$certs/fan.csr" -CA "$certs/ca.pem" -CAkey "$certs/ca.key" \
-	-CAcreateserial -out "$certs/fan.pem" -extfile "$certs/fan.ext" -days 30 2>/dev/null
+fan_cert() { # index: $certs/fan-INDEX.pem for 127.0.0.(INDEX + 1)
+	local i=$1 ip=127.0.0.$(($1 + 1))
+	printf 'subjectAltName=DNS:localhost,IP:%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
+		"$ip" > "$certs/fan-$i.ext"
+	# -set_serial, not -CAcreateserial: signers run side by side.
+	openssl x509 -req -in "$certs/fan.csr" -subj "/CN=$ip" -CA "$certs/ca.pem" \
+		-CAkey "$certs/ca.key" -set_serial $((0xB000 + i)) -out "$certs/fan-$i.pem" \
+		-extfile "$certs/fan-$i.ext" -days 30 2>/dev/null
+}
+signing=()
+for i in $(seq 1 "$maxfan"); do
+	fan_cert "$i" &
+	signing+=($!)
+	if [ ${#signing[@]} = 4 ] || [ "$i" = "$maxfan" ]; then
+		wait "${signing[@]}" || true
+		signing=()
+	fi
+done
+for i in $(seq 1 "$maxfan"); do
+	[ -s "$certs/fan-$i.pem" ] || { echo "bench.sh: no certificate for fan-out simulator $i" >&2; exit 1; }
+done
 start_fan() { # DIR index [rdms-sim options]
 	local d=$1/$2 i=$2
 	shift 2
 	RDMS_SIM_CA=$RDMS_SIM_CA "$here/sim.sh" start "$d" --bind "127.0.0.$((i + 1))" \
-		--https-port 0 --cert "$certs/fan.pem" --key "$certs/fan.key" "$@" >/dev/null 2>&1
+		--https-port 0 --cert "$certs/fan-$i.pem" --key "$certs/fan.key" "$@" >/dev/null 2>&1
+}
+fan_repeats() { # DIR: the simulators whose HTTPS port an earlier one has
+	local i
+	for i in $(seq 1 "$maxfan"); do
+		echo "$i $(. "$1/$i/sim.env"; echo "$RDMS_SIM_HTTPS_PORT")"
+	done | awk 'seen[$2]++ { print $1 }'
 }
 start_fans() { # DIR HOSTS-FILE [rdms-sim options]: maxfan simulators, ten at a time
-	local dir=$1 list=$2 i starting=()
+	local dir=$1 list=$2 i dup starting=()
 	shift 2
 	for i in $(seq 1 "$maxfan"); do sim_dirs+=("$dir/$i"); done
 	for i in $(seq 1 "$maxfan"); do
@@ -178,8 +208,38 @@ start_fans() { # DIR HOSTS-FILE [rdms-sim options]: maxfan simulators, ten at a 
 	done
 	for i in $(seq 1 "$maxfan"); do
 		[ -f "$dir/$i/sim.env" ] || { echo "bench.sh: fan-out simulator $i did not start" >&2; exit 1; }
+	done
+	# curl --parallel reaches simulator i as https://localhost:PORT with
+	# `resolve` to its address (bench/plan.py), so that its SPN is
+	# HTTP/localhost like rdmsctl's --spn. That needs a different port on
+	# every address, which bind(port 0) does not promise: restart a repeat.
+	for _ in $(seq 20); do
+		dup=$(fan_repeats "$dir")
+		[ -n "$dup" ] || break
+		for i in $dup; do
+			"$here/sim.sh" stop "$dir/$i" >/dev/null 2>&1 || true
+			start_fan "$dir" "$i" "$@" ||
+				{ echo "bench.sh: fan-out simulator $i did not restart" >&2; exit 1; }
+		done
+	done
+	dup=$(fan_repeats "$dir")
+	[ -z "$dup" ] || { echo "bench.sh: fan-out simulators $dup repeat another's port" >&2; exit 1; }
+	for i in $(seq 1 "$maxfan"); do
 		(. "$dir/$i/sim.env"; echo "$RDMS_SIM_HTTPS_URL") >> "$list"
 	done
+}
+# Summed over the fan-out simulators in DIR: CPU (utime + stime, fields 14
+# and 15 of /proc/PID/stat, in clock ticks, every thread) and requests (one
+# line each in their logs), to report their CPU per request.
+sim_usage() { # DIR
+	local i pid ticks=0 reqs=0
+	for i in $(seq 1 "$maxfan"); do
+		pid=$(cat "$1/$i/sim.pid")
+		# Fields after the command name, which ends in ") ": state is $1.
+		ticks=$((ticks + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }')))
+		reqs=$((reqs + $(cat "$1/$i/sim.log" 2>/dev/null | wc -l)))
+	done
+	echo "$ticks $reqs"
 }
 start_fans "$tmp/fan" "$tmp/hosts-all.txt"
 for k in $fanout; do head -n "$k" "$tmp/hosts-all.txt" > "$tmp/hosts-$k.txt"; done
@@ -200,6 +260,11 @@ touch "$tmp/relay.stats"
 rdms_log "bench: timing (interleaved rounds)"
 "$PY" "$top/bench/plan.py" spec "$tmp/spec.json"
 "$PY" "$top/bench/timing.py" "$tmp/spec.json" "$tmp/timing.json"
+rdms_log "bench: fan-out timing (interleaved rounds)"
+"$PY" "$top/bench/plan.py" fanout "$tmp/spec-fan.json"
+u0=$(sim_usage "$tmp/fan")
+"$PY" "$top/bench/timing.py" "$tmp/spec-fan.json" "$tmp/timing-fan.json"
+note simcpu_fan "$(sim_usage "$tmp/fan") $u0 $(getconf CLK_TCK)"
 
 rdms_log "bench: memory and instructions"
 krb=(-H "$RDMS_SIM_HTTPS_URL" --cacert "$RDMS_SIM_CA" --auth kerberos)
@@ -241,13 +306,22 @@ memsample fan_min "${lp[@]}" "$rdmsctl" "${inv[@]}" --hosts "$tmp/hosts-$minfan.
 	--parallel "$minfan" "${fan[@]}"
 memsample fan_max "${lp[@]}" "$rdmsctl" "${inv[@]}" --hosts "$tmp/hosts-$maxfan.txt" \
 	--parallel "$maxfan" "${fan[@]}"
+curl_parallel() { # HOSTS: curl --parallel to every host of HOSTS (bench/plan.py)
+	"$PY" "$top/bench/plan.py" curl-parallel "$1" > "$tmp/curl-parallel.argv"
+	mapfile -t curl_par < "$tmp/curl-parallel.argv"
+}
+curl_parallel "$tmp/hosts-$minfan.txt"
+memsample curl_par_min "${curl_par[@]}"
+curl_parallel "$tmp/hosts-$maxfan.txt"
+memsample curl_par_max "${curl_par[@]}"
 if command -v valgrind > /dev/null && [ "$quick" = 0 ]; then
 	vg() { # tool key command...
-		local tool=$1 k=$2; shift 2
+		local tool=$1 k=$2 rc; shift 2
 		if [ "$tool" = callgrind ]; then
 			"${lp[@]}" valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.$k" "$@" \
-				> /dev/null 2> "$tmp/vg.$k" || true
+				> /dev/null 2> "$tmp/vg.$k" && rc=0 || rc=$?
 			note "instr_$k" "$(sed -n 's/.*Collected : //p' "$tmp/vg.$k")"
+			note "exit_$k" "$rc"
 		else
 			"${lp[@]}" valgrind --tool=massif --massif-out-file="$tmp/ms.$k" "$@" \
 				> /dev/null 2> "$tmp/vg.$k" || true
@@ -261,6 +335,32 @@ if command -v valgrind > /dev/null && [ "$quick" = 0 ]; then
 		vg $tool curl_krb "${curl_krb[@]}"
 		vg $tool parse "$rdmsctl" parse "$tmp/enum-1m.xml"
 	done
+	# Instructions per extra host, which do not depend on the machine's
+	# load: fan-out to 1 and to 10 hosts, rdmsctl (a thread per host,
+	# run one at a time by valgrind) and curl --parallel. For each, the
+	# inclusive instructions of libssl's SSL_connect (the handshake,
+	# certificate verification included) and SSL_CTX_new (a TLS context).
+	ssl_instr() { # key
+		note "ssl_$1" "$(callgrind_annotate --inclusive=yes --threshold=100 --auto=no \
+			"$tmp/cg.$1" 2>/dev/null | awk '{
+				n = $1; gsub(/,/, "", n)
+				for (i = 2; i <= NF; i++) {
+					if ($i ~ /:SSL_connect$/) c += n
+					if ($i ~ /:SSL_CTX_new$/) x += n
+				}
+			} END { printf "%d %d", c, x }')"
+	}
+	if [ "$maxfan" -ge 10 ]; then
+		for k in 1 10; do
+			head -n "$k" "$tmp/hosts-all.txt" > "$tmp/hosts-cg-$k.txt"
+			vg callgrind fan_$k "$rdmsctl" "${inv[@]}" --hosts "$tmp/hosts-cg-$k.txt" \
+				--parallel "$k" "${fan[@]}"
+			ssl_instr fan_$k
+			curl_parallel "$tmp/hosts-cg-$k.txt"
+			vg callgrind curl_par_$k "${curl_par[@]}"
+			ssl_instr curl_par_$k
+		done
+	fi
 	note instr_note "perf stat -e instructions: $(perf stat -x, -e instructions true 2>&1 >/dev/null |
 		grep -q 'not supported' && echo 'not supported on this machine' || echo 'available')"
 fi
@@ -275,7 +375,9 @@ wait "${stopping[@]}" || true
 start_fans "$tmp/fanlat" "$tmp/hosts-lat-all.txt" --reply-delay "$reply_delay"
 for k in $fanout; do head -n "$k" "$tmp/hosts-lat-all.txt" > "$tmp/hosts-lat-$k.txt"; done
 "$PY" "$top/bench/plan.py" latency "$tmp/spec-lat.json"
+u0=$(sim_usage "$tmp/fanlat")
 "$PY" "$top/bench/timing.py" "$tmp/spec-lat.json" "$tmp/timing-lat.json"
+note simcpu_lat "$(sim_usage "$tmp/fanlat") $u0 $(getconf CLK_TCK)"
 note reply_delay "$reply_delay"
 
 rdms_log "bench: the simulator's ceiling"
