@@ -84,6 +84,15 @@ def per_host(lo_value, hi_value, lo, hi):
     return (hi_value - lo_value) / (int(hi) - int(lo))
 
 
+def fan_per_host(t, tool, sizes, variant=""):
+    """tool's extra fan-out CPU per host (seconds): its run to the fewest
+    hosts against its run to the most (variant: "-p2", the most two at a
+    time)."""
+    return per_host(cpu(t, "fanout", "%s-krb-%s" % (tool, sizes[0])),
+                    cpu(t, "fanout", "%s-krb-%s%s" % (tool, sizes[-1], variant)),
+                    sizes[0], sizes[-1])
+
+
 def sim_cpu(m, key):
     """The fan-out simulators' CPU around one timing run, from the note
     "TICKS REQUESTS TICKS0 REQUESTS0 CLK_TCK": (CPU ms, requests)."""
@@ -237,9 +246,8 @@ def main():
            "%s (%s ms)" % (fmt_ratio(r), ms(cpu(t, "cold", "pywinrm-krb"))),
            None if r is None else r >= 12)
     lo, hi = sizes[0], sizes[-1]
-    c1, cn = cpu(t, "fanout", "rdmsctl-krb-%s" % lo), cpu(t, "fanout", "rdmsctl-krb-%s" % hi)
-    per = (cn - c1) * 1e3 / (int(hi) - int(lo)) if c1 is not None and cn is not None and \
-        int(hi) > int(lo) else None
+    rp, cp = fan_per_host(t, "rdmsctl", sizes), fan_per_host(t, "curl", sizes)
+    per = rp * 1e3 if rp is not None else None
     target("fan-out, Kerberos HTTPS, %s simulators: extra client CPU per host <= 1.5 ms" % hi,
            "%.2f ms" % per if per is not None else "-", None if per is None else per <= 1.5)
     r = ratio(med(t, "latency", "rdmsctl-krb-%s" % hi), med(t, "latency", "rdmsctl-krb-%s" % lo))
@@ -290,8 +298,6 @@ def main():
     target("rdmsctl never sends a body twice", "bodies = invokes in %d of %d runs"
            % (len(bodies) - len(twice), len(bodies)), not twice if bodies else None)
     w_("")
-    cp = per_host(cpu(t, "fanout", "curl-krb-%s" % lo), cpu(t, "fanout", "curl-krb-%s" % hi),
-                  lo, hi)
     if cp is not None:
         w_("Reference, not a target: `curl --negotiate --parallel` to the same %s simulators "
            "takes %.2f ms of extra CPU per host; rdmsctl's %s is %s curl's (section 3)."
@@ -342,22 +348,15 @@ def main():
                             "signed by the test CA, and both clients verify it. %s"
                             % m.get("fanout_note", ""),
                             tools=dict(TOOLS, curl="curl --negotiate --parallel")))
-    for tool, label in (("rdmsctl", "rdmsctl's own"), ("curl", "curl --parallel's")):
-        a = cpu(t, "fanout", "%s-krb-%s" % (tool, sizes[0]))
-        b = cpu(t, "fanout", "%s-krb-%s" % (tool, sizes[-1]))
-        p = per_host(a, b, sizes[0], sizes[-1])
+    for tool, label, p in (("rdmsctl", "rdmsctl's own", rp), ("curl", "curl --parallel's", cp)):
         if p is not None:
             w_("- %s CPU per extra host: %.2f ms (median CPU %s ms for %s hosts, %s ms for %s)."
-               % (label, p * 1e3, ms(b), sizes[-1], ms(a), sizes[0]))
-    rp = per_host(cpu(t, "fanout", "rdmsctl-krb-%s" % sizes[0]),
-                  cpu(t, "fanout", "rdmsctl-krb-%s" % sizes[-1]), sizes[0], sizes[-1])
-    cp = per_host(cpu(t, "fanout", "curl-krb-%s" % sizes[0]),
-                  cpu(t, "fanout", "curl-krb-%s" % sizes[-1]), sizes[0], sizes[-1])
+               % (label, p * 1e3, ms(cpu(t, "fanout", "%s-krb-%s" % (tool, sizes[-1]))),
+                  sizes[-1], ms(cpu(t, "fanout", "%s-krb-%s" % (tool, sizes[0]))), sizes[0]))
     if rp is not None and cp is not None and cp > 0:
         w_("- rdmsctl / curl, CPU per extra host: %s (> 1: rdmsctl pays more per host)."
            % fmt_ratio(ratio(rp, cp)))
-    p2 = per_host(cpu(t, "fanout", "rdmsctl-krb-%s" % sizes[0]),
-                  cpu(t, "fanout", "rdmsctl-krb-%s-p2" % sizes[-1]), sizes[0], sizes[-1])
+    p2 = fan_per_host(t, "rdmsctl", sizes, "-p2")
     if rp is not None and p2 is not None and int(sizes[-1]) > 2:
         w_("- rdmsctl to the same %s hosts two at a time (`--parallel 2`, mode krb-%s-p2): "
            "%.2f ms per extra host, against %.2f ms with all %s in flight. The difference is "

@@ -170,20 +170,26 @@ fan_cert() { # index: $certs/fan-INDEX.pem for 127.0.0.(INDEX + 1)
 		-CAkey "$certs/ca.key" -set_serial $((0xB000 + i)) -out "$certs/fan-$i.pem" \
 		-extfile "$certs/fan-$i.ext" -days 30 2>/dev/null
 }
-signing=()
-for i in $(seq 1 "$maxfan"); do
-	fan_cert "$i" &
-	signing+=($!)
-	if [ ${#signing[@]} = 4 ] || [ "$i" = "$maxfan" ]; then
-		wait "${signing[@]}" || true
-		signing=()
-	fi
-done
+# each_fan N CMD [ARGS]: CMD INDEX [ARGS] for every fan-out simulator's
+# index, N at a time in the background.
+each_fan() {
+	local n=$1 cmd=$2 i running=()
+	shift 2
+	for i in $(seq 1 "$maxfan"); do
+		"$cmd" "$i" "$@" &
+		running+=($!)
+		if [ ${#running[@]} = "$n" ] || [ "$i" = "$maxfan" ]; then
+			wait "${running[@]}" || true
+			running=()
+		fi
+	done
+}
+each_fan 4 fan_cert
 for i in $(seq 1 "$maxfan"); do
 	[ -s "$certs/fan-$i.pem" ] || { echo "bench.sh: no certificate for fan-out simulator $i" >&2; exit 1; }
 done
-start_fan() { # DIR index [rdms-sim options]
-	local d=$1/$2 i=$2
+start_fan() { # index DIR [rdms-sim options]
+	local i=$1 d=$2/$1
 	shift 2
 	RDMS_SIM_CA=$RDMS_SIM_CA "$here/sim.sh" start "$d" --bind "127.0.0.$((i + 1))" \
 		--https-port 0 --cert "$certs/fan-$i.pem" --key "$certs/fan.key" "$@" >/dev/null 2>&1
@@ -195,17 +201,10 @@ fan_repeats() { # DIR: the simulators whose HTTPS port an earlier one has
 	done | awk 'seen[$2]++ { print $1 }'
 }
 start_fans() { # DIR HOSTS-FILE [rdms-sim options]: maxfan simulators, ten at a time
-	local dir=$1 list=$2 i dup starting=()
+	local dir=$1 list=$2 i dup
 	shift 2
 	for i in $(seq 1 "$maxfan"); do sim_dirs+=("$dir/$i"); done
-	for i in $(seq 1 "$maxfan"); do
-		start_fan "$dir" "$i" "$@" &
-		starting+=($!)
-		if [ ${#starting[@]} = 10 ] || [ "$i" = "$maxfan" ]; then
-			wait "${starting[@]}" || true
-			starting=()
-		fi
-	done
+	each_fan 10 start_fan "$dir" "$@"
 	for i in $(seq 1 "$maxfan"); do
 		[ -f "$dir/$i/sim.env" ] || { echo "bench.sh: fan-out simulator $i did not start" >&2; exit 1; }
 	done
@@ -218,7 +217,7 @@ start_fans() { # DIR HOSTS-FILE [rdms-sim options]: maxfan simulators, ten at a 
 		[ -n "$dup" ] || break
 		for i in $dup; do
 			"$here/sim.sh" stop "$dir/$i" >/dev/null 2>&1 || true
-			start_fan "$dir" "$i" "$@" ||
+			start_fan "$i" "$dir" "$@" ||
 				{ echo "bench.sh: fan-out simulator $i did not restart" >&2; exit 1; }
 		done
 	done
@@ -366,12 +365,10 @@ if command -v valgrind > /dev/null && [ "$quick" = 0 ]; then
 fi
 
 rdms_log "bench: fan-out latency, simulators with --reply-delay $reply_delay"
-stopping=()
-for i in $(seq 1 "$maxfan"); do
-	"$here/sim.sh" stop "$tmp/fan/$i" >/dev/null 2>&1 &
-	stopping+=($!)
-done
-wait "${stopping[@]}" || true
+stop_fan() { # index DIR
+	"$here/sim.sh" stop "$2/$1" >/dev/null 2>&1
+}
+each_fan "$maxfan" stop_fan "$tmp/fan"
 start_fans "$tmp/fanlat" "$tmp/hosts-lat-all.txt" --reply-delay "$reply_delay"
 for k in $fanout; do head -n "$k" "$tmp/hosts-lat-all.txt" > "$tmp/hosts-lat-$k.txt"; done
 "$PY" "$top/bench/plan.py" latency "$tmp/spec-lat.json"
