@@ -547,7 +547,7 @@ START_TEST(connection_refused)
 	ck_assert_msg(strstr(rdms_error_last()->message, url) != NULL, "%s",
 	              rdms_error_last()->message);
 	ck_assert_int_eq(rdms_exit_status(RDMS_ECONNECT), 6);
-	rdms_session_get_stats(s, &st);
+	ck_assert_int_eq(rdms_session_get_stats(s, &st), 0);
 	ck_assert_uint_eq(st.requests, 0);
 	rdms_request_free(req);
 	rdms_session_free(s);
