@@ -31,9 +31,10 @@
  *    one thread (main) before other threads use the library and after they
  *    are done.
  *  - A session is used by one thread at a time. Different sessions may be
- *    used at the same time from different threads (rdmsctl's fan-out runs
- *    one session per worker thread); a session may move to another thread
- *    between calls. Enumerate callbacks run on the calling thread.
+ *    used at the same time from different threads; a session may move to
+ *    another thread between calls. rdms_multi (below) runs many sessions
+ *    on one thread instead; a session queued on a multi belongs to the
+ *    thread running it until its callback. Enumerate callbacks run on the calling thread.
  *  - Requests, results, items, faults and parameter lists are not changed
  *    by any function that takes them as const: once built, they may be read
  *    from several threads at once. Changing a parameter list
@@ -577,6 +578,37 @@ RDMS_EXTERN void rdms_session_free(rdms_session *s);
 /* Send a built request and parse the answer (see rdms_response_parse for
  * the meaning of *out and the return code). */
 RDMS_EXTERN int rdms_session_send(rdms_session *s, const rdms_request *req, rdms_result **out);
+
+/* ---- many sessions on one thread ----
+ *
+ * A multi sends requests on many sessions at once from the one thread
+ * that calls rdms_multi_run(), as libcurl's multi interface does: no
+ * thread per host, no stack per host. Each session keeps its own
+ * connection and authentication, exactly as with rdms_session_send(), so
+ * a session may go back and forth between the two. Everything of a
+ * request runs on that thread, TLS handshakes and Kerberos ticket
+ * requests included (a ticket request for a new service blocks the loop
+ * while the KDC answers).
+ *
+ * rdms_multi_add() queues one request on a session that has none in
+ * flight; req must stay valid until its callback. rdms_multi_run() runs
+ * until every queued request is done and calls done once for each, on
+ * its own thread, with what rdms_session_send() would have returned: rc,
+ * the result (the callback owns it: rdms_result_free), and
+ * rdms_error_last() set to that request's error. The callback may add
+ * requests (to keep N in flight) and may free its own session; it must
+ * not free a session that still has a request queued. rdms_multi_run()
+ * returns 0, or a negative code when the loop itself failed (poll(2));
+ * the requests still queued are then done with that error. A multi is
+ * used by one thread at a time; rdms_multi_free() drops what is still
+ * queued without calling back. */
+typedef struct rdms_multi rdms_multi;
+typedef void (*rdms_multi_done)(rdms_session *s, int rc, rdms_result *result, void *ud);
+RDMS_EXTERN int rdms_multi_new(rdms_multi **out);
+RDMS_EXTERN int rdms_multi_add(rdms_multi *m, rdms_session *s, const rdms_request *req,
+                               rdms_multi_done done, void *ud);
+RDMS_EXTERN int rdms_multi_run(rdms_multi *m);
+RDMS_EXTERN void rdms_multi_free(rdms_multi *m);
 
 /* Build, send, parse in one call. */
 RDMS_EXTERN int rdms_invoke(rdms_result **out, rdms_session *s, const char *cls,
