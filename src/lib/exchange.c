@@ -158,124 +158,59 @@ reply_now(rdms_transport *t)
 	return 0;
 }
 
-int
-rdms__transport_post(rdms_transport *t, const char *body, size_t len, rdms_http_reply *r)
+void
+rdms__post_begin(rdms_transport *t, const char *body, size_t len, rdms_http_reply *r)
 {
-	rdms_challenge c[RDMS_AUTH_MAX_CHALLENGES];
-	const rdms_challenge *ch;
-	int restarts = 0, reauth = 0, legs = 0, rc, empty, sealed = 0, reconnected = 0;
-	size_t n;
-	long status = 0;
+	rdms_req *q = &t->req;
 
 	memset(r, 0, sizeof(*r));
-	t->req.plan = t->conn.va == NULL || !(t->conn.va->flags & RDMS_VAUTH_CONN_BOUND) ? PLAN_PLAIN
+	q->post_body = body;
+	q->post_len = len;
+	q->restarts = q->reauth = q->legs = q->empty = q->post_sealed = q->reconnected = 0;
+	q->plan = t->conn.va == NULL || !(t->conn.va->flags & RDMS_VAUTH_CONN_BOUND) ? PLAN_PLAIN
 	        : t->conn.authed_fd != CURL_SOCKET_BAD ? PLAN_AUTHED : PLAN_FIRST;
-	for (;;) {
-		/* NTLM's NEGOTIATE leg never carries the envelope: the server
-		 * cannot accept it before AUTHENTICATE (EMPTY_FIRST). When
-		 * sealing, no leg does: the envelope waits for the complete
-		 * context (MS-WSMV 2.2.9.1.1), so Kerberos takes two requests,
-		 * NTLM three. */
-		if (t->ep.seal)
-			empty = t->req.plan != PLAN_AUTHED;
-		else
-			empty = t->req.plan == PLAN_FIRST && (t->conn.va->flags & RDMS_VAUTH_EMPTY_FIRST);
-		if (t->req.plan == PLAN_PLAIN && (rc = rdms__transport_slot_plain(t)) < 0)
-			return rc;
-		sealed = t->ep.seal && !empty && len > 0;
-		if (sealed)
-			rc = rdms__crypt_seal_request(t, body, len);
-		else
-			rc = t->ep.seal ? rdms__crypt_content_type(t, 0) : 0;
-		if (rc < 0)
-			return rc;
-		t->req.body_sealed = sealed;
-		if (sealed)
-			rc = rdms__transport_perform(t, t->req.sealed.ptr, t->req.sealed.len);
-		else
-			rc = rdms__transport_perform(t, empty ? "" : body, empty ? 0 : len);
-		t->req.body_sealed = 0;
-		if (rc == CURLE_ABORTED_BY_CALLBACK && t->req.mech_changed) {
-			/* The mechanism chose another (Negotiate falling back to
-			 * NTLM) before anything was sent: start over with it. */
-			if (t->ep.trace != NULL) {
-				char msg[600];
+}
 
-				snprintf(msg, sizeof(msg), "authenticating with %s as %s instead\n",
-				         rdms__vauth_display(t->conn.va), rdms__vauth_client(t->conn.va));
-				rdms__transport_trace(t, msg);
-			}
-			t->req.plan = PLAN_FIRST;
-			legs = 0;
-			continue;
-		}
-		if (rc == CURLE_ABORTED_BY_CALLBACK && t->req.conn_changed) {
-			/* A new connection: nothing was sent on it yet. */
-			if (++restarts > MAX_RESTARTS)
-				return rdms__error(RDMS_ESEND, "the server at %s:%ld keeps closing the "
-				                   "connection during authentication", t->ep.host, t->ep.port);
-			t->conn.authed_fd = CURL_SOCKET_BAD;
-			t->req.plan = PLAN_FIRST;
-			legs = 0;
-			continue;
-		}
-		if (rc == CURLE_COULDNT_CONNECT && !reconnected) {
-			/* The connection never opened, so nothing was sent: one
-			 * more try is safe (a listener restarting, say). */
-			reconnected = 1;
-			rdms__transport_trace(t, "could not connect; trying once more\n");
-			continue;
-		}
-		if (rc != CURLE_OK)
-			return rdms__transport_curl_fail(t, rc);
-		curl_easy_getinfo(t->conn.curl, CURLINFO_RESPONSE_CODE, &status);
-		n = 0;
-		if ((rc = gather(t, c, &n)) < 0)
-			return rc;
-		if ((status == 400 || status == 431) &&
-		    (t->req.plan == PLAN_FIRST || t->req.plan == PLAN_NEXT) &&
-		    (rc = token_too_large(t, status)) < 0)
-			return rc;
-		if (status == 401) {
-			if (t->req.plan == PLAN_PLAIN)
-				return rejected(t, c, n, legs);
-			if (t->req.plan == PLAN_AUTHED) {
-				/* The server dropped the connection's authentication;
-				 * it refused the body, so sending it again is safe. */
-				if (reauth++)
-					return rejected(t, c, n, legs);
-				rdms__transport_trace(t, "authentication of the connection was "
-				                      "refused; authenticating again\n");
-				t->conn.authed_fd = CURL_SOCKET_BAD;
-				t->req.plan = PLAN_FIRST;
-				continue;
-			}
-			ch = rdms__vauth_challenge(t->conn.va, c, n);
-			if (ch == NULL || rdms__vauth_done(t->conn.va))
-				return rejected(t, c, n, legs + 1);
-			if (++legs > MAX_LEGS)
-				return rdms__error(RDMS_EAUTH, "authentication with %s:%ld did not finish "
-				                   "after %d rounds", t->ep.host, t->ep.port, MAX_LEGS);
-			if ((rc = take_token(t, ch)) < 0)
-				return rc;
-			t->conn.stats.auth_rounds++;
-			t->req.plan = PLAN_NEXT;
-			if (!(t->conn.va->flags & RDMS_VAUTH_LATE_BINDING) && (rc = reply_now(t)) < 0)
-				return rc;
-			continue;
-		}
-		if (t->req.plan == PLAN_FIRST || t->req.plan == PLAN_NEXT) {
-			if ((rc = finish_auth(t, c, n, status)) < 0)
-				return rc;
-			if (empty && len > 0) {
-				/* The server took the empty NEGOTIATE leg without asking
-				 * for more: it does not authenticate; send the body. */
-				t->req.plan = PLAN_AUTHED;
-				continue;
-			}
-		}
-		break;
-	}
+/* The next transfer: its header slot, its body, sealed or not. */
+int
+rdms__post_prepare(rdms_transport *t)
+{
+	rdms_req *q = &t->req;
+	int rc;
+
+	/* NTLM's NEGOTIATE leg never carries the envelope: the server
+	 * cannot accept it before AUTHENTICATE (EMPTY_FIRST). When
+	 * sealing, no leg does: the envelope waits for the complete
+	 * context (MS-WSMV 2.2.9.1.1), so Kerberos takes two requests,
+	 * NTLM three. */
+	if (t->ep.seal)
+		q->empty = q->plan != PLAN_AUTHED;
+	else
+		q->empty = q->plan == PLAN_FIRST && (t->conn.va->flags & RDMS_VAUTH_EMPTY_FIRST);
+	if (q->plan == PLAN_PLAIN && (rc = rdms__transport_slot_plain(t)) < 0)
+		return rc;
+	q->post_sealed = t->ep.seal && !q->empty && q->post_len > 0;
+	if (q->post_sealed)
+		rc = rdms__crypt_seal_request(t, q->post_body, q->post_len);
+	else
+		rc = t->ep.seal ? rdms__crypt_content_type(t, 0) : 0;
+	if (rc < 0)
+		return rc;
+	if (q->post_sealed)
+		rdms__transport_perform_begin(t, q->sealed.ptr, q->sealed.len);
+	else
+		rdms__transport_perform_begin(t, q->empty ? "" : q->post_body,
+		                              q->empty ? 0 : q->post_len);
+	q->body_sealed = q->post_sealed;
+	return 0;
+}
+
+/* The answer, as the caller gets it. */
+static int
+reply(rdms_transport *t, long status, rdms_http_reply *r)
+{
+	int rc;
+
 	r->status = status;
 	r->content_type = t->req.ctype;
 	t->req.ctype = NULL;
@@ -287,9 +222,116 @@ rdms__transport_post(rdms_transport *t, const char *body, size_t len, rdms_http_
 		rdms__http_reply_clear(r);
 		return rdms__error_oom();
 	}
-	if (sealed && (rc = rdms__crypt_unseal_reply(t, r)) < 0) {
+	if (t->req.post_sealed && (rc = rdms__crypt_unseal_reply(t, r)) < 0) {
 		rdms__http_reply_clear(r);
 		return rc;
 	}
 	return 0;
+}
+
+int
+rdms__post_step(rdms_transport *t, CURLcode cc, rdms_http_reply *r)
+{
+	rdms_challenge c[RDMS_AUTH_MAX_CHALLENGES];
+	const rdms_challenge *ch;
+	rdms_req *q = &t->req;
+	size_t n;
+	long status = 0;
+	int rc;
+
+	rdms__transport_perform_end(t);
+	q->body_sealed = 0;
+	if (cc == CURLE_ABORTED_BY_CALLBACK && q->mech_changed) {
+		/* The mechanism chose another (Negotiate falling back to
+		 * NTLM) before anything was sent: start over with it. */
+		if (t->ep.trace != NULL) {
+			char msg[600];
+
+			snprintf(msg, sizeof(msg), "authenticating with %s as %s instead\n",
+			         rdms__vauth_display(t->conn.va), rdms__vauth_client(t->conn.va));
+			rdms__transport_trace(t, msg);
+		}
+		q->plan = PLAN_FIRST;
+		q->legs = 0;
+		return 1;
+	}
+	if (cc == CURLE_ABORTED_BY_CALLBACK && q->conn_changed) {
+		/* A new connection: nothing was sent on it yet. */
+		if (++q->restarts > MAX_RESTARTS)
+			return rdms__error(RDMS_ESEND, "the server at %s:%ld keeps closing the "
+			                   "connection during authentication", t->ep.host, t->ep.port);
+		t->conn.authed_fd = CURL_SOCKET_BAD;
+		q->plan = PLAN_FIRST;
+		q->legs = 0;
+		return 1;
+	}
+	if (cc == CURLE_COULDNT_CONNECT && !q->reconnected) {
+		/* The connection never opened, so nothing was sent: one
+		 * more try is safe (a listener restarting, say). */
+		q->reconnected = 1;
+		rdms__transport_trace(t, "could not connect; trying once more\n");
+		return 1;
+	}
+	if (cc != CURLE_OK)
+		return rdms__transport_curl_fail(t, cc);
+	curl_easy_getinfo(t->conn.curl, CURLINFO_RESPONSE_CODE, &status);
+	n = 0;
+	if ((rc = gather(t, c, &n)) < 0)
+		return rc;
+	if ((status == 400 || status == 431) && (q->plan == PLAN_FIRST || q->plan == PLAN_NEXT) &&
+	    (rc = token_too_large(t, status)) < 0)
+		return rc;
+	if (status == 401) {
+		if (q->plan == PLAN_PLAIN)
+			return rejected(t, c, n, q->legs);
+		if (q->plan == PLAN_AUTHED) {
+			/* The server dropped the connection's authentication;
+			 * it refused the body, so sending it again is safe. */
+			if (q->reauth++)
+				return rejected(t, c, n, q->legs);
+			rdms__transport_trace(t, "authentication of the connection was "
+			                      "refused; authenticating again\n");
+			t->conn.authed_fd = CURL_SOCKET_BAD;
+			q->plan = PLAN_FIRST;
+			return 1;
+		}
+		ch = rdms__vauth_challenge(t->conn.va, c, n);
+		if (ch == NULL || rdms__vauth_done(t->conn.va))
+			return rejected(t, c, n, q->legs + 1);
+		if (++q->legs > MAX_LEGS)
+			return rdms__error(RDMS_EAUTH, "authentication with %s:%ld did not finish "
+			                   "after %d rounds", t->ep.host, t->ep.port, MAX_LEGS);
+		if ((rc = take_token(t, ch)) < 0)
+			return rc;
+		t->conn.stats.auth_rounds++;
+		q->plan = PLAN_NEXT;
+		if (!(t->conn.va->flags & RDMS_VAUTH_LATE_BINDING) && (rc = reply_now(t)) < 0)
+			return rc;
+		return 1;
+	}
+	if (q->plan == PLAN_FIRST || q->plan == PLAN_NEXT) {
+		if ((rc = finish_auth(t, c, n, status)) < 0)
+			return rc;
+		if (q->empty && q->post_len > 0) {
+			/* The server took the empty NEGOTIATE leg without asking
+			 * for more: it does not authenticate; send the body. */
+			q->plan = PLAN_AUTHED;
+			return 1;
+		}
+	}
+	return reply(t, status, r);
+}
+
+int
+rdms__transport_post(rdms_transport *t, const char *body, size_t len, rdms_http_reply *r)
+{
+	CURLcode cc;
+	int rc;
+
+	rdms__post_begin(t, body, len, r);
+	do {
+		if ((rc = rdms__post_prepare(t)) < 0 || (rc = rdms__loop_run_one(t, &cc)) < 0)
+			return rc;
+	} while ((rc = rdms__post_step(t, cc, r)) == 1);
+	return rc;
 }

@@ -139,61 +139,96 @@ empty_body(long status, const char *url)
 	return rc;
 }
 
+/* The answer to a request, parsed: what rdms_session_send returns. */
 int
-rdms_session_send(rdms_session *s, const rdms_request *req, rdms_result **out)
+rdms__session_finish(rdms_session *s, const rdms_request *req, rdms_http_reply *r,
+                     rdms_result **out)
 {
 	rdms_parse_options po = RDMS_PARSE_OPTIONS_INIT;
-	rdms_http_reply r;
-	const char *body;
 	size_t len = 0;
 	int rc;
 
-	if (out == NULL || s == NULL || req == NULL)
-		return rdms__error(RDMS_EUSAGE, "rdms_session_send: NULL argument");
 	*out = NULL;
-	body = rdms_request_body(req, &len);
-	if (body == NULL)
-		return rdms__error(RDMS_EUSAGE, "rdms_session_send: request has no body");
-	rc = rdms__transport_post(s->t, body, len, &r);
-	if (rc < 0)
-		return rc;
-	if (r.status == 413) {
+	(void)rdms_request_body(req, &len);
+	if (r->status == 413) {
 		rc = rdms__error(RDMS_ETOOLARGE, "envelope too large: the server's "
 		                 "MaxEnvelopeSize is smaller than this %zu-byte request (HTTP 413); "
 		                 "raise MaxEnvelopeSizekb on the server or send less data", len);
 		rdms__error_http(413);
 		goto out;
 	}
-	if (r.body.len == 0) {
-		rc = empty_body(r.status, s->url);
+	if (r->body.len == 0) {
+		rc = empty_body(r->status, s->url);
 		goto out;
 	}
 	/* Anything else goes to the parser: a SOAP fault (HTTP 500) becomes
 	 * RDMS_EFAULT, an HTML error page RDMS_EPROTO, with its text. */
 	po.max_size = s->max_response;
-	po.content_type = r.content_type;
-	po.http_status = r.status;
+	po.content_type = r->content_type;
+	po.http_status = r->status;
 	po.request = req;
-	rc = rdms__response_parse_owned(out, r.body.ptr, r.body.len, &po);
+	rc = rdms__response_parse_owned(out, r->body.ptr, r->body.len, &po);
 	/* The result keeps the body for rdms_result_body, without a copy. */
 	if (*out != NULL) {
-		r.body.ptr = NULL;
-		r.body.len = r.body.cap = 0;
+		r->body.ptr = NULL;
+		r->body.len = r->body.cap = 0;
 	}
 	if (rc == RDMS_EFAULT && *out != NULL && rdms_error_last()->code != RDMS_EFAULT &&
 	    rdms_result_fault(*out) != NULL)
 		rdms__error_fault(rdms_result_fault(*out));
-	if (rc == 0 && r.status != 200) {
+	if (rc == 0 && r->status != 200) {
 		rdms_result_free(*out);
 		*out = NULL;
 		rc = rdms__error(RDMS_EHTTP, "the server at %s answered HTTP %ld with a "
-		                 "non-fault body", s->url, r.status);
+		                 "non-fault body", s->url, r->status);
 	}
 	if (rc < 0 && rdms_error_last()->http_status == 0)
-		rdms__error_http(r.status);
+		rdms__error_http(r->status);
 out:
-	rdms__http_reply_clear(&r);
+	rdms__http_reply_clear(r);
 	return rc;
+}
+
+/* What must hold before a request goes out on s. */
+int
+rdms__session_check(rdms_session *s, const rdms_request *req, const char *who)
+{
+	size_t len = 0;
+
+	if (s == NULL || req == NULL)
+		return rdms__error(RDMS_EUSAGE, "%s: NULL argument", who);
+	if (rdms_request_body(req, &len) == NULL)
+		return rdms__error(RDMS_EUSAGE, "%s: request has no body", who);
+	if (rdms__transport_busy(s->t))
+		return rdms__error(RDMS_EUSAGE, "%s: the session already has a request queued "
+		                   "on an rdms_multi; wait for its callback", who);
+	return 0;
+}
+
+rdms_transport *
+rdms__session_transport(rdms_session *s)
+{
+	return s->t;
+}
+
+int
+rdms_session_send(rdms_session *s, const rdms_request *req, rdms_result **out)
+{
+	rdms_http_reply r;
+	const char *body;
+	size_t len = 0;
+	int rc;
+
+	if (out == NULL)
+		return rdms__error(RDMS_EUSAGE, "rdms_session_send: NULL argument");
+	*out = NULL;
+	if ((rc = rdms__session_check(s, req, "rdms_session_send")) < 0)
+		return rc;
+	body = rdms_request_body(req, &len);
+	rc = rdms__transport_post(s->t, body, len, &r);
+	if (rc < 0)
+		return rc;
+	return rdms__session_finish(s, req, &r, out);
 }
 
 void

@@ -35,7 +35,7 @@ typedef enum {
  *                 (transport.c) and the exchange (exchange.c).
  *   per request   rdms_req: the plan, the body being sent, the server's
  *                 token and the next one, the response's headers and body,
- *                 the sealed envelope; reset by rdms__transport_perform.
+ *                 the sealed envelope; reset by rdms__transport_perform_begin.
  */
 typedef struct rdms_endpoint {
 	char *url;
@@ -50,8 +50,17 @@ typedef struct rdms_endpoint {
 	int seal;                       /* every envelope goes sealed (crypt.c) */
 } rdms_endpoint;
 
+typedef struct rdms_loop rdms_loop;
+
 typedef struct rdms_conn {
 	CURL *curl;
+	CURLM *multi;                   /* the curl handle's own (loop.c) */
+	rdms_loop *loop;                /* the loop running a transfer, or NULL */
+	void *loop_ud;
+	long long due;                  /* multi's timer, CLOCK_MONOTONIC ms; -1 none */
+	int xfer_done;
+	CURLcode xfer_result;
+	int queued;                     /* a request waits on an rdms_multi */
 	struct curl_slist *headers;
 	struct curl_slist *slot;        /* the Authorization entry we rewrite */
 	char errbuf[CURL_ERROR_SIZE];
@@ -87,6 +96,11 @@ typedef struct rdms_req {
 	/* Message encryption on http:// (crypt.c, MS-WSMV 2.2.9.1.1). */
 	int body_sealed;                /* this transfer's bodies are ciphertext */
 	rdms_buf sealed;                /* the sealed request */
+
+	/* The exchange of one POST across its transfers (exchange.c). */
+	const char *post_body;
+	size_t post_len;
+	int restarts, reauth, legs, empty, post_sealed, reconnected;
 } rdms_req;
 
 struct rdms_transport {
@@ -104,7 +118,49 @@ int rdms__endpoint_init(rdms_endpoint *ep, const char *url, const rdms_options *
 void rdms__endpoint_clear(rdms_endpoint *ep);
 
 int rdms__transport_setup(rdms_transport *t, const rdms_options *o);
-int rdms__transport_perform(rdms_transport *t, const char *body, size_t len);
+/* One transfer: one request, or none when the prereq callback stopped
+ * it. begin resets the request's state and sets the body; end counts
+ * the bytes once the transfer is done (in a loop). */
+void rdms__transport_perform_begin(rdms_transport *t, const char *body, size_t len);
+void rdms__transport_perform_end(rdms_transport *t);
+
+/* loop.c: transfers of many transports on one thread. */
+struct rdms_lsock {
+	curl_socket_t fd;
+	short events;
+	rdms_transport *t;
+};
+struct rdms_loop {
+	struct rdms_lsock *socks;       /* what libcurl asked us to watch */
+	size_t nsocks, capsocks;
+	rdms_transport **xfers;         /* transports with a transfer running */
+	size_t nxfers, capxfers;
+	struct pollfd *pfds;
+	size_t cappfds;
+	int failed;
+};
+/* The transport's multi handle, with the loop's callbacks. */
+int rdms__loop_attach(rdms_transport *t);
+/* Start t's prepared transfer in l; ud comes back from wait. */
+int rdms__loop_start(rdms_loop *l, rdms_transport *t, void *ud);
+/* Run l until a transfer is done: 1 with it (out of the loop again), its
+ * ud and libcurl's result; 0 when no transfer is left; < 0 when the loop
+ * failed (transfers stay in l for rdms__loop_clear). */
+int rdms__loop_wait(rdms_loop *l, rdms_transport **t, void **ud, CURLcode *res);
+/* Take t out of whatever loop runs it. */
+void rdms__loop_leave(rdms_transport *t);
+void rdms__loop_clear(rdms_loop *l);
+/* One transfer of t alone (the blocking path). */
+int rdms__loop_run_one(rdms_transport *t, CURLcode *res);
+
+/* exchange.c: one POST as a state machine over transfers, so that a
+ * loop can run many: begin once, then prepare a transfer, run it, and
+ * give its result to step: 1 for another transfer (prepare again), 0
+ * when *r holds the answer, < 0 for an error. rdms__transport_post runs
+ * it alone. */
+void rdms__post_begin(rdms_transport *t, const char *body, size_t len, rdms_http_reply *r);
+int rdms__post_prepare(rdms_transport *t);
+int rdms__post_step(rdms_transport *t, CURLcode cc, rdms_http_reply *r);
 void rdms__transport_trace(rdms_transport *t, const char *msg);
 /* transport-errors.c: the error for a failed curl_easy_perform. */
 int rdms__transport_curl_fail(rdms_transport *t, int code);

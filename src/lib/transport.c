@@ -420,15 +420,9 @@ rdms__transport_setup(rdms_transport *t, const rdms_options *o)
 	return 0;
 }
 
-/* One curl_easy_perform: one request, or none when the prereq callback
- * stopped it. */
-int
-rdms__transport_perform(rdms_transport *t, const char *body, size_t len)
+void
+rdms__transport_perform_begin(rdms_transport *t, const char *body, size_t len)
 {
-	curl_off_t up = 0, down = 0;
-	long reqsize = 0, hdrsize = 0;
-	CURLcode rc;
-
 	t->req.body = body;
 	t->req.body_len = len;
 	t->req.body_pos = 0;
@@ -442,14 +436,20 @@ rdms__transport_perform(rdms_transport *t, const char *body, size_t len)
 	t->req.ctype = NULL;
 	t->conn.errbuf[0] = '\0';
 	curl_easy_setopt(t->conn.curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	rc = curl_easy_perform(t->conn.curl);
+}
+
+void
+rdms__transport_perform_end(rdms_transport *t)
+{
+	curl_off_t up = 0, down = 0;
+	long reqsize = 0, hdrsize = 0;
+
 	curl_easy_getinfo(t->conn.curl, CURLINFO_REQUEST_SIZE, &reqsize);
 	curl_easy_getinfo(t->conn.curl, CURLINFO_HEADER_SIZE, &hdrsize);
 	curl_easy_getinfo(t->conn.curl, CURLINFO_SIZE_UPLOAD_T, &up);
 	curl_easy_getinfo(t->conn.curl, CURLINFO_SIZE_DOWNLOAD_T, &down);
 	t->conn.stats.bytes_out += (unsigned long)reqsize + (unsigned long)up;
 	t->conn.stats.bytes_in += (unsigned long)hdrsize + (unsigned long)down;
-	return (int)rc;
 }
 
 /* ---- the transport and its parts ---- */
@@ -503,9 +503,17 @@ conn_init(rdms_conn *c, const rdms_endpoint *ep, const rdms_options *o)
 	return 0;
 }
 
+/* The multi goes first: closing its cached connections calls our
+ * close-socket callback, which needs the transport. */
 static void
-conn_clear(rdms_conn *c)
+conn_clear(rdms_transport *t)
 {
+	rdms_conn *c = &t->conn;
+
+	if (c->multi != NULL) {
+		rdms__loop_leave(t);
+		curl_multi_cleanup(c->multi);
+	}
 	if (c->curl != NULL)
 		curl_easy_cleanup(c->curl);
 	if (c->slot != NULL && c->slot->data != NULL)
@@ -546,6 +554,7 @@ rdms__transport_new(rdms_transport **out, const char *url, const rdms_options *o
 		return rdms__error_oom();
 	if ((rc = rdms__endpoint_init(&t->ep, url, o)) < 0 ||
 	    (rc = conn_init(&t->conn, &t->ep, o)) < 0 ||
+	    (rc = rdms__loop_attach(t)) < 0 ||
 	    (rc = rdms__transport_setup(t, o)) < 0)
 		goto fail;
 	if (t->conn.va != NULL && rdms__vauth_peer(t->conn.va) != NULL && t->ep.trace != NULL) {
@@ -568,10 +577,16 @@ rdms__transport_free(rdms_transport *t)
 {
 	if (t == NULL)
 		return;
-	conn_clear(&t->conn);
+	conn_clear(t);
 	req_clear(&t->req);
 	rdms__endpoint_clear(&t->ep);
 	free(t);
+}
+
+int
+rdms__transport_busy(const rdms_transport *t)
+{
+	return t->conn.queued;
 }
 
 void

@@ -29,6 +29,15 @@ void rdms__transport_free(rdms_transport *t);
  * answer came (connection, TLS, authentication, size). */
 int rdms__transport_post(rdms_transport *t, const char *body, size_t len, rdms_http_reply *r);
 void rdms__http_reply_clear(rdms_http_reply *r);
+/* A request of the transport waits on an rdms_multi. */
+int rdms__transport_busy(const rdms_transport *t);
+
+/* session.c, for multi.c: the checks before a send, the session's
+ * transport, and the step from an HTTP answer to a result (clears r). */
+int rdms__session_check(rdms_session *s, const rdms_request *req, const char *who);
+rdms_transport *rdms__session_transport(rdms_session *s);
+int rdms__session_finish(rdms_session *s, const rdms_request *req, rdms_http_reply *r,
+                         rdms_result **out);
 
 /* Per-process state (vauth/creds.c): forget the shared credentials, at
  * the last rdms_shutdown(). */

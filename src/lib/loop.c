@@ -1,0 +1,315 @@
+/*
+ * loop.c - transfers of many transports on one thread.
+ *
+ * Every transport owns a libcurl multi handle with its easy handle, so
+ * its connections (and the authentication bound to them) stay its own,
+ * whether it sends alone (rdms__loop_run_one, what rdms_session_send
+ * uses) or beside others (rdms_multi). A loop watches the sockets of all
+ * of them with one poll(2) and drives each multi with
+ * curl_multi_socket_action, as libcurl's "multi_socket" interface
+ * intends: the socket callback says which socket to watch for what, the
+ * timer callback when to call back without an event.
+ *
+ * A transport runs in at most one loop at a time (t->conn.loop). Its
+ * socket and timer callbacks stay set for its lifetime and do nothing
+ * when it is in no loop (when rdms__transport_free closes its idle
+ * connections, say).
+ */
+#include "transport-int.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Never sleep longer than this without asking libcurl again. */
+#define LOOP_MAX_WAIT_MS 1000
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct rdms_lsock *
+find_sock(rdms_loop *l, curl_socket_t fd)
+{
+	size_t i;
+
+	for (i = 0; i < l->nsocks; i++)
+		if (l->socks[i].fd == fd)
+			return &l->socks[i];
+	return NULL;
+}
+
+static void
+drop_sock(rdms_loop *l, size_t i)
+{
+	l->socks[i] = l->socks[--l->nsocks];
+}
+
+/* CURLMOPT_SOCKETFUNCTION: watch fd for what, or stop watching it. */
+static int
+socket_cb(CURL *e, curl_socket_t fd, int what, void *ud, void *sockp)
+{
+	rdms_transport *t = ud;
+	rdms_loop *l = t->conn.loop;
+	struct rdms_lsock *s;
+	short ev = 0;
+
+	(void)e; (void)sockp;
+	if (l == NULL)
+		return 0;
+	s = find_sock(l, fd);
+	if (what == CURL_POLL_REMOVE) {
+		if (s != NULL)
+			drop_sock(l, (size_t)(s - l->socks));
+		return 0;
+	}
+	if (what == CURL_POLL_IN || what == CURL_POLL_INOUT)
+		ev |= POLLIN;
+	if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT)
+		ev |= POLLOUT;
+	if (s == NULL) {
+		if (l->nsocks == l->capsocks) {
+			size_t cap = l->capsocks ? l->capsocks * 2 : 8;
+			struct rdms_lsock *n = realloc(l->socks, cap * sizeof(*n));
+
+			if (n == NULL) {
+				l->failed = 1;
+				return -1;
+			}
+			l->socks = n;
+			l->capsocks = cap;
+		}
+		s = &l->socks[l->nsocks++];
+		s->fd = fd;
+	}
+	s->events = ev;
+	s->t = t;
+	return 0;
+}
+
+/* CURLMOPT_TIMERFUNCTION: call back in ms milliseconds (-1: no timer). */
+static int
+timer_cb(CURLM *m, long ms, void *ud)
+{
+	rdms_transport *t = ud;
+
+	(void)m;
+	t->conn.due = ms < 0 ? -1 : now_ms() + ms;
+	return 0;
+}
+
+int
+rdms__loop_attach(rdms_transport *t)
+{
+	CURLMcode e;
+
+	t->conn.multi = curl_multi_init();
+	if (t->conn.multi == NULL)
+		return rdms__error_oom();
+	e = curl_multi_setopt(t->conn.multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+	if (e == CURLM_OK)
+		e = curl_multi_setopt(t->conn.multi, CURLMOPT_SOCKETDATA, t);
+	if (e == CURLM_OK)
+		e = curl_multi_setopt(t->conn.multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+	if (e == CURLM_OK)
+		e = curl_multi_setopt(t->conn.multi, CURLMOPT_TIMERDATA, t);
+	if (e != CURLM_OK)
+		return rdms__error(RDMS_EINTERNAL, "libcurl refused a multi option: %s",
+		                   curl_multi_strerror(e));
+	t->conn.due = -1;
+	return 0;
+}
+
+/* The end of a transfer, or of a loop: the easy handle leaves its multi
+ * (libcurl forgets its sockets through socket_cb) and the loop forgets
+ * the transport. */
+static void
+detach(rdms_loop *l, rdms_transport *t)
+{
+	size_t i;
+
+	curl_multi_remove_handle(t->conn.multi, t->conn.curl);
+	for (i = l->nsocks; i-- > 0;)
+		if (l->socks[i].t == t)
+			drop_sock(l, i);
+	for (i = 0; i < l->nxfers; i++)
+		if (l->xfers[i] == t) {
+			l->xfers[i] = l->xfers[--l->nxfers];
+			break;
+		}
+	t->conn.loop = NULL;
+	t->conn.due = -1;
+}
+
+int
+rdms__loop_start(rdms_loop *l, rdms_transport *t, void *ud)
+{
+	CURLMcode e;
+
+	if (l->nxfers == l->capxfers) {
+		size_t cap = l->capxfers ? l->capxfers * 2 : 4;
+		rdms_transport **n = realloc(l->xfers, cap * sizeof(*n));
+
+		if (n == NULL)
+			return rdms__error_oom();
+		l->xfers = n;
+		l->capxfers = cap;
+	}
+	t->conn.loop = l;
+	t->conn.loop_ud = ud;
+	t->conn.xfer_done = 0;
+	t->conn.xfer_result = CURLE_OK;
+	l->xfers[l->nxfers++] = t;
+	/* libcurl sets the timer to now: the next wait starts the transfer. */
+	if ((e = curl_multi_add_handle(t->conn.multi, t->conn.curl)) != CURLM_OK) {
+		detach(l, t);
+		if (e == CURLM_OUT_OF_MEMORY)
+			return rdms__error_oom();
+		return rdms__error(RDMS_EINTERNAL, "libcurl cannot start the transfer: %s",
+		                   curl_multi_strerror(e));
+	}
+	return 0;
+}
+
+/* Drive t's multi for an event on fd (or its timer) and note whether the
+ * transfer finished. */
+static void
+act(rdms_transport *t, curl_socket_t fd, int mask)
+{
+	CURLMsg *msg;
+	int running, left;
+
+	curl_multi_socket_action(t->conn.multi, fd, mask, &running);
+	while ((msg = curl_multi_info_read(t->conn.multi, &left)) != NULL)
+		if (msg->msg == CURLMSG_DONE && msg->easy_handle == t->conn.curl) {
+			t->conn.xfer_done = 1;
+			t->conn.xfer_result = msg->data.result;
+		}
+}
+
+static int
+take_done(rdms_loop *l, rdms_transport **t, void **ud, CURLcode *res)
+{
+	size_t i;
+
+	for (i = 0; i < l->nxfers; i++)
+		if (l->xfers[i]->conn.xfer_done) {
+			*t = l->xfers[i];
+			*ud = (*t)->conn.loop_ud;
+			*res = (*t)->conn.xfer_result;
+			detach(l, *t);
+			return 1;
+		}
+	return 0;
+}
+
+int
+rdms__loop_wait(rdms_loop *l, rdms_transport **t, void **ud, CURLcode *res)
+{
+	long long now, wait;
+	size_t i, n;
+	int k;
+
+	*t = NULL;
+	*ud = NULL;
+	*res = CURLE_OK;
+	for (;;) {
+		if (take_done(l, t, ud, res))
+			return 1;
+		if (l->nxfers == 0)
+			return 0;
+		if (l->failed)
+			return rdms__error_oom();
+		now = now_ms();
+		wait = LOOP_MAX_WAIT_MS;
+		for (i = 0; i < l->nxfers; i++)
+			if (l->xfers[i]->conn.due >= 0 && l->xfers[i]->conn.due - now < wait)
+				wait = l->xfers[i]->conn.due - now;
+		if (wait < 0)
+			wait = 0;
+		/* A snapshot: the callbacks change l->socks while we act. */
+		n = l->nsocks;
+		if (n > l->cappfds) {
+			struct pollfd *p = realloc(l->pfds, n * sizeof(*p));
+
+			if (p == NULL)
+				return rdms__error_oom();
+			l->pfds = p;
+			l->cappfds = n;
+		}
+		for (i = 0; i < n; i++) {
+			l->pfds[i].fd = l->socks[i].fd;
+			l->pfds[i].events = l->socks[i].events;
+			l->pfds[i].revents = 0;
+		}
+		k = poll(l->pfds, (nfds_t)n, (int)wait);
+		if (k < 0 && errno != EINTR)
+			return rdms__error(RDMS_EINTERNAL, "poll failed: %s", strerror(errno));
+		for (i = 0; k > 0 && i < n; i++) {
+			struct rdms_lsock *s;
+			int mask = 0;
+
+			if (l->pfds[i].revents == 0)
+				continue;
+			/* Gone or handed to another transport meanwhile. */
+			if ((s = find_sock(l, l->pfds[i].fd)) == NULL)
+				continue;
+			if (l->pfds[i].revents & (POLLIN | POLLHUP))
+				mask |= CURL_CSELECT_IN;
+			if (l->pfds[i].revents & POLLOUT)
+				mask |= CURL_CSELECT_OUT;
+			if (l->pfds[i].revents & (POLLERR | POLLNVAL))
+				mask |= CURL_CSELECT_ERR;
+			act(s->t, l->pfds[i].fd, mask);
+		}
+		now = now_ms();
+		for (i = 0; i < l->nxfers; i++) {
+			rdms_transport *x = l->xfers[i];
+
+			if (x->conn.due >= 0 && x->conn.due <= now) {
+				x->conn.due = -1;
+				act(x, CURL_SOCKET_TIMEOUT, 0);
+			}
+		}
+	}
+}
+
+void
+rdms__loop_leave(rdms_transport *t)
+{
+	if (t->conn.loop != NULL)
+		detach(t->conn.loop, t);
+}
+
+void
+rdms__loop_clear(rdms_loop *l)
+{
+	while (l->nxfers > 0)
+		detach(l, l->xfers[0]);
+	free(l->socks);
+	free(l->xfers);
+	free(l->pfds);
+	memset(l, 0, sizeof(*l));
+}
+
+int
+rdms__loop_run_one(rdms_transport *t, CURLcode *res)
+{
+	rdms_loop l;
+	rdms_transport *done;
+	void *ud;
+	int rc;
+
+	memset(&l, 0, sizeof(l));
+	if ((rc = rdms__loop_start(&l, t, NULL)) == 0)
+		rc = rdms__loop_wait(&l, &done, &ud, res);
+	rdms__loop_clear(&l);
+	return rc < 0 ? rc : 0;
+}
