@@ -184,9 +184,19 @@ static void
 act(rdms_transport *t, curl_socket_t fd, int mask)
 {
 	CURLMsg *msg;
+	CURLMcode e;
 	int running, left;
 
-	curl_multi_socket_action(t->conn.multi, fd, mask, &running);
+	e = curl_multi_socket_action(t->conn.multi, fd, mask, &running);
+	if (e != CURLM_OK) {
+		/* libcurl could not keep track of a socket (out of memory): the
+		 * transfer would wait for an event nobody watches. It fails, as
+		 * curl_easy_perform fails it. */
+		t->conn.xfer_done = 1;
+		t->conn.xfer_result = e == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY
+		                                              : CURLE_BAD_FUNCTION_ARGUMENT;
+		return;
+	}
 	while ((msg = curl_multi_info_read(t->conn.multi, &left)) != NULL)
 		if (msg->msg == CURLMSG_DONE && msg->easy_handle == t->conn.curl) {
 			t->conn.xfer_done = 1;

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# test-multi.sh - rdms_multi as a library user drives it (tests/e2e/multi):
+# many sessions on one thread, a window of requests kept full from the
+# callbacks, each host's own result and error, connections and
+# authentication kept per session across the multi and rdms_session_send.
+set -euo pipefail
+. "${RDMS_TOP_SRCDIR:?}/tests/cli/lib.sh"
+. "$RDMS_TOP_SRCDIR/tests/e2e/lib.sh"
+MULTI=$RDMS_TOP_BUILDDIR/tests/e2e/multi
+[ -x "$MULTI" ] || e2e_skip "tests/e2e/multi not built: run make check"
+e2e_setup
+# Four good hosts, each answering after 300 ms; one that answers HTML; a
+# closed port. The certificate names 127.0.0.2..40.
+urls=()
+for i in 2 3 4 5; do
+	sim_start "$T/sim$i" --bind 127.0.0.$i --cert "$T/certs/server.pem" \
+		--key "$T/certs/server.key" --https-port 0 --reply-delay 300
+	urls+=("$RDMS_SIM_HTTPS_URL")
+done
+sim_start "$T/simh" --bind 127.0.0.6 --cert "$T/certs/server.pem" --key "$T/certs/server.key" \
+	--https-port 0 --inject html
+urls+=("$RDMS_SIM_HTTPS_URL" "https://127.0.0.1:1/wsman")
+N=(-a ntlm -u "$NTLMUSER" -p "$PWFILE" -c "$CA")
+
+run "$MULTI" "${N[@]}" -j 2 "${urls[@]}"
+expect "NTLM, 6 hosts, 2 at a time: exit 6 (hosts failed)" 6
+# The job GUID is none of the simulator's jobs: ReturnValue 1, every time.
+for i in 0 1 2 3; do
+	[ "$(grep -c "^$i: ReturnValue: 1$" <<<"$out")" -eq 3 ] &&
+		ok "host $i: ReturnValue 1 in each of the three calls" || bad "host $i" "$out"
+	grep -qx "$i stats: requests=4 connections=1 auth_rounds=1" <<<"$out" &&
+		ok "host $i: one connection, authenticated once, for multi, multi and send" ||
+		bad "host $i stats" "$out"
+done
+[ "$(grep -c '^4: error EPROTO: ' <<<"$out")" -eq 3 ] && ok "the HTML host: EPROTO, its own error" ||
+	bad "html host" "$out"
+[ "$(grep -c '^5: error ECONNECT: .*127.0.0.1' <<<"$out")" -eq 3 ] &&
+	ok "the closed port: ECONNECT naming its host" || bad "closed port" "$out"
+grep -qx "4 stats: requests=4 connections=1 auth_rounds=1" <<<"$out" &&
+	ok "the HTML host: authenticated once, its connection kept" || bad "html host stats" "$out"
+grep -q "^5 stats: requests=0 .*auth_rounds=0$" <<<"$out" &&
+	ok "the closed port: nothing sent" || bad "closed port stats" "$out"
+grep -qx "busy: EUSAGE" <<<"$out" && ok "rdms_session_send on a queued session: EUSAGE" ||
+	bad "busy" "$out"
+grep -qx "threads: 1" <<<"$out" && ok "every callback ran with one thread in the process" ||
+	bad "threads" "$out"
+# Each good simulator saw 1 + 3 requests (NTLM's NEGOTIATE leg, then the calls).
+for i in 2 3 4 5; do
+	[ "$(wc -l < "$T/sim$i/sim.log")" -eq 4 ] || bad "sim$i saw $(wc -l < "$T/sim$i/sim.log") requests"
+done
+ok "each good simulator: 4 requests"
+
+# Kerberos with channel binding on the main simulator, each session freed
+# in its own callback; a window wider than the host list.
+run "$MULTI" -a kerberos -c "$CA" -F -j 8 "$URL" "$URL" "$URL"
+expect "Kerberos, 3 sessions to one host, freed in their callbacks" 0
+[ "$(grep -c '^[0-2]: ReturnValue: 1$' <<<"$out")" -eq 3 ] && ok "three answers" || bad "kerberos" "$out"
+finish
