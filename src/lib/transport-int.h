@@ -11,7 +11,7 @@
 #include "transport.h"
 #include "vauth/vauth.h"
 
-/* What the next request carries, decided before curl_easy_perform and
+/* What the next request carries, decided before the transfer starts and
  * acted on in the prereq callback once the connection is known. */
 typedef enum {
 	PLAN_PLAIN = 0,   /* not connection-bound: nothing, or a fresh token (Basic) */
@@ -162,7 +162,7 @@ void rdms__post_begin(rdms_transport *t, const char *body, size_t len, rdms_http
 int rdms__post_prepare(rdms_transport *t);
 int rdms__post_step(rdms_transport *t, CURLcode cc, rdms_http_reply *r);
 void rdms__transport_trace(rdms_transport *t, const char *msg);
-/* transport-errors.c: the error for a failed curl_easy_perform. */
+/* transport-errors.c: the error for a failed transfer. */
 int rdms__transport_curl_fail(rdms_transport *t, int code);
 /* The Authorization entry of a request that is not connection-bound:
  * the mechanism's token of a fresh start (Basic), or none. */

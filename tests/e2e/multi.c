@@ -6,7 +6,7 @@
  * session's counters.
  *
  *   multi [-a negotiate|kerberos|ntlm] [-u USER] [-p PASSWORD_FILE]
- *         [-c CACERT] [-j N] [-1] [-F] URL...
+ *         [-c CACERT] [-s SPN] [-j N] [-1] [-F] URL...
  *
  * Prints, as each request ends, "I: ReturnValue: N" or
  * "I: error NAME: message" (I is the URL's index from 0), then, unless
@@ -127,7 +127,7 @@ main(int argc, char **argv)
 	FILE *f;
 	size_t len;
 
-	while ((opt = getopt(argc, argv, "a:u:p:c:j:1F")) != -1) {
+	while ((opt = getopt(argc, argv, "a:u:p:c:s:j:1F")) != -1) {
 		switch (opt) {
 		case 'a':
 			o.auth = strcmp(optarg, "kerberos") == 0 ? RDMS_AUTH_KERBEROS
@@ -147,6 +147,7 @@ main(int argc, char **argv)
 			o.password = pw;
 			break;
 		case 'c': o.cacert = optarg; break;
+		case 's': o.spn = optarg; break;
 		case 'j': jobs = atoi(optarg); break;
 		case '1': one_round = 1; break;
 		case 'F': g.free_in_cb = one_round = 1; break;
