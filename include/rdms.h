@@ -597,7 +597,8 @@ RDMS_EXTERN int rdms_session_send(rdms_session *s, const rdms_request *req, rdms
  * the result (the callback owns it: rdms_result_free), and
  * rdms_error_last() set to that request's error. The callback may add
  * requests (to keep N in flight) and may free its own session; it must
- * not free a session that still has a request queued. rdms_multi_run()
+ * not free a session that still has a request queued, nor run or free
+ * the multi (rdms_multi_run() is then RDMS_EUSAGE). rdms_multi_run()
  * returns 0, or a negative code when the loop itself failed (poll(2));
  * the requests still queued are then done with that error. A multi is
  * used by one thread at a time; rdms_multi_free() drops what is still

@@ -27,6 +27,7 @@ typedef struct mreq {
 struct rdms_multi {
 	rdms_loop loop;
 	mreq *head;
+	int running;
 };
 
 int
@@ -131,8 +132,26 @@ again:
 	}
 }
 
+static int run(rdms_multi *m);
+
 int
 rdms_multi_run(rdms_multi *m)
+{
+	int rc;
+
+	if (m == NULL)
+		return rdms__error(RDMS_EUSAGE, "rdms_multi_run: NULL argument");
+	if (m->running)
+		return rdms__error(RDMS_EUSAGE, "rdms_multi_run: called from one of its own "
+		                   "callbacks; queue with rdms_multi_add instead");
+	m->running = 1;
+	rc = run(m);
+	m->running = 0;
+	return rc;
+}
+
+static int
+run(rdms_multi *m)
 {
 	rdms_transport *t;
 	CURLcode cc;
@@ -140,8 +159,6 @@ rdms_multi_run(rdms_multi *m)
 	mreq *q;
 	int rc;
 
-	if (m == NULL)
-		return rdms__error(RDMS_EUSAGE, "rdms_multi_run: NULL argument");
 	for (;;) {
 		start_new(m);
 		if (m->head == NULL)
@@ -178,7 +195,7 @@ rdms_multi_free(rdms_multi *m)
 {
 	mreq *q;
 
-	if (m == NULL)
+	if (m == NULL || m->running)
 		return;
 	while ((q = m->head) != NULL) {
 		rdms__loop_leave(q->t);

@@ -9,7 +9,8 @@
  *         [-c CACERT] [-s SPN] [-j N] [-1] [-F] URL...
  *
  * Prints, as each request ends, "I: ReturnValue: N" or
- * "I: error NAME: message" (I is the URL's index from 0), then, unless
+ * "I: error NAME: message" (I is the URL's index from 0), and "nested
+ * run: NAME" for rdms_multi_run called from host 0's callback; then, unless
  * -1 (one round only), "I stats: requests=R connections=C auth_rounds=A"
  * after the two later calls; "busy: NAME" for a blocking send on a session
  * with a request queued; the thread count ("threads: N", from
@@ -83,6 +84,9 @@ done(rdms_session *s, int rc, rdms_result *r, void *ud)
 		printf("%d: error: the callback got another session\n", h->index);
 	report(h->index, rc, r);
 	rdms_result_free(r);
+	if (h->index == 0)
+		printf("nested run: %s\n", rdms_multi_run(g.m) < 0 ?
+		       rdms_err_name(rdms_error_last()->code) : "OK");
 	if (g.free_in_cb) {
 		rdms_session_free(h->s);
 		h->s = NULL;

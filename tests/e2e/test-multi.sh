@@ -42,6 +42,8 @@ grep -q "^5 stats: requests=0 .*auth_rounds=0$" <<<"$out" &&
 	ok "the closed port: nothing sent" || bad "closed port stats" "$out"
 grep -qx "busy: EUSAGE" <<<"$out" && ok "rdms_session_send on a queued session: EUSAGE" ||
 	bad "busy" "$out"
+grep -qx "nested run: EUSAGE" <<<"$out" && ok "rdms_multi_run from a callback: EUSAGE" ||
+	bad "nested run" "$out"
 grep -qx "threads: 1" <<<"$out" && ok "every callback ran with one thread in the process" ||
 	bad "threads" "$out"
 # Each good simulator saw 1 + 3 requests (NTLM's NEGOTIATE leg, then the calls).
