@@ -84,6 +84,17 @@ typedef struct cli {
 	const char *label;
 } cli;
 
+/* A command that is exactly one request (commands.c): fan-out sends it for
+ * every host on one thread through rdms_multi (fanout.c) instead of running
+ * the command on a thread per host. prepare (may be NULL) does the
+ * command's own work on c before build, as run would; it prints its
+ * problems and returns an exit status. build makes the request for url,
+ * NULL with rdms_error_last() set. */
+typedef struct cli_one {
+	int (*prepare)(cli *c);
+	rdms_request *(*build)(cli *c, const char *url);
+} cli_one;
+
 typedef struct command {
 	const char *name;
 	const char *usage;
@@ -91,6 +102,7 @@ typedef struct command {
 	int min_args, max_args;   /* positional arguments; -1 = any */
 	int (*run)(cli *c);
 	int network;              /* talks to a server (can fan out) */
+	const cli_one *one;       /* one request: fans out on one thread; or NULL */
 } command;
 
 extern const command cli_commands[];
@@ -112,6 +124,7 @@ int cmd_invoke(cli *c);
 int cmd_get(cli *c);
 int cmd_put(cli *c);
 int cmd_enumerate(cli *c);
+extern const cli_one cli_one_invoke, cli_one_get, cli_one_identify;
 /* The session of this run (made on first use, kept in c; with
  * --follow-active, on the active broker); prints problems itself and
  * returns an exit status. */

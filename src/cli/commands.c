@@ -302,12 +302,23 @@ cli_dry_run(cli *c, rdms_request *(*build)(cli *, const char *url))
 	return 0;
 }
 
+/* NAME=VALUE after CLASS METHOD: the method's parameters. */
+static int
+prepare_invoke(cli *c)
+{
+	return add_positional_params(c, 2);
+}
+
+const cli_one cli_one_invoke = { prepare_invoke, build_invoke };
+const cli_one cli_one_get = { NULL, build_get };
+const cli_one cli_one_identify = { NULL, build_identify };
+
 int
 cmd_invoke(cli *c)
 {
 	int rc;
 
-	if ((rc = add_positional_params(c, 2)) != 0)
+	if ((rc = prepare_invoke(c)) != 0)
 		return rc;
 	return c->dry_run ? cli_dry_run(c, build_invoke) : send_one(c, build_invoke);
 }

@@ -2,9 +2,13 @@
  * fanout.c - the same call against many hosts at once (-H repeated or
  * --hosts FILE), --parallel N at a time, one result line per host.
  *
- * Each worker has its own session, so connections and authentication run
+ * Each host has its own session, so connections and authentication run
  * side by side; results are printed whole, as each host finishes, and the
  * host's session is freed then: only the hosts in flight hold memory.
+ * A command that is one request (invoke, get, identify) runs every host on
+ * one rdms_multi on the calling thread (fan_multi); the others run whole on
+ * worker threads, one host at a time each. Both print through slot_close,
+ * so their output is the same.
  */
 #include "config.h"
 
@@ -27,6 +31,9 @@ typedef struct fan {
 	size_t next, done, failed;
 	int first_status;
 	int progress;
+	/* the one-thread path (fan_multi) */
+	rdms_multi *multi;
+	size_t inflight;
 } fan;
 
 /* A host's output, held until the host is done: a growable buffer behind
@@ -122,78 +129,205 @@ emit(const cli *base, const char *host, char *text, FILE *to, int json)
 	(void)base;
 }
 
+/* One host in flight: its own cli (session, parameter copies, output
+ * buffers) and, on the one-thread path, its request. It must not move
+ * while its streams are open (they point into it) nor, on that path,
+ * before its session is freed (the trace hook writes to w.err). */
+typedef struct slot {
+	cli w;
+	char label[256], obufv[512], ebufv[512];
+	membuf ob, eb;
+	rdms_request *req;
+	fan *f;
+} slot;
+
+/* The index of the next host to start, or nhosts when none is left. */
+static size_t
+next_host(fan *f)
+{
+	size_t i;
+
+	pthread_mutex_lock(&f->mu);
+	i = f->next < f->base->nhosts ? f->next++ : f->base->nhosts;
+	pthread_mutex_unlock(&f->mu);
+	return i;
+}
+
+/* Set h up for host i as a copy of the command line. 0, or an exit status
+ * with the problem in h's buffers. */
+static int
+slot_open(fan *f, slot *h, size_t i)
+{
+	h->f = f;
+	h->req = NULL;
+	h->w = *f->base;
+	h->w.host = f->base->hosts[i];
+	h->w.session = NULL;
+	h->w.session_url = NULL;
+	/* The host as shown: never the userinfo of a URL, never a control
+	 * character (rdms_url_redact). */
+	h->w.label = rdms_url_redact(h->label, sizeof(h->label), h->w.host);
+	h->w.params = h->w.selectors = NULL;
+	h->w.out = mem_open(&h->ob, h->obufv, sizeof(h->obufv));
+	h->w.err = mem_open(&h->eb, h->ebufv, sizeof(h->ebufv));
+	if (h->w.out == NULL || h->w.err == NULL ||
+	    copy_params(&h->w.params, f->base->params) < 0 ||
+	    copy_params(&h->w.selectors, f->base->selectors) < 0) {
+		if (h->w.err)
+			fprintf(h->w.err, "%s: out of memory\n", h->w.label);
+		return 1;
+	}
+	return 0;
+}
+
+/* The host is done with status: free what it holds, then print its output
+ * whole and count it, under the lock (workers finish side by side). */
+static void
+slot_close(slot *h, int status)
+{
+	fan *f = h->f;
+
+	if (h->w.out)
+		fclose(h->w.out);
+	if (h->w.err)
+		fclose(h->w.err);
+	rdms_request_free(h->req);
+	rdms_session_free(h->w.session);
+	free(h->w.session_url);
+	rdms_params_free(h->w.params);
+	rdms_params_free(h->w.selectors);
+
+	pthread_mutex_lock(&f->mu);
+	if (f->progress)
+		fputs("\r\033[K", stderr);
+	if (h->ob.p)
+		emit(f->base, h->w.label, h->ob.p, f->base->out, f->base->output == OUT_JSON);
+	if (h->eb.p)
+		fputs(h->eb.p, f->base->err);
+	if (h->ob.failed || h->eb.failed) {
+		fprintf(f->base->err, "%s: out of memory; the output is incomplete\n",
+		    h->w.label);
+		if (status == 0)
+			status = 1;
+	}
+	fflush(f->base->out);
+	f->done++;
+	if (status != 0) {
+		f->failed++;
+		if (f->first_status == 0)
+			f->first_status = status;
+	}
+	if (f->progress)
+		fprintf(stderr, "%zu/%zu hosts done, %zu failed", f->done, f->base->nhosts,
+		    f->failed);
+	pthread_mutex_unlock(&f->mu);
+	free(h->ob.p);
+	free(h->eb.p);
+}
+
+/* A thread of the thread-per-host path: the whole command, host after host. */
 static void *
 worker(void *arg)
 {
 	fan *f = arg;
+	size_t i;
 
-	for (;;) {
-		cli w;
-		char label[256], obufv[512], ebufv[512];
-		membuf ob, eb;
-		size_t i;
+	while ((i = next_host(f)) < f->base->nhosts) {
+		slot h;
 		int status;
 
-		pthread_mutex_lock(&f->mu);
-		i = f->next++;
-		pthread_mutex_unlock(&f->mu);
-		if (i >= f->base->nhosts)
-			break;
-		w = *f->base;
-		w.host = f->base->hosts[i];
-		w.session = NULL;
-		w.session_url = NULL;
-		/* The host as shown: never the userinfo of a URL, never a
-		 * control character (rdms_url_redact). */
-		w.label = rdms_url_redact(label, sizeof(label), w.host);
-		w.params = w.selectors = NULL;
-		w.out = mem_open(&ob, obufv, sizeof(obufv));
-		w.err = mem_open(&eb, ebufv, sizeof(ebufv));
-		if (w.out == NULL || w.err == NULL || copy_params(&w.params, f->base->params) < 0 ||
-		    copy_params(&w.selectors, f->base->selectors) < 0) {
-			status = 1;
-			if (w.err)
-				fprintf(w.err, "%s: out of memory\n", w.label);
-		} else {
-			status = f->cmd->run(&w);
-		}
-		if (w.out)
-			fclose(w.out);
-		if (w.err)
-			fclose(w.err);
-		rdms_session_free(w.session);
-		free(w.session_url);
-		rdms_params_free(w.params);
-		rdms_params_free(w.selectors);
-
-		pthread_mutex_lock(&f->mu);
-		if (f->progress)
-			fputs("\r\033[K", stderr);
-		if (ob.p)
-			emit(f->base, w.label, ob.p, f->base->out, f->base->output == OUT_JSON);
-		if (eb.p)
-			fputs(eb.p, f->base->err);
-		if (ob.failed || eb.failed) {
-			fprintf(f->base->err, "%s: out of memory; the output is incomplete\n",
-			    w.label);
-			if (status == 0)
-				status = 1;
-		}
-		fflush(f->base->out);
-		f->done++;
-		if (status != 0) {
-			f->failed++;
-			if (f->first_status == 0)
-				f->first_status = status;
-		}
-		if (f->progress)
-			fprintf(stderr, "%zu/%zu hosts done, %zu failed", f->done, f->base->nhosts,
-			    f->failed);
-		pthread_mutex_unlock(&f->mu);
-		free(ob.p);
-		free(eb.p);
+		if ((status = slot_open(f, &h, i)) == 0)
+			status = f->cmd->run(&h.w);
+		slot_close(&h, status);
 	}
 	return NULL;
+}
+
+static void multi_next(fan *f);
+
+/* A host's one request is done: print its result as the command would. */
+static void
+multi_done(rdms_session *s, int rc, rdms_result *r, void *ud)
+{
+	slot *h = ud;
+	fan *f = h->f;
+	int status;
+
+	(void)s;
+	status = out_result(&h->w, r, rc);
+	rdms_result_free(r);
+	slot_close(h, status);
+	free(h);
+	f->inflight--;
+	multi_next(f);
+}
+
+/* Start the next host that gets as far as sending: one that fails before
+ * (a bad URL, no credentials, a request that cannot be built) is done at
+ * once, with what the command would have printed, and the next one tried. */
+static void
+multi_next(fan *f)
+{
+	size_t i;
+
+	while ((i = next_host(f)) < f->base->nhosts) {
+		slot *h = malloc(sizeof(*h));
+		rdms_session *s = NULL;
+		char *url = NULL;
+		int rc, status;
+
+		if (h == NULL) {
+			slot tmp;
+
+			if (slot_open(f, &tmp, i) == 0)
+				fprintf(tmp.w.err, "%s: out of memory\n", tmp.w.label);
+			slot_close(&tmp, 1);
+			continue;
+		}
+		if ((status = slot_open(f, h, i)) == 0 &&
+		    (f->cmd->one->prepare == NULL || (status = f->cmd->one->prepare(&h->w)) == 0) &&
+		    (status = cli_open_session(&h->w, &s, &url)) == 0) {
+			if ((h->req = f->cmd->one->build(&h->w, url)) == NULL) {
+				status = out_error(&h->w, rdms_error_last()->code);
+			} else if ((rc = rdms_multi_add(f->multi, s, h->req, multi_done, h)) < 0) {
+				status = out_result(&h->w, NULL, rc);
+			} else {
+				f->inflight++;
+				return;
+			}
+		}
+		slot_close(h, status);
+		free(h);
+	}
+}
+
+/* The one-request commands: every host's request on one rdms_multi on this
+ * thread, at most n in flight, each host done starting the next. */
+static void
+fan_multi(fan *f, size_t n)
+{
+	size_t i, before;
+	int rc;
+
+	if ((rc = rdms_multi_new(&f->multi)) < 0) {
+		f->first_status = out_error(f->base, rc);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		multi_next(f);
+	/* A failed loop (poll) ends its queued requests with its error, and
+	 * their callbacks start the next hosts: run again while any is in
+	 * flight and each run finishes one at least. */
+	while (f->inflight > 0) {
+		before = f->done;
+		rc = rdms_multi_run(f->multi);
+		if (f->inflight > 0 && f->done == before) {
+			f->first_status = out_error(f->base, rc < 0 ? rc : RDMS_EINTERNAL);
+			break;
+		}
+	}
+	rdms_multi_free(f->multi);
+	f->multi = NULL;
 }
 
 /* A line is printable ASCII or valid UTF-8 (RFC 3629 §4), with no
@@ -358,19 +492,24 @@ cli_fanout(cli *c, const command *cmd)
 	n = c->parallel ? c->parallel : 16;
 	if (n > c->nhosts)
 		n = c->nhosts;
-	if ((tids = calloc(n, sizeof(*tids))) == NULL) {
-		out_warn("out of memory");
-		return 1;
+	if (cmd->one != NULL && !c->dry_run && !c->follow_active) {
+		fan_multi(&f, n);
+	} else {
+		if ((tids = calloc(n, sizeof(*tids))) == NULL) {
+			out_warn("out of memory");
+			pthread_mutex_destroy(&f.mu);
+			return 1;
+		}
+		for (i = 0; i < n; i++)
+			if (pthread_create(&tids[i], NULL, worker, &f) != 0)
+				break;
+		if (i == 0)
+			worker(&f);
+		n = i;
+		for (i = 0; i < n; i++)
+			pthread_join(tids[i], NULL);
+		free(tids);
 	}
-	for (i = 0; i < n; i++)
-		if (pthread_create(&tids[i], NULL, worker, &f) != 0)
-			break;
-	if (i == 0)
-		worker(&f);
-	n = i;
-	for (i = 0; i < n; i++)
-		pthread_join(tids[i], NULL);
-	free(tids);
 	pthread_mutex_destroy(&f.mu);
 	if (f.progress)
 		fputs("\r\033[K", stderr);
