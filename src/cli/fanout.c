@@ -31,8 +31,9 @@ typedef struct fan {
 	size_t next, done, failed;
 	int first_status;
 	int progress;
-	/* the one-thread path (fan_multi) */
+	/* the one-thread path (fan_multi): the hosts queued on multi */
 	rdms_multi *multi;
+	struct slot *live;
 	size_t inflight;
 } fan;
 
@@ -139,6 +140,7 @@ typedef struct slot {
 	membuf ob, eb;
 	rdms_request *req;
 	fan *f;
+	struct slot *prev, *next;     /* fan->live: queued on the multi */
 } slot;
 
 /* The index of the next host to start, or nhosts when none is left. */
@@ -160,6 +162,7 @@ slot_open(fan *f, slot *h, size_t i)
 {
 	h->f = f;
 	h->req = NULL;
+	h->prev = h->next = NULL;
 	h->w = *f->base;
 	h->w.host = f->base->hosts[i];
 	h->w.session = NULL;
@@ -245,6 +248,29 @@ worker(void *arg)
 
 static void multi_next(fan *f);
 
+static void
+live_add(fan *f, slot *h)
+{
+	h->prev = NULL;
+	h->next = f->live;
+	if (f->live)
+		f->live->prev = h;
+	f->live = h;
+	f->inflight++;
+}
+
+static void
+live_remove(fan *f, slot *h)
+{
+	if (h->prev)
+		h->prev->next = h->next;
+	else
+		f->live = h->next;
+	if (h->next)
+		h->next->prev = h->prev;
+	f->inflight--;
+}
+
 /* A host's one request is done: print its result as the command would. */
 static void
 multi_done(rdms_session *s, int rc, rdms_result *r, void *ud)
@@ -254,11 +280,11 @@ multi_done(rdms_session *s, int rc, rdms_result *r, void *ud)
 	int status;
 
 	(void)s;
+	live_remove(f, h);
 	status = out_result(&h->w, r, rc);
 	rdms_result_free(r);
 	slot_close(h, status);
 	free(h);
-	f->inflight--;
 	multi_next(f);
 }
 
@@ -292,7 +318,7 @@ multi_next(fan *f)
 			} else if ((rc = rdms_multi_add(f->multi, s, h->req, multi_done, h)) < 0) {
 				status = out_result(&h->w, NULL, rc);
 			} else {
-				f->inflight++;
+				live_add(f, h);
 				return;
 			}
 		}
@@ -307,7 +333,8 @@ static void
 fan_multi(fan *f, size_t n)
 {
 	size_t i, before;
-	int rc;
+	slot *h;
+	int rc = 0;
 
 	if ((rc = rdms_multi_new(&f->multi)) < 0) {
 		f->first_status = out_error(f->base, rc);
@@ -321,13 +348,18 @@ fan_multi(fan *f, size_t n)
 	while (f->inflight > 0) {
 		before = f->done;
 		rc = rdms_multi_run(f->multi);
-		if (f->inflight > 0 && f->done == before) {
-			f->first_status = out_error(f->base, rc < 0 ? rc : RDMS_EINTERNAL);
+		if (f->done == before)
 			break;
-		}
 	}
+	/* A loop that finished nothing: the hosts still queued fail with its
+	 * error, each on its own lines, once the multi has let them go. */
 	rdms_multi_free(f->multi);
 	f->multi = NULL;
+	while ((h = f->live) != NULL) {
+		live_remove(f, h);
+		slot_close(h, out_error(&h->w, rc < 0 ? rc : RDMS_EINTERNAL));
+		free(h);
+	}
 }
 
 /* A line is printable ASCII or valid UTF-8 (RFC 3629 §4), with no
