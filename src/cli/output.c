@@ -352,7 +352,9 @@ out_fault(cli *c, const rdms_fault *f)
 		out_json(c->out, o);
 		return rdms_exit_status(RDMS_EFAULT);
 	}
-	fprintf(c->err, "rdmsctl: WS-Management fault: %s\n",
+	/* c->label: "rdmsctl", or the host in fan-out, where the lines below
+	 * follow it unmarked, each host's output printed whole. */
+	fprintf(c->err, "%s: WS-Management fault: %s\n", c->label,
 	    f->message ? f->message : f->reason ? f->reason : "(no text)");
 	if (f->http_status)
 		fprintf(c->err, "  HTTP status:  %ld\n", f->http_status);

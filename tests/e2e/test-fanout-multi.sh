@@ -27,7 +27,7 @@ norm() { sed -E 's/ after [0-9]+ ms:/ after N ms:/'; }
 G1='{1B5E3A2C-8F41-4C56-9D7E-0A1B2C3D4E5F}' G2='{4E816D5F-B274-4F89-A0A1-3D4E5F607182}'
 ok_text() { printf '%s: ReturnValue: 0 (success)\n%s: JobGuids[0]: %s\n%s: JobGuids[1]: %s\n' \
 	"$1" "$1" "$G1" "$1" "$G2"; }
-fault_text='rdmsctl: WS-Management fault: The WS-Management service cannot process the request because the response would exceed the MaxEnvelopeSize of the request.
+fault_text="$FLT: WS-Management fault: "'The WS-Management service cannot process the request because the response would exceed the MaxEnvelopeSize of the request.
   HTTP status:  500
   SOAP code:    Sender / EncodingLimit
   WS-Man code:  2150858790 (0x80338026)
@@ -85,6 +85,19 @@ for p in 2 16; do
 		ok "text, --parallel $p: every host's lines, the count last" ||
 		bad "text --parallel $p" "$(diff <(sort <<<"$want_out$want_err") <(sort <<<"$out$err") || true)"
 done
+
+# identify is one request as well: one line per host, in order with --parallel 1
+run "$RDMSCTL" identify -H "$OK2" -H "$DOWN" -H "$OK3" "${K[@]}" --parallel 1 -o json
+[ "$rc" -eq 6 ] && printf '%s\n' "$out" | /usr/bin/python3 -c '
+import json, sys
+rows = [json.loads(l) for l in sys.stdin]
+assert [r["host"] for r in rows] == sys.argv[1:], rows
+assert rows[0]["identify"]["ProductVendor"] == "Microsoft Corporation", rows
+assert rows[2]["identify"] == rows[0]["identify"], rows
+assert rows[1]["error"]["code"] == "ECONNECT", rows
+' "$OK2" "$DOWN" "$OK3" && ok "identify: one line per host, the down host an error, exit 6" ||
+	bad "identify fan-out: exit $rc" "$out
+$err"
 
 # Threads while the calls are held: simulators that answer nothing for ten
 # minutes (--reply-delay); once each holds its call (the NTLM leg and the
