@@ -360,8 +360,8 @@ def main():
     if rp is not None and p2 is not None and int(sizes[-1]) > 2:
         w_("- rdmsctl to the same %s hosts two at a time (`--parallel 2`, mode krb-%s-p2): "
            "%.2f ms per extra host, against %.2f ms with all %s in flight. The difference is "
-           "what holding every host at once costs (a thread each, and each host's TLS and "
-           "curl state in fresh pages), not the work of a host." % (
+           "what holding every host at once costs (each host's TLS, GSSAPI and curl state "
+           "alive together, in fresh pages), not the work of a host." % (
                sizes[-1], sizes[-1], p2 * 1e3, rp * 1e3, sizes[-1]))
     w_("")
     out.extend(sim_cpu_line(m, "simcpu_fan", "this section's timing (every tool)"))
