@@ -129,6 +129,7 @@ finish_auth(rdms_transport *t, const rdms_challenge *c, size_t n, long status)
 	}
 	t->conn.authed_fd = t->conn.ctx_fd;
 	t->conn.authed_port = t->conn.ctx_port;
+	t->conn.authed_cache = t->conn.cache;
 	return 0;
 }
 
@@ -159,11 +160,19 @@ reply_now(rdms_transport *t)
 }
 
 void
-rdms__post_begin(rdms_transport *t, const char *body, size_t len, rdms_http_reply *r)
+rdms__post_begin(rdms_transport *t, const char *body, size_t len, rdms_http_reply *r,
+                 const void *cache)
 {
 	rdms_req *q = &t->req;
 
 	memset(r, 0, sizeof(*r));
+	/* The authenticated connection is usable only from the cache it is
+	 * in, and only while no other session authenticated on it since. */
+	t->conn.cache = cache;
+	if (t->conn.authed_fd != CURL_SOCKET_BAD &&
+	    (t->conn.authed_cache != cache ||
+	     !rdms__conn_owned(t, t->conn.authed_fd, t->conn.authed_port)))
+		t->conn.authed_fd = CURL_SOCKET_BAD;
 	q->post_body = body;
 	q->post_len = len;
 	q->restarts = q->reauth = q->legs = q->empty = q->post_sealed = q->reconnected = 0;
@@ -328,10 +337,11 @@ rdms__transport_post(rdms_transport *t, const char *body, size_t len, rdms_http_
 	CURLcode cc;
 	int rc;
 
-	rdms__post_begin(t, body, len, r);
+	rdms__post_begin(t, body, len, r, NULL);
 	do {
-		if ((rc = rdms__post_prepare(t)) < 0 || (rc = rdms__loop_run_one(t, &cc)) < 0)
+		if ((rc = rdms__post_prepare(t)) < 0)
 			return rc;
+		cc = curl_easy_perform(t->conn.curl);
 	} while ((rc = rdms__post_step(t, cc, r)) == 1);
 	return rc;
 }

@@ -1,19 +1,18 @@
 /*
  * loop.c - transfers of many transports on one thread.
  *
- * Every transport owns a libcurl multi handle with its easy handle, so
- * its connections (and the authentication bound to them) stay its own,
- * whether it sends alone (rdms__loop_run_one, what rdms_session_send
- * uses) or beside others (rdms_multi). A loop watches the sockets of all
- * of them with one poll(2) and drives each multi with
- * curl_multi_socket_action, as libcurl's "multi_socket" interface
- * intends: the socket callback says which socket to watch for what, the
- * timer callback when to call back without an event.
+ * A loop owns one libcurl multi handle: the easy handles of the
+ * transports with a transfer running are in it, and the connections they
+ * keep alive wait in its cache for their next request (a transport's
+ * rdms_session_send runs on its own easy handle's cache instead). One
+ * poll(2) watches every socket and curl_multi_socket_action drives the
+ * multi, as libcurl's "multi_socket" interface intends: the socket
+ * callback says which socket to watch for what, the timer callback when
+ * to call back without an event.
  *
- * A transport runs in at most one loop at a time (t->conn.loop). Its
- * socket and timer callbacks stay set for its lifetime and do nothing
- * when it is in no loop (when rdms__transport_free closes its idle
- * connections, say).
+ * Sessions to the same endpoint may take turns on a connection of the
+ * cache; the connection-bound authentication knows whose a connection is
+ * (the owner table in transport.c), so a session never rides on another's.
  */
 #include "transport-int.h"
 
@@ -56,14 +55,11 @@ drop_sock(rdms_loop *l, size_t i)
 static int
 socket_cb(CURL *e, curl_socket_t fd, int what, void *ud, void *sockp)
 {
-	rdms_transport *t = ud;
-	rdms_loop *l = t->conn.loop;
+	rdms_loop *l = ud;
 	struct rdms_lsock *s;
 	short ev = 0;
 
 	(void)e; (void)sockp;
-	if (l == NULL)
-		return 0;
 	s = find_sock(l, fd);
 	if (what == CURL_POLL_REMOVE) {
 		if (s != NULL)
@@ -90,7 +86,6 @@ socket_cb(CURL *e, curl_socket_t fd, int what, void *ud, void *sockp)
 		s->fd = fd;
 	}
 	s->events = ev;
-	s->t = t;
 	return 0;
 }
 
@@ -98,54 +93,50 @@ socket_cb(CURL *e, curl_socket_t fd, int what, void *ud, void *sockp)
 static int
 timer_cb(CURLM *m, long ms, void *ud)
 {
-	rdms_transport *t = ud;
+	rdms_loop *l = ud;
 
 	(void)m;
-	t->conn.due = ms < 0 ? -1 : now_ms() + ms;
+	l->due = ms < 0 ? -1 : now_ms() + ms;
 	return 0;
 }
 
 int
-rdms__loop_attach(rdms_transport *t)
+rdms__loop_init(rdms_loop *l)
 {
 	CURLMcode e;
 
-	t->conn.multi = curl_multi_init();
-	if (t->conn.multi == NULL)
+	memset(l, 0, sizeof(*l));
+	l->due = -1;
+	if ((l->cm = curl_multi_init()) == NULL)
 		return rdms__error_oom();
-	e = curl_multi_setopt(t->conn.multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+	e = curl_multi_setopt(l->cm, CURLMOPT_SOCKETFUNCTION, socket_cb);
 	if (e == CURLM_OK)
-		e = curl_multi_setopt(t->conn.multi, CURLMOPT_SOCKETDATA, t);
+		e = curl_multi_setopt(l->cm, CURLMOPT_SOCKETDATA, l);
 	if (e == CURLM_OK)
-		e = curl_multi_setopt(t->conn.multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+		e = curl_multi_setopt(l->cm, CURLMOPT_TIMERFUNCTION, timer_cb);
 	if (e == CURLM_OK)
-		e = curl_multi_setopt(t->conn.multi, CURLMOPT_TIMERDATA, t);
+		e = curl_multi_setopt(l->cm, CURLMOPT_TIMERDATA, l);
 	if (e != CURLM_OK)
 		return rdms__error(RDMS_EINTERNAL, "libcurl refused a multi option: %s",
 		                   curl_multi_strerror(e));
-	t->conn.due = -1;
 	return 0;
 }
 
-/* The end of a transfer, or of a loop: the easy handle leaves its multi
- * (libcurl forgets its sockets through socket_cb) and the loop forgets
- * the transport. */
+/* The end of a transfer: the easy handle leaves the multi (libcurl
+ * forgets its sockets through socket_cb; its connection stays in the
+ * cache) and the loop forgets the transport. */
 static void
 detach(rdms_loop *l, rdms_transport *t)
 {
 	size_t i;
 
-	curl_multi_remove_handle(t->conn.multi, t->conn.curl);
-	for (i = l->nsocks; i-- > 0;)
-		if (l->socks[i].t == t)
-			drop_sock(l, i);
+	curl_multi_remove_handle(l->cm, t->conn.curl);
 	for (i = 0; i < l->nxfers; i++)
 		if (l->xfers[i] == t) {
 			l->xfers[i] = l->xfers[--l->nxfers];
 			break;
 		}
 	t->conn.loop = NULL;
-	t->conn.due = -1;
 }
 
 int
@@ -168,7 +159,7 @@ rdms__loop_start(rdms_loop *l, rdms_transport *t, void *ud)
 	t->conn.xfer_result = CURLE_OK;
 	l->xfers[l->nxfers++] = t;
 	/* libcurl sets the timer to now: the next wait starts the transfer. */
-	if ((e = curl_multi_add_handle(t->conn.multi, t->conn.curl)) != CURLM_OK) {
+	if ((e = curl_multi_add_handle(l->cm, t->conn.curl)) != CURLM_OK) {
 		detach(l, t);
 		if (e == CURLM_OUT_OF_MEMORY)
 			return rdms__error_oom();
@@ -178,27 +169,33 @@ rdms__loop_start(rdms_loop *l, rdms_transport *t, void *ud)
 	return 0;
 }
 
-/* Drive t's multi for an event on fd (or its timer) and note whether the
- * transfer finished. */
+/* Drive the multi for an event on fd (or its timer) and note which
+ * transfers finished. */
 static void
-act(rdms_transport *t, curl_socket_t fd, int mask)
+act(rdms_loop *l, curl_socket_t fd, int mask)
 {
+	rdms_transport *t;
 	CURLMsg *msg;
 	CURLMcode e;
+	size_t i;
 	int running, left;
 
-	e = curl_multi_socket_action(t->conn.multi, fd, mask, &running);
+	e = curl_multi_socket_action(l->cm, fd, mask, &running);
 	if (e != CURLM_OK) {
-		/* libcurl could not keep track of a socket (out of memory): the
-		 * transfer would wait for an event nobody watches. It fails, as
-		 * curl_easy_perform fails it. */
-		t->conn.xfer_done = 1;
-		t->conn.xfer_result = e == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY
-		                                              : CURLE_BAD_FUNCTION_ARGUMENT;
+		/* libcurl could not keep track of a socket (out of memory): a
+		 * transfer would wait for an event nobody watches. They fail,
+		 * as curl_easy_perform fails them. */
+		for (i = 0; i < l->nxfers; i++) {
+			l->xfers[i]->conn.xfer_done = 1;
+			l->xfers[i]->conn.xfer_result = e == CURLM_OUT_OF_MEMORY ?
+			    CURLE_OUT_OF_MEMORY : CURLE_BAD_FUNCTION_ARGUMENT;
+		}
 		return;
 	}
-	while ((msg = curl_multi_info_read(t->conn.multi, &left)) != NULL)
-		if (msg->msg == CURLMSG_DONE && msg->easy_handle == t->conn.curl) {
+	while ((msg = curl_multi_info_read(l->cm, &left)) != NULL)
+		if (msg->msg == CURLMSG_DONE &&
+		    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t) == CURLE_OK &&
+		    t != NULL && t->conn.loop == l) {
 			t->conn.xfer_done = 1;
 			t->conn.xfer_result = msg->data.result;
 		}
@@ -223,7 +220,7 @@ take_done(rdms_loop *l, rdms_transport **t, void **ud, CURLcode *res)
 int
 rdms__loop_wait(rdms_loop *l, rdms_transport **t, void **ud, CURLcode *res)
 {
-	long long now, wait;
+	long long wait;
 	size_t i, n;
 	int k;
 
@@ -237,11 +234,9 @@ rdms__loop_wait(rdms_loop *l, rdms_transport **t, void **ud, CURLcode *res)
 			return 0;
 		if (l->failed)
 			return rdms__error_oom();
-		now = now_ms();
 		wait = LOOP_MAX_WAIT_MS;
-		for (i = 0; i < l->nxfers; i++)
-			if (l->xfers[i]->conn.due >= 0 && l->xfers[i]->conn.due - now < wait)
-				wait = l->xfers[i]->conn.due - now;
+		if (l->due >= 0 && l->due - now_ms() < wait)
+			wait = l->due - now_ms();
 		if (wait < 0)
 			wait = 0;
 		/* A snapshot: the callbacks change l->socks while we act. */
@@ -263,13 +258,10 @@ rdms__loop_wait(rdms_loop *l, rdms_transport **t, void **ud, CURLcode *res)
 		if (k < 0 && errno != EINTR)
 			return rdms__error(RDMS_EINTERNAL, "poll failed: %s", strerror(errno));
 		for (i = 0; k > 0 && i < n; i++) {
-			struct rdms_lsock *s;
 			int mask = 0;
 
-			if (l->pfds[i].revents == 0)
-				continue;
-			/* Gone or handed to another transport meanwhile. */
-			if ((s = find_sock(l, l->pfds[i].fd)) == NULL)
+			/* Gone meanwhile: libcurl no longer wants it. */
+			if (l->pfds[i].revents == 0 || find_sock(l, l->pfds[i].fd) == NULL)
 				continue;
 			if (l->pfds[i].revents & (POLLIN | POLLHUP))
 				mask |= CURL_CSELECT_IN;
@@ -277,16 +269,11 @@ rdms__loop_wait(rdms_loop *l, rdms_transport **t, void **ud, CURLcode *res)
 				mask |= CURL_CSELECT_OUT;
 			if (l->pfds[i].revents & (POLLERR | POLLNVAL))
 				mask |= CURL_CSELECT_ERR;
-			act(s->t, l->pfds[i].fd, mask);
+			act(l, l->pfds[i].fd, mask);
 		}
-		now = now_ms();
-		for (i = 0; i < l->nxfers; i++) {
-			rdms_transport *x = l->xfers[i];
-
-			if (x->conn.due >= 0 && x->conn.due <= now) {
-				x->conn.due = -1;
-				act(x, CURL_SOCKET_TIMEOUT, 0);
-			}
+		if (l->due >= 0 && l->due <= now_ms()) {
+			l->due = -1;
+			act(l, CURL_SOCKET_TIMEOUT, 0);
 		}
 	}
 }
@@ -303,23 +290,12 @@ rdms__loop_clear(rdms_loop *l)
 {
 	while (l->nxfers > 0)
 		detach(l, l->xfers[0]);
+	/* Closes the connections of the cache (transport.c's close-socket
+	 * callback needs no transport: they may be gone). */
+	if (l->cm != NULL)
+		curl_multi_cleanup(l->cm);
 	free(l->socks);
 	free(l->xfers);
 	free(l->pfds);
 	memset(l, 0, sizeof(*l));
-}
-
-int
-rdms__loop_run_one(rdms_transport *t, CURLcode *res)
-{
-	rdms_loop l;
-	rdms_transport *done;
-	void *ud;
-	int rc;
-
-	memset(&l, 0, sizeof(l));
-	if ((rc = rdms__loop_start(&l, t, NULL)) == 0)
-		rc = rdms__loop_wait(&l, &done, &ud, res);
-	rdms__loop_clear(&l);
-	return rc < 0 ? rc : 0;
 }

@@ -28,21 +28,72 @@ struct rdms_multi {
 	rdms_loop loop;
 	mreq *head;
 	int running;
+	rdms_transport *members;        /* sessions whose connections are ours */
+	long nmembers;
 };
+
+/* The cache keeps one connection per live member: a freed session's
+ * connection is the oldest idle one, which libcurl closes the next time
+ * a connection comes back to the cache. */
+static void
+set_maxconnects(rdms_multi *m)
+{
+	curl_multi_setopt(m->loop.cm, CURLMOPT_MAXCONNECTS, m->nmembers > 0 ? m->nmembers : 1L);
+}
+
+static void
+attach(rdms_multi *m, rdms_transport *t)
+{
+	t->conn.group = m;
+	t->conn.gprev = NULL;
+	t->conn.gnext = m->members;
+	if (m->members != NULL)
+		m->members->conn.gprev = t;
+	m->members = t;
+	m->nmembers++;
+	set_maxconnects(m);
+}
+
+void
+rdms__multi_detach(rdms_transport *t)
+{
+	rdms_multi *m = t->conn.group;
+
+	if (m == NULL)
+		return;
+	if (t->conn.gprev != NULL)
+		t->conn.gprev->conn.gnext = t->conn.gnext;
+	else
+		m->members = t->conn.gnext;
+	if (t->conn.gnext != NULL)
+		t->conn.gnext->conn.gprev = t->conn.gprev;
+	t->conn.group = NULL;
+	m->nmembers--;
+	set_maxconnects(m);
+}
 
 int
 rdms_multi_new(rdms_multi **out)
 {
+	int rc;
+
 	if (out == NULL)
 		return rdms__error(RDMS_EUSAGE, "rdms_multi_new: out is NULL");
-	*out = calloc(1, sizeof(**out));
-	return *out == NULL ? rdms__error_oom() : 0;
+	if ((*out = calloc(1, sizeof(**out))) == NULL)
+		return rdms__error_oom();
+	if ((rc = rdms__loop_init(&(*out)->loop)) < 0) {
+		rdms__loop_clear(&(*out)->loop);
+		free(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 int
 rdms_multi_add(rdms_multi *m, rdms_session *s, const rdms_request *req, rdms_multi_done done,
                void *ud)
 {
+	rdms_transport *t;
 	mreq *q;
 	int rc;
 
@@ -50,10 +101,16 @@ rdms_multi_add(rdms_multi *m, rdms_session *s, const rdms_request *req, rdms_mul
 		return rdms__error(RDMS_EUSAGE, "rdms_multi_add: NULL argument");
 	if ((rc = rdms__session_check(s, req, "rdms_multi_add")) < 0)
 		return rc;
+	t = rdms__session_transport(s);
+	if (t->conn.group != NULL && t->conn.group != m)
+		return rdms__error(RDMS_EUSAGE, "rdms_multi_add: the session's connections belong "
+		                   "to another rdms_multi until one of them is freed");
 	if ((q = calloc(1, sizeof(*q))) == NULL)
 		return rdms__error_oom();
+	if (t->conn.group == NULL)
+		attach(m, t);
 	q->s = s;
-	q->t = rdms__session_transport(s);
+	q->t = t;
 	q->req = req;
 	q->done = done;
 	q->ud = ud;
@@ -123,7 +180,7 @@ again:
 			continue;
 		q->started = 1;
 		body = rdms_request_body(q->req, &len);
-		rdms__post_begin(q->t, body, len, &q->r);
+		rdms__post_begin(q->t, body, len, &q->r, m->loop.cm);
 		if ((rc = next_transfer(m, q)) < 0) {
 			/* The callback may add or free anything: look again. */
 			finish(m, q, rc);
@@ -203,6 +260,8 @@ rdms_multi_free(rdms_multi *m)
 		rdms__http_reply_clear(&q->r);
 		free(q);
 	}
+	while (m->members != NULL)
+		rdms__multi_detach(m->members);
 	rdms__loop_clear(&m->loop);
 	free(m);
 }

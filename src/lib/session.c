@@ -48,6 +48,7 @@ rdms_shutdown(void)
 	if (init_refs == 0 || --init_refs > 0)
 		return;
 	rdms__creds_clear();
+	rdms__conn_owners_cleanup();
 	rdms__tls_ca_cleanup();
 	xmlCleanupParser();
 	curl_global_cleanup();

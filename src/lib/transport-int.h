@@ -54,13 +54,19 @@ typedef struct rdms_loop rdms_loop;
 
 typedef struct rdms_conn {
 	CURL *curl;
-	CURLM *multi;                   /* the curl handle's own (loop.c) */
+	unsigned long long id;          /* this transport in the owner table */
 	rdms_loop *loop;                /* the loop running a transfer, or NULL */
 	void *loop_ud;
-	long long due;                  /* multi's timer, CLOCK_MONOTONIC ms; -1 none */
 	int xfer_done;
 	CURLcode xfer_result;
 	int queued;                     /* a request waits on an rdms_multi */
+	/* The rdms_multi whose cache holds this session's connections, from
+	 * its first request there until either is freed (multi.c). */
+	rdms_multi *group;
+	rdms_transport *gprev, *gnext;
+	/* Whose connection cache the next transfer uses (a loop's multi, or
+	 * NULL for the easy handle's own) and that of the authenticated one. */
+	const void *cache, *authed_cache;
 	struct curl_slist *headers;
 	struct curl_slist *slot;        /* the Authorization entry we rewrite */
 	char errbuf[CURL_ERROR_SIZE];
@@ -123,14 +129,21 @@ int rdms__transport_setup(rdms_transport *t, const rdms_options *o);
  * the bytes once the transfer is done (in a loop). */
 void rdms__transport_perform_begin(rdms_transport *t, const char *body, size_t len);
 void rdms__transport_perform_end(rdms_transport *t);
+/* The owner table: which transport authenticated which connection last
+ * (by socket and local port). Sessions that share a connection cache
+ * (rdms_multi) may take turns on one connection; a transport relies on
+ * a connection's authentication only while it is the owner. */
+int rdms__conn_claim(const rdms_transport *t, curl_socket_t fd, int lport);
+int rdms__conn_owned(const rdms_transport *t, curl_socket_t fd, int lport);
 
 /* loop.c: transfers of many transports on one thread. */
 struct rdms_lsock {
 	curl_socket_t fd;
 	short events;
-	rdms_transport *t;
 };
 struct rdms_loop {
+	CURLM *cm;
+	long long due;                  /* the multi's timer, CLOCK_MONOTONIC ms; -1 none */
 	struct rdms_lsock *socks;       /* what libcurl asked us to watch */
 	size_t nsocks, capsocks;
 	rdms_transport **xfers;         /* transports with a transfer running */
@@ -139,8 +152,8 @@ struct rdms_loop {
 	size_t cappfds;
 	int failed;
 };
-/* The transport's multi handle, with the loop's callbacks. */
-int rdms__loop_attach(rdms_transport *t);
+/* The loop's multi handle, with its callbacks. */
+int rdms__loop_init(rdms_loop *l);
 /* Start t's prepared transfer in l; ud comes back from wait. */
 int rdms__loop_start(rdms_loop *l, rdms_transport *t, void *ud);
 /* Run l until a transfer is done: 1 with it (out of the loop again), its
@@ -149,16 +162,16 @@ int rdms__loop_start(rdms_loop *l, rdms_transport *t, void *ud);
 int rdms__loop_wait(rdms_loop *l, rdms_transport **t, void **ud, CURLcode *res);
 /* Take t out of whatever loop runs it. */
 void rdms__loop_leave(rdms_transport *t);
+/* Stop every transfer, close the cache's connections, free. */
 void rdms__loop_clear(rdms_loop *l);
-/* One transfer of t alone (the blocking path). */
-int rdms__loop_run_one(rdms_transport *t, CURLcode *res);
 
 /* exchange.c: one POST as a state machine over transfers, so that a
  * loop can run many: begin once, then prepare a transfer, run it, and
  * give its result to step: 1 for another transfer (prepare again), 0
  * when *r holds the answer, < 0 for an error. rdms__transport_post runs
  * it alone. */
-void rdms__post_begin(rdms_transport *t, const char *body, size_t len, rdms_http_reply *r);
+void rdms__post_begin(rdms_transport *t, const char *body, size_t len, rdms_http_reply *r,
+                      const void *cache);
 int rdms__post_prepare(rdms_transport *t);
 int rdms__post_step(rdms_transport *t, CURLcode cc, rdms_http_reply *r);
 void rdms__transport_trace(rdms_transport *t, const char *msg);

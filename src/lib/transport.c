@@ -22,6 +22,7 @@
 #include <curl/curl.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,7 +158,8 @@ prereq_cb(void *ud, char *pip, char *lip, int pport, int lport)
 	case PLAN_PLAIN:
 		break;
 	case PLAN_AUTHED:
-		if (!same_connection(t, t->conn.authed_fd, t->conn.authed_port)) {
+		if (!same_connection(t, t->conn.authed_fd, t->conn.authed_port) ||
+		    !rdms__conn_owned(t, t->conn.authed_fd, t->conn.authed_port)) {
 			t->req.conn_changed = 1;
 			return CURL_PREREQFUNC_ABORT;
 		}
@@ -167,7 +169,9 @@ prereq_cb(void *ud, char *pip, char *lip, int pport, int lport)
 		t->req.have_pending = 0;
 		t->conn.ctx_fd = t->conn.cur_fd;
 		t->conn.ctx_port = lport;
-		rc = rdms__vauth_start(t->conn.va);
+		rc = rdms__conn_claim(t, t->conn.cur_fd, lport);
+		if (rc == 0)
+			rc = rdms__vauth_start(t->conn.va);
 		if (rc == 0)
 			rc = channel_binding(t, &cb, &cblen);
 		if (rc == 0)
@@ -183,7 +187,8 @@ prereq_cb(void *ud, char *pip, char *lip, int pport, int lport)
 			rc = set_token_slot(t, &tok);
 		break;
 	case PLAN_NEXT:
-		if (!same_connection(t, t->conn.ctx_fd, t->conn.ctx_port)) {
+		if (!same_connection(t, t->conn.ctx_fd, t->conn.ctx_port) ||
+		    !rdms__conn_owned(t, t->conn.ctx_fd, t->conn.ctx_port)) {
 			t->req.conn_changed = 1;
 			return CURL_PREREQFUNC_ABORT;
 		}
@@ -343,17 +348,81 @@ sockopt_cb(void *ud, curl_socket_t fd, curlsocktype purpose)
 	return CURL_SOCKOPT_OK;
 }
 
-/* Authentication belongs to the connection: forget it with the socket. */
+/* ---- the owner table ----
+ *
+ * Authentication belongs to the connection, and the connection to the
+ * session that authenticated on it last. Indexed by socket, process-wide
+ * (a socket number is the process's), under a lock (fan-out threads).
+ * A connection of an rdms_multi's cache may outlive its session, so the
+ * close-socket callback touches only this table, never a transport. */
+typedef struct conn_owner {
+	unsigned long long id;          /* 0: nobody's */
+	int lport;
+} conn_owner;
+
+static pthread_mutex_t owners_mu = PTHREAD_MUTEX_INITIALIZER;
+static conn_owner *owners;
+static size_t nowners;
+static unsigned long long last_id;
+
+int
+rdms__conn_claim(const rdms_transport *t, curl_socket_t fd, int lport)
+{
+	int rc = 0;
+
+	if (fd < 0)
+		return 0;
+	pthread_mutex_lock(&owners_mu);
+	if ((size_t)fd >= nowners) {
+		size_t n = (size_t)fd + 64;
+		conn_owner *o = realloc(owners, n * sizeof(*o));
+
+		if (o == NULL) {
+			pthread_mutex_unlock(&owners_mu);
+			return rdms__error_oom();
+		}
+		memset(o + nowners, 0, (n - nowners) * sizeof(*o));
+		owners = o;
+		nowners = n;
+	}
+	owners[fd].id = t->conn.id;
+	owners[fd].lport = lport;
+	pthread_mutex_unlock(&owners_mu);
+	return rc;
+}
+
+int
+rdms__conn_owned(const rdms_transport *t, curl_socket_t fd, int lport)
+{
+	int yes;
+
+	if (fd < 0)
+		return 0;
+	pthread_mutex_lock(&owners_mu);
+	yes = (size_t)fd < nowners && owners[fd].id == t->conn.id && owners[fd].lport == lport;
+	pthread_mutex_unlock(&owners_mu);
+	return yes;
+}
+
 static int
 closesocket_cb(void *ud, curl_socket_t fd)
 {
-	rdms_transport *t = ud;
-
-	if (fd == t->conn.authed_fd)
-		t->conn.authed_fd = CURL_SOCKET_BAD;
-	if (fd == t->conn.ctx_fd)
-		t->conn.ctx_fd = CURL_SOCKET_BAD;
+	(void)ud;
+	pthread_mutex_lock(&owners_mu);
+	if (fd >= 0 && (size_t)fd < nowners)
+		owners[fd].id = 0;
+	pthread_mutex_unlock(&owners_mu);
 	return close(fd);
+}
+
+void
+rdms__conn_owners_cleanup(void)
+{
+	pthread_mutex_lock(&owners_mu);
+	free(owners);
+	owners = NULL;
+	nowners = 0;
+	pthread_mutex_unlock(&owners_mu);
 }
 
 void
@@ -395,7 +464,8 @@ rdms__transport_setup(rdms_transport *t, const rdms_options *o)
 	SET(CURLOPT_SOCKOPTFUNCTION, sockopt_cb);
 	SET(CURLOPT_SOCKOPTDATA, t);
 	SET(CURLOPT_CLOSESOCKETFUNCTION, closesocket_cb);
-	SET(CURLOPT_CLOSESOCKETDATA, t);
+	SET(CURLOPT_CLOSESOCKETDATA, NULL);
+	SET(CURLOPT_PRIVATE, t);
 	SET(CURLOPT_CONNECTTIMEOUT, (long)conn);
 	/* The server may legitimately take OperationTimeout to answer. */
 	SET(CURLOPT_TIMEOUT, (long)rdms__read_timeout(op));
@@ -467,6 +537,9 @@ conn_init(rdms_conn *c, const rdms_endpoint *ep, const rdms_options *o)
 	int rc;
 
 	c->authed_fd = c->ctx_fd = c->cur_fd = c->last_fd = CURL_SOCKET_BAD;
+	pthread_mutex_lock(&owners_mu);
+	c->id = ++last_id;
+	pthread_mutex_unlock(&owners_mu);
 	/* The header list is built here, node and text, with the library's
 	 * allocator, not curl_slist_append: the Content-Type (crypt-transport.c)
 	 * and Authorization (transport.c) texts are replaced with the library's
@@ -503,17 +576,13 @@ conn_init(rdms_conn *c, const rdms_endpoint *ep, const rdms_options *o)
 	return 0;
 }
 
-/* The multi goes first: closing its cached connections calls our
- * close-socket callback, which needs the transport. */
 static void
 conn_clear(rdms_transport *t)
 {
 	rdms_conn *c = &t->conn;
 
-	if (c->multi != NULL) {
-		rdms__loop_leave(t);
-		curl_multi_cleanup(c->multi);
-	}
+	rdms__loop_leave(t);
+	rdms__multi_detach(t);
 	if (c->curl != NULL)
 		curl_easy_cleanup(c->curl);
 	if (c->slot != NULL && c->slot->data != NULL)
@@ -554,7 +623,6 @@ rdms__transport_new(rdms_transport **out, const char *url, const rdms_options *o
 		return rdms__error_oom();
 	if ((rc = rdms__endpoint_init(&t->ep, url, o)) < 0 ||
 	    (rc = conn_init(&t->conn, &t->ep, o)) < 0 ||
-	    (rc = rdms__loop_attach(t)) < 0 ||
 	    (rc = rdms__transport_setup(t, o)) < 0)
 		goto fail;
 	if (t->conn.va != NULL && rdms__vauth_peer(t->conn.va) != NULL && t->ep.trace != NULL) {

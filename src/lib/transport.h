@@ -32,6 +32,9 @@ void rdms__http_reply_clear(rdms_http_reply *r);
 /* A request of the transport waits on an rdms_multi. */
 int rdms__transport_busy(const rdms_transport *t);
 
+/* multi.c: the session leaves its rdms_multi (it is being freed). */
+void rdms__multi_detach(rdms_transport *t);
+
 /* session.c, for multi.c: the checks before a send, the session's
  * transport, and the step from an HTTP answer to a result (clears r). */
 int rdms__session_check(rdms_session *s, const rdms_request *req, const char *who);
@@ -42,6 +45,8 @@ int rdms__session_finish(rdms_session *s, const rdms_request *req, rdms_http_rep
 /* Per-process state (vauth/creds.c): forget the shared credentials, at
  * the last rdms_shutdown(). */
 void rdms__creds_clear(void);
+/* transport.c: forget the connection owner table (rdms_shutdown). */
+void rdms__conn_owners_cleanup(void);
 
 void rdms__transport_stats(const rdms_transport *t, rdms_session_stats *st);
 
