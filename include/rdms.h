@@ -583,9 +583,14 @@ RDMS_EXTERN int rdms_session_send(rdms_session *s, const rdms_request *req, rdms
  *
  * A multi sends requests on many sessions at once from the one thread
  * that calls rdms_multi_run(), as libcurl's multi interface does: no
- * thread per host, no stack per host. Each session keeps its own
- * connection and authentication, exactly as with rdms_session_send(), so
- * a session may go back and forth between the two. Everything of a
+ * thread per host, no stack per host. The multi keeps its sessions'
+ * kept-alive connections in one cache, one per session: a session's
+ * first rdms_multi_add() ties it to that multi until either is freed
+ * (another multi is RDMS_EUSAGE), and its next request there reuses its
+ * connection and authentication. rdms_session_send() on the same session
+ * uses a connection of its own (one more handshake). Sessions to the same
+ * endpoint may take turns on a connection; a session never relies on an
+ * authentication another session made on it. Everything of a
  * request runs on that thread, TLS handshakes and Kerberos ticket
  * requests included (a ticket request for a new service blocks the loop
  * while the KDC answers).
