@@ -588,9 +588,10 @@ RDMS_EXTERN int rdms_session_send(rdms_session *s, const rdms_request *req, rdms
  * first rdms_multi_add() ties it to that multi until either is freed
  * (another multi is RDMS_EUSAGE), and its next request there reuses its
  * connection and authentication. rdms_session_send() on the same session
- * uses a connection of its own (one more handshake). Sessions to the same
- * endpoint may take turns on a connection; a session never relies on an
- * authentication another session made on it. Everything of a
+ * uses a connection of its own (one more handshake). One session per
+ * endpoint (scheme, host, port) in a multi: a second is RDMS_EUSAGE until
+ * the first is freed, so no connection of the cache ever serves two
+ * sessions (two credentials, two CA stores). Everything of a
  * request runs on that thread, TLS handshakes and Kerberos ticket
  * requests included (a ticket request for a new service blocks the loop
  * while the KDC answers).
@@ -599,7 +600,7 @@ RDMS_EXTERN int rdms_session_send(rdms_session *s, const rdms_request *req, rdms
  * flight; req must stay valid until its callback. rdms_multi_run() runs
  * until every queued request is done and calls done once for each, on
  * its own thread, with what rdms_session_send() would have returned: rc,
- * the result (the callback owns it: rdms_result_free), and
+ * the result (the callback owns it: rdms_result_free), and, when rc < 0,
  * rdms_error_last() set to that request's error. The callback may add
  * requests (to keep N in flight) and may free its own session; it must
  * not free a session that still has a request queued, nor run or free

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -487,6 +488,42 @@ fail:
 	return -1;
 }
 
+static int
+cmp_url(const void *a, const void *b)
+{
+	return strcasecmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* An rdms_multi takes one session per endpoint: a host list that names
+ * one twice runs on threads, as before. A host that is not a URL counts
+ * as distinct (it fails on its own line either way). */
+static int
+distinct_endpoints(const cli *c)
+{
+	char **u = calloc(c->nhosts, sizeof(*u));
+	size_t i, n = 0;
+	int yes = 1;
+
+	if (u == NULL)
+		return 0;
+	for (i = 0; i < c->nhosts; i++)
+		if (rdms_endpoint_url(&u[n], c->hosts[i]) == 0) {
+			/* scheme://host:port, the path cut off */
+			char *p = strstr(u[n], "://");
+
+			if (p != NULL && (p = strchr(p + 3, '/')) != NULL)
+				*p = '\0';
+			n++;
+		}
+	qsort(u, n, sizeof(*u), cmp_url);
+	for (i = 1; i < n && yes; i++)
+		yes = strcasecmp(u[i - 1], u[i]) != 0;
+	for (i = 0; i < n; i++)
+		rdms_free(u[i]);
+	free(u);
+	return yes;
+}
+
 int
 cli_fanout(cli *c, const command *cmd)
 {
@@ -524,7 +561,7 @@ cli_fanout(cli *c, const command *cmd)
 	n = c->parallel ? c->parallel : 16;
 	if (n > c->nhosts)
 		n = c->nhosts;
-	if (cmd->one != NULL && !c->dry_run && !c->follow_active) {
+	if (cmd->one != NULL && !c->dry_run && !c->follow_active && distinct_endpoints(c)) {
 		fan_multi(&f, n);
 	} else {
 		if ((tids = calloc(n, sizeof(*tids))) == NULL) {

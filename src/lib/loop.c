@@ -10,9 +10,9 @@
  * callback says which socket to watch for what, the timer callback when
  * to call back without an event.
  *
- * Sessions to the same endpoint may take turns on a connection of the
- * cache; the connection-bound authentication knows whose a connection is
- * (the owner table in transport.c), so a session never rides on another's.
+ * libcurl reuses a cached connection for the same scheme, host and port,
+ * so multi.c admits one session per endpoint: no connection of the cache
+ * serves two sessions.
  */
 #include "transport-int.h"
 
@@ -178,6 +178,7 @@ act(rdms_loop *l, curl_socket_t fd, int mask)
 	CURLMsg *msg;
 	CURLMcode e;
 	size_t i;
+	long ms;
 	int running, left;
 
 	e = curl_multi_socket_action(l->cm, fd, mask, &running);
@@ -192,6 +193,10 @@ act(rdms_loop *l, curl_socket_t fd, int mask)
 		}
 		return;
 	}
+	/* libcurl calls the timer callback only when its earliest expiry
+	 * changes; ask it, so that an early wake-up never loses the timer. */
+	if (curl_multi_timeout(l->cm, &ms) == CURLM_OK)
+		l->due = ms < 0 ? -1 : now_ms() + ms;
 	while ((msg = curl_multi_info_read(l->cm, &left)) != NULL)
 		if (msg->msg == CURLMSG_DONE &&
 		    curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&t) == CURLE_OK &&
@@ -232,8 +237,10 @@ rdms__loop_wait(rdms_loop *l, rdms_transport **t, void **ud, CURLcode *res)
 			return 1;
 		if (l->nxfers == 0)
 			return 0;
-		if (l->failed)
+		if (l->failed) {
+			l->failed = 0;
 			return rdms__error_oom();
+		}
 		wait = LOOP_MAX_WAIT_MS;
 		if (l->due >= 0 && l->due - now_ms() < wait)
 			wait = l->due - now_ms();
@@ -271,10 +278,9 @@ rdms__loop_wait(rdms_loop *l, rdms_transport **t, void **ud, CURLcode *res)
 				mask |= CURL_CSELECT_ERR;
 			act(l, l->pfds[i].fd, mask);
 		}
-		if (l->due >= 0 && l->due <= now_ms()) {
-			l->due = -1;
+		/* The timer, or a capped wait with nothing to do: ask again. */
+		if ((l->due >= 0 && l->due <= now_ms()) || (k == 0 && l->due < 0))
 			act(l, CURL_SOCKET_TIMEOUT, 0);
-		}
 	}
 }
 

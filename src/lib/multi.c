@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct mreq {
 	rdms_session *s;
@@ -32,9 +33,10 @@ struct rdms_multi {
 	long nmembers;
 };
 
-/* The cache keeps one connection per live member: a freed session's
- * connection is the oldest idle one, which libcurl closes the next time
- * a connection comes back to the cache. */
+/* The cache holds about one connection per live member: when a member
+ * is freed, libcurl closes the least recently used idle connection the
+ * next time one comes back to the cache (most often the freed session's;
+ * a live member that loses its own connects and authenticates again). */
 static void
 set_maxconnects(rdms_multi *m)
 {
@@ -54,13 +56,42 @@ attach(rdms_multi *m, rdms_transport *t)
 	set_maxconnects(m);
 }
 
+static void unlink_req(rdms_multi *m, mreq *q);
+
+/* libcurl reuses a cached connection for the same scheme, host name and
+ * port: one member per endpoint, so no connection ever serves two
+ * sessions (their credentials, their CA). */
+static rdms_transport *
+same_endpoint(const rdms_multi *m, const rdms_transport *t)
+{
+	rdms_transport *o;
+
+	for (o = m->members; o != NULL; o = o->conn.gnext)
+		if (o->ep.https == t->ep.https && o->ep.port == t->ep.port &&
+		    strcasecmp(o->ep.host, t->ep.host) == 0)
+			return o;
+	return NULL;
+}
+
 void
 rdms__multi_detach(rdms_transport *t)
 {
 	rdms_multi *m = t->conn.group;
+	mreq *q;
 
 	if (m == NULL)
 		return;
+	/* Freed with a request queued (the contract forbids it): drop the
+	 * request, without a callback, rather than keep a dangling one. */
+	if (t->conn.queued)
+		for (q = m->head; q != NULL; q = q->next)
+			if (q->t == t) {
+				rdms__loop_leave(t);
+				unlink_req(m, q);
+				rdms__http_reply_clear(&q->r);
+				free(q);
+				break;
+			}
 	if (t->conn.gprev != NULL)
 		t->conn.gprev->conn.gnext = t->conn.gnext;
 	else
@@ -105,6 +136,11 @@ rdms_multi_add(rdms_multi *m, rdms_session *s, const rdms_request *req, rdms_mul
 	if (t->conn.group != NULL && t->conn.group != m)
 		return rdms__error(RDMS_EUSAGE, "rdms_multi_add: the session's connections belong "
 		                   "to another rdms_multi until one of them is freed");
+	if (t->conn.group == NULL && same_endpoint(m, t) != NULL)
+		return rdms__error(RDMS_EUSAGE, "rdms_multi_add: another session of this "
+		                   "rdms_multi talks to %s:%ld; one session per endpoint in a "
+		                   "multi (free the other first, or use another multi)",
+		                   t->ep.host, t->ep.port);
 	if ((q = calloc(1, sizeof(*q))) == NULL)
 		return rdms__error_oom();
 	if (t->conn.group == NULL)

@@ -130,9 +130,10 @@ int rdms__transport_setup(rdms_transport *t, const rdms_options *o);
 void rdms__transport_perform_begin(rdms_transport *t, const char *body, size_t len);
 void rdms__transport_perform_end(rdms_transport *t);
 /* The owner table: which transport authenticated which connection last
- * (by socket and local port). Sessions that share a connection cache
- * (rdms_multi) may take turns on one connection; a transport relies on
- * a connection's authentication only while it is the owner. */
+ * (by socket and local port). A transport relies on a connection's
+ * authentication only while it is the owner; the close-socket callback
+ * clears an entry without a transport (a connection in an rdms_multi's
+ * cache outlives its session). */
 int rdms__conn_claim(const rdms_transport *t, curl_socket_t fd, int lport);
 int rdms__conn_owned(const rdms_transport *t, curl_socket_t fd, int lport);
 

@@ -56,16 +56,25 @@ for i in 2 3 4 5; do
 done
 [ "$n" -eq 0 ] && ok "each good simulator: 5 requests"
 
-# Kerberos with channel binding on the main simulator, each session freed
-# in its own callback; a window wider than the host list.
-run "$MULTI" -a kerberos -c "$CA" -F -j 8 "$URL" "$URL" "$URL"
-expect "Kerberos, 3 sessions to one host, freed in their callbacks" 0
+# Kerberos with channel binding on the main simulator, three sessions to
+# it one at a time, each freed in its own callback: a freed session's
+# endpoint is free for the next one.
+run "$MULTI" -a kerberos -c "$CA" -F -j 1 "$URL" "$URL" "$URL"
+expect "Kerberos, 3 sessions to one host one after another, freed in their callbacks" 0
 [ "$(grep -c '^[0-2]: ReturnValue: 1$' <<<"$out")" -eq 3 ] && ok "three answers" || bad "kerberos" "$out"
-# Three NTLM sessions to one simulator in one multi: they may take turns on
-# a connection of the cache, and each one authenticates as itself on a
-# connection another authenticated last (the owner table), never riding
-# on another's authentication.
+# Three live sessions to one simulator: libcurl would hand one's cached
+# connection (and its authentication, its CA's verdict) to another, so
+# the multi admits the first and refuses the others, naming the endpoint.
 run "$MULTI" "${N[@]}" -j 3 "$URL" "$URL" "$URL"
-expect "NTLM, 3 sessions to one host, two rounds and a send" 0
-[ "$(grep -c '^[0-2]: ReturnValue: 1$' <<<"$out")" -eq 9 ] && ok "nine answers" || bad "ntlm same host" "$out"
+expect "NTLM, 3 live sessions to one host: the others refused" 6
+[ "$(grep -c '^0: ReturnValue: 1$' <<<"$out")" -eq 3 ] && ok "the first session: its three calls" ||
+	bad "first session" "$out"
+[ "$(grep -c '^[12]: error EUSAGE: rdms_multi_add: another session of this rdms_multi talks to localhost:' <<<"$out")" -eq 4 ] &&
+	ok "the second and third: EUSAGE in both rounds, naming the endpoint" || bad "same endpoint" "$out"
+# rdmsctl with a host named twice: the multi would refuse the second, so
+# such a list runs on threads, every host answered as before.
+run "$RDMSCTL" invoke $VDC ProvisioningJobCancel JobGuid=6f3b2c1a-9d4e-4b7a-8c21-0123456789ab \
+	-H "$URL" -H "${URL%/wsman}/wsman" --cacert "$CA" -o json
+expect "rdmsctl: the same host twice" 3
+[ "$(grep -c '"return_value":1' <<<"$out")" -eq 2 ] && ok "both answered" || bad "same host twice" "$out"
 finish
