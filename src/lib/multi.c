@@ -56,7 +56,7 @@ attach(rdms_multi *m, rdms_transport *t)
 	set_maxconnects(m);
 }
 
-static void unlink_req(rdms_multi *m, mreq *q);
+static void drop_req(rdms_multi *m, mreq *q);
 
 /* libcurl reuses a cached connection for the same scheme, host name and
  * port: one member per endpoint, so no connection ever serves two
@@ -86,10 +86,7 @@ rdms__multi_detach(rdms_transport *t)
 	if (t->conn.queued)
 		for (q = m->head; q != NULL; q = q->next)
 			if (q->t == t) {
-				rdms__loop_leave(t);
-				unlink_req(m, q);
-				rdms__http_reply_clear(&q->r);
-				free(q);
+				drop_req(m, q);
 				break;
 			}
 	if (t->conn.gprev != NULL)
@@ -158,9 +155,11 @@ rdms_multi_add(rdms_multi *m, rdms_session *s, const rdms_request *req, rdms_mul
 	return 0;
 }
 
+/* q out of the loop and the queue, freed. */
 static void
-unlink_req(rdms_multi *m, mreq *q)
+drop_req(rdms_multi *m, mreq *q)
 {
+	rdms__loop_leave(q->t);
 	if (q->prev != NULL)
 		q->prev->next = q->next;
 	else
@@ -168,6 +167,8 @@ unlink_req(rdms_multi *m, mreq *q)
 	if (q->next != NULL)
 		q->next->prev = q->prev;
 	q->t->conn.queued = 0;
+	rdms__http_reply_clear(&q->r);
+	free(q);
 }
 
 /* The end of q: its result (rc < 0: the error just recorded) to its
@@ -180,12 +181,9 @@ finish(rdms_multi *m, mreq *q, int rc)
 	rdms_session *s = q->s;
 	void *ud = q->ud;
 
-	rdms__loop_leave(q->t);
-	unlink_req(m, q);
 	if (rc == 0)
 		rc = rdms__session_finish(s, q->req, &q->r, &res);
-	rdms__http_reply_clear(&q->r);
-	free(q);
+	drop_req(m, q);
 	done(s, rc, res, ud);
 }
 
@@ -290,12 +288,8 @@ rdms_multi_free(rdms_multi *m)
 
 	if (m == NULL || m->running)
 		return;
-	while ((q = m->head) != NULL) {
-		rdms__loop_leave(q->t);
-		unlink_req(m, q);
-		rdms__http_reply_clear(&q->r);
-		free(q);
-	}
+	while ((q = m->head) != NULL)
+		drop_req(m, q);
 	while (m->members != NULL)
 		rdms__multi_detach(m->members);
 	rdms__loop_clear(&m->loop);

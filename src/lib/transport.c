@@ -368,8 +368,6 @@ static unsigned long long last_id;
 int
 rdms__conn_claim(const rdms_transport *t, curl_socket_t fd, int lport)
 {
-	int rc = 0;
-
 	if (fd < 0)
 		return 0;
 	pthread_mutex_lock(&owners_mu);
@@ -388,7 +386,7 @@ rdms__conn_claim(const rdms_transport *t, curl_socket_t fd, int lport)
 	owners[fd].id = t->conn.id;
 	owners[fd].lport = lport;
 	pthread_mutex_unlock(&owners_mu);
-	return rc;
+	return 0;
 }
 
 int
