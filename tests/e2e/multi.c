@@ -5,7 +5,7 @@
  * once more through the multi and once with rdms_session_send, and the
  * session's counters.
  *
- *   multi [-a negotiate|kerberos|ntlm] [-u USER] [-p PASSWORD_FILE]
+ *   multi [-a negotiate|kerberos|ntlm|basic|none] [-u USER] [-p PASSWORD_FILE]
  *         [-c CACERT] [-s SPN] [-j N] [-1] [-F] URL...
  *
  * Prints, as each request ends, "I: ReturnValue: N" or
@@ -18,6 +18,7 @@
  * -F frees each session in its own callback (one round only).
  */
 #include "rdms.h"
+#include "../net/test-client.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,28 +127,20 @@ main(int argc, char **argv)
 	rdms_request_options ro = RDMS_REQUEST_OPTIONS_INIT;
 	rdms_params *p = NULL;
 	rdms_result *r = NULL;
-	static char pw[512];
+	char *pw = NULL;
 	int opt, jobs = 4, one_round = 0, i, rc, status = 0;
-	FILE *f;
-	size_t len;
 
 	while ((opt = getopt(argc, argv, "a:u:p:c:s:j:1F")) != -1) {
 		switch (opt) {
 		case 'a':
-			o.auth = strcmp(optarg, "kerberos") == 0 ? RDMS_AUTH_KERBEROS
-			       : strcmp(optarg, "ntlm") == 0 ? RDMS_AUTH_NTLM : RDMS_AUTH_NEGOTIATE;
+			o.auth = test_auth(optarg);
 			break;
 		case 'u': o.username = optarg; break;
 		case 'p':
-			if ((f = fopen(optarg, "r")) == NULL) {
+			if ((pw = test_read_password(optarg)) == NULL) {
 				perror(optarg);
 				return 1;
 			}
-			len = fread(pw, 1, sizeof(pw) - 1, f);
-			fclose(f);
-			while (len > 0 && (pw[len - 1] == '\n' || pw[len - 1] == '\r'))
-				len--;
-			pw[len] = '\0';
 			o.password = pw;
 			break;
 		case 'c': o.cacert = optarg; break;
@@ -172,7 +165,8 @@ main(int argc, char **argv)
 		if (rdms_session_new(&g.hosts[i].s, argv[optind + i], &o) < 0)
 			report(i, -1, NULL);
 	}
-	memset(pw, 0, sizeof(pw));
+	if (pw != NULL)
+		memset(pw, 0, strlen(pw));
 	ro.to = "https://localhost:5986/wsman";
 	if (rdms_params_new(&p) < 0 ||
 	    rdms_params_add(p, "JobGuid", "6f3b2c1a-9d4e-4b7a-8c21-0123456789ab") < 0 ||

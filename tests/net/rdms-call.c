@@ -17,6 +17,7 @@
  * -v writes the (redacted) trace to stderr.
  */
 #include "rdms.h"
+#include "test-client.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,23 +33,6 @@ trace(void *ud, int kind, const char *data, size_t len)
 	fprintf(stderr, "%s %.*s", tag[kind >= 0 && kind <= 4 ? kind : 0], (int)len, data);
 	if (len == 0 || data[len - 1] != '\n')
 		fputc('\n', stderr);
-}
-
-static char *
-read_password(const char *path)
-{
-	static char buf[512];
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (f == NULL)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		n--;
-	buf[n] = '\0';
-	return buf;
 }
 
 static int
@@ -77,14 +61,11 @@ main(int argc, char **argv)
 	while ((opt = getopt(argc, argv, "a:u:p:t:s:c:kn:w:g:SDv")) != -1) {
 		switch (opt) {
 		case 'a':
-			o.auth = strcmp(optarg, "kerberos") == 0 ? RDMS_AUTH_KERBEROS
-			       : strcmp(optarg, "ntlm") == 0 ? RDMS_AUTH_NTLM
-			       : strcmp(optarg, "basic") == 0 ? RDMS_AUTH_BASIC
-			       : strcmp(optarg, "none") == 0 ? RDMS_AUTH_NONE : RDMS_AUTH_NEGOTIATE;
+			o.auth = test_auth(optarg);
 			break;
 		case 'u': o.username = optarg; break;
 		case 'p':
-			if ((pw = read_password(optarg)) == NULL) {
+			if ((pw = test_read_password(optarg)) == NULL) {
 				perror(optarg);
 				return 1;
 			}
