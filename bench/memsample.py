@@ -7,7 +7,10 @@ Each run spawns the command (stdin, stdout, stderr on /dev/null) and reads
 /proc/PID/smaps_rollup every millisecond until it exits. Printed, as one
 JSON object: medians over the runs of
   rss_kib      peak RSS from wait4 (ru_maxrss: whole process, shared
-               library pages included)
+               library pages included). posix_spawn starts the child in
+               this script's memory (vfork), so ru_maxrss is at least this
+               script's own peak, about 10 MiB: right for the clients
+               measured here, which all pass it; not for smaller ones.
   private_kib  Private_Clean + Private_Dirty at the sample with the most
                Rss: pages no other process shares (the process's own heap,
                stacks and written data), i.e. what one more process costs

@@ -9,6 +9,10 @@ usage: plan.py spec OUT.json        timing spec (cold, batch)
        plan.py latency OUT.json     timing spec of rdmsctl fan-out to the
                                     simulators with a reply delay
                                     (hosts-lat-N.txt, --parallel N)
+       plan.py timeline OUT.json    rdmsctl fan-out to the simulators with a
+                                    reply delay, 3 runs a size: when each
+                                    host's delay began (their logs), from the
+                                    client's start
        plan.py curl-parallel HOSTS  print, one argument a line, the curl
                                     --parallel command line to every host
                                     of HOSTS (writes its config file)
@@ -22,8 +26,11 @@ rdmsctl binary and its library directory, the simulator URLs and CA, the
 saved envelope, the NTLM user and password file, an empty ccache (curl's
 NTLM), counts and rounds.
 """
+import calendar
 import json
 import os
+import statistics
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -172,6 +179,20 @@ def fanout_items(sizes):
     return items
 
 
+def floor_items():
+    """bench/floor.c linked with curl's and with rdmsctl's libraries: the
+    CPU and memory of loading them and of curl_global_init, timed in the
+    same rounds as the invokes they are the floor of."""
+    items = []
+    for tool in ("curl", "rdmsctl", "icu"):
+        path = E.get("B_FLOOR_" + tool.upper())
+        if path:
+            items.append({"id": "floor-" + tool, "argv": [path], "ok": [0]})
+            if tool == "rdmsctl" and E.get("B_LIBDIR"):
+                items[-1]["env"] = {"LD_LIBRARY_PATH": E["B_LIBDIR"]}
+    return items
+
+
 def passed(group, items):
     """Drop what failed the counting pass (say, a mode this build lacks)."""
     path = E.get("B_COUNTS")
@@ -189,7 +210,7 @@ def spec(out):
     groups = [
         {"name": "cold", "rounds": 2 if quick else int(E.get("B_ROUNDS_COLD", 30)),
          "warmup": 1, "max_seconds": 10 if quick else 90, "timeout": 30,
-         "items": passed("cold", cold_items(E["B_URL"], http_url))},
+         "items": passed("cold", cold_items(E["B_URL"], http_url)) + floor_items()},
         {"name": "batch", "rounds": 2 if quick else int(E.get("B_ROUNDS_BATCH", 12)),
          "warmup": 1, "max_seconds": 10 if quick else 100, "timeout": 60,
          "items": passed("batch", batch_items(E["B_URL"], http_url, n, "main"))},
@@ -231,6 +252,46 @@ def latency(out):
                "items": items}]
     with open(out, "w") as f:
         json.dump({"seed": 20240602, "groups": groups}, f, indent=1)
+
+
+def stamp(text):
+    """Seconds since the epoch of a simulator log stamp (UTC, microseconds)."""
+    t = time.strptime(text[:19], "%Y-%m-%dT%H:%M:%S")
+    return calendar.timegm(t) + float("0" + text[19:].rstrip("Z"))
+
+
+def timeline(out):
+    """When each host's call began its reply delay, from the client's start:
+    the simulators' delay_from stamps (the last line of each log of
+    $B_WORK/fanlat, in the order of hosts-lat-N.txt), 3 runs a size."""
+    sizes = [int(x) for x in E["B_FANOUT"].split()]
+    res = {}
+    for k in (min(sizes), max(sizes)):
+        item = rdmsctl_fanout(k, os.path.join(E["B_WORK"], "hosts-lat-%d.txt" % k))
+        env = dict(os.environ, **item.get("env", {}))
+        runs = []
+        for _ in range(3):
+            t0 = time.time()
+            rc = subprocess.run(item["argv"], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL).returncode
+            wall = time.time() - t0
+            starts = []
+            for i in range(1, k + 1):
+                lines = read_lines(os.path.join(E["B_WORK"], "fanlat", str(i), "sim.log"))
+                last = json.loads(lines[-1]) if lines else {}
+                if last.get("delay_from"):
+                    starts.append(stamp(last["delay_from"]) - t0)
+            if rc not in item["ok"] or len(starts) != k:
+                continue
+            starts.sort()
+            runs.append({"wall": wall, "first": starts[0], "median": statistics.median(starts),
+                         "last": starts[-1]})
+        if runs:
+            res[str(k)] = {key: statistics.median(r[key] for r in runs)
+                           for key in ("wall", "first", "median", "last")}
+            res[str(k)]["runs"] = len(runs)
+    with open(out, "w") as f:
+        json.dump(res, f)
 
 
 def read_lines(path):
@@ -300,7 +361,7 @@ def print_curl_parallel(hosts):
 
 def main():
     modes = {"spec": spec, "fanout": fanout, "counts": counts, "latency": latency,
-             "curl-parallel": print_curl_parallel}
+             "timeline": timeline, "curl-parallel": print_curl_parallel}
     if len(sys.argv) != 3 or sys.argv[1] not in modes:
         sys.stderr.write(__doc__)
         return 2

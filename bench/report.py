@@ -134,6 +134,93 @@ def timing_table(t, group, title, unit_note, per=1, tools=TOOLS):
     return ["### %s" % title, "", unit_note, ""] + rows + [""]
 
 
+def timeline_lines(m, sizes):
+    """When the hosts' calls began their reply delay (plan.py timeline)."""
+    try:
+        tl = json.loads(m.get("timeline", "{}"))
+        lo, hi = tl[str(sizes[0])], tl[str(sizes[-1])]
+    except (ValueError, KeyError):
+        return []
+    delay = m.get("reply_delay", "?")
+    return ["When each call began its %s ms wait, from the client's start (the simulators' "
+            "`delay_from` stamps; medians of %d and %d runs outside the timing):"
+            % (delay, lo["runs"], hi["runs"]), "",
+            "- %s host: %s ms; the run took %s ms." % (sizes[0], ms(lo["last"]), ms(lo["wall"])),
+            "- %s hosts: the first at %s ms, half of them by %s ms, the last at %s ms; the run "
+            "took %s ms. No run can end before its last call's wait does, at %s + %s ms: "
+            "what the %s hosts add is the time to get every call to its host: the client's "
+            "TLS and Kerberos work and the simulators' own, on the same 2 cores."
+            % (sizes[-1], ms(hi["first"]), ms(hi["median"]), ms(hi["last"]), ms(hi["wall"]),
+               ms(hi["last"]), delay, sizes[-1]), ""]
+
+
+def floors(t, m, w_):
+    """What the cold-invoke CPU and memory targets are bound by: the floor
+    program (bench/floor.c) with curl's and with rdmsctl's libraries, timed
+    in the cold rounds."""
+    g = t.get("cold", {})
+    fc, fr, fi = g.get("floor-curl", {}), g.get("floor-rdmsctl", {}), g.get("floor-icu", {})
+    ic, ir, ip = g.get("curl-krb", {}), g.get("rdmsctl-krb", {}), g.get("pywinrm-krb", {})
+    if not all(x.get("n") for x in (fc, fr, ic, ir)):
+        return
+    def cpu_(x):
+        return x["cpu_median"] * 1e3
+
+    def rss(x):   # peak RSS from /usr/bin/time (bench.sh peak_rss), one run
+        try:
+            return int(m.get("rss_" + x["rss"]))
+        except (TypeError, ValueError):
+            return 0
+    for x, key in ((fc, "floor_curl"), (fr, "floor_rdmsctl"), (fi, "floor_icu"),
+                   (ic, "curl_krb"), (ir, "rdmsctl_krb")):
+        x["rss"] = key
+    w_("## What the cold-invoke targets are bound by")
+    w_("")
+    w_("`bench/floor.c` only calls `curl_global_init`. Linked with the shared libraries `curl` "
+       "names (%s) and with those rdmsctl names (%s), in their order, it is what each client "
+       "pays before its first byte: the dynamic loader maps and relocates the libraries, and "
+       "libcurl sets up OpenSSL. CPU: medians of the rounds of section 1, where the floors ran "
+       "beside the invokes; peak RSS: one run each under /usr/bin/time, as in section 5." % (m.get("floor_needed_curl", "?").strip(), m.get("floor_needed_rdmsctl", "?").strip()))
+    w_("")
+    w_("| program | median CPU ms | peak RSS KiB |")
+    w_("|---|---|---|")
+    rows = [("floor, curl's libraries", fc), ("floor, rdmsctl's libraries", fr)]
+    if fi.get("n"):
+        rows.append(("floor, curl's libraries and %s (libxml2 needs it)"
+                     % m.get("floor_needed_icu", "ICU"), fi))
+    rows += [("curl --negotiate, cold invoke, Kerberos", ic),
+             ("rdmsctl, cold invoke, Kerberos", ir)]
+    for label, x in rows:
+        w_("| %s | %.1f | %d |" % (label, cpu_(x), rss(x)))
+    w_("")
+    lib_cpu, lib_rss = cpu_(fr) - cpu_(fc), rss(fr) - rss(fc)
+    w_("- **rdmsctl's libraries** cost %.1f ms of CPU and %d KiB of peak RSS more than curl's "
+       "before any work; rdmsctl's cold invoke, %+.1f ms and %+d KiB against curl's."
+       % (lib_cpu, lib_rss, cpu_(ir) - cpu_(ic), rss(ir) - rss(ic)))
+    if fi.get("n"):
+        w_("- **ICU**: libxml2 as Debian builds it needs %s, and ICU needs libstdc++. Loading "
+           "them beside curl's libraries costs %.1f ms and %d KiB, though rdmsctl never calls "
+           "ICU (it reads UTF-8 and UTF-16 only)."
+           % (m.get("floor_needed_icu", "ICU"), cpu_(fi) - cpu_(fc), rss(fi) - rss(fc)))
+    above_r, above_c = cpu_(ir) - cpu_(fr), cpu_(ic) - cpu_(fc)
+    w_("- **Above its floor**, rdmsctl's invoke (TLS, Kerberos, the envelope and the parsed "
+       "answer) takes %.1f ms of CPU against curl's %.1f ms: %s."
+       % (above_r, above_c, fmt_ratio(ratio(above_r, above_c))))
+    w_("- **One invoke's peak RSS** against curl's: %s; without the libraries' difference, %s."
+       % (fmt_ratio(ratio(rss(ir), rss(ic))), fmt_ratio(ratio(rss(ir) - lib_rss, rss(ic)))))
+    if ip.get("n"):
+        budget = cpu_(ip) / 12
+        left = budget - cpu_(fr)
+        w_("- **pywinrm >= 12x** asks rdmsctl for at most %.1f ms of CPU (pywinrm: %.1f ms). "
+           "rdmsctl's floor alone takes %.1f ms (%.0f%% of that), curl's %.1f ms. %s a TLS "
+           "handshake, a Kerberos exchange and the XML, for which curl itself needs %.1f ms "
+           "above its floor."
+           % (budget, cpu_(ip), cpu_(fr), 100 * cpu_(fr) / budget, cpu_(fc),
+              "What is left, %.1f ms, would have to cover" % left if left > 0
+              else "Nothing is left for", above_c))
+    w_("")
+
+
 def instr_per_host(m, w_):
     """Instructions per extra host (callgrind, fan-out to 1 and to 10
     hosts), and how many of them libssl's SSL_connect and SSL_CTX_new
@@ -249,7 +336,7 @@ def main():
     rp, cp = fan_per_host(t, "rdmsctl", sizes), fan_per_host(t, "curl", sizes)
     per = rp * 1e3 if rp is not None else None
     target("fan-out, Kerberos HTTPS, %s simulators: extra client CPU per host <= 1.5 ms" % hi,
-           "%.2f ms" % per if per is not None else "-", None if per is None else per <= 1.5)
+           "%.3f ms" % per if per is not None else "-", None if per is None else per <= 1.5)
     r = ratio(med(t, "latency", "rdmsctl-krb-%s" % hi), med(t, "latency", "rdmsctl-krb-%s" % lo))
     target("fan-out latency, %s ms reply delay: %s hosts with --parallel %s <= 2x one host's "
            "wall time" % (m.get("reply_delay", "?"), hi, hi),
@@ -305,6 +392,7 @@ def main():
               fmt_ratio(ratio(per, cp * 1e3) if cp > 0 else None)))
         w_("")
 
+    floors(t, m, w_)
     w_("## Ratios (median wall time; > 1 means rdmsctl is faster)")
     w_("")
     w_("| what | mode | vs curl | vs pywinrm |")
@@ -377,6 +465,7 @@ def main():
                                 "run side by side (`--parallel %s`) or not at all."
                                 % (m.get("reply_delay", "?"), sizes[-1], sizes[-1])))
         out.extend(sim_cpu_line(m, "simcpu_lat", "this timing"))
+        out.extend(timeline_lines(m, sizes))
 
     w_("## 4. HTTP requests and bytes per invoke")
     w_("")

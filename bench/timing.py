@@ -14,7 +14,9 @@ the same way and discarded. A group stops early, with the rounds done so
 far, once it has used max_seconds; every process is killed after timeout
 seconds. Wall time is measured around posix_spawn .. wait4; user and system
 CPU and the peak RSS come from wait4's rusage (the process and the children
-it waited for).
+it waited for). posix_spawn starts the child in Python's memory (vfork), so
+its ru_maxrss is the larger of its own peak and this script's: read small
+processes' RSS elsewhere (scripts/bench.sh peak_rss).
 
 OUT: {G: {ID: {"n", "min", "median", "max", "mean", "cpu_median",
                "maxrss_kib", "failures", "first_error"}}} with times in

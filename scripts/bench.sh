@@ -103,6 +103,7 @@ trap 'exit 130' INT TERM
 [ -n "$out" ] || { [ "$quick" = 1 ] && out=$tmp/results.md || out=$top/bench/results.md; }
 misc=$tmp/misc.txt
 note() { printf '%s=%s\n' "$1" "$2" >> "$misc"; }
+ver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo '?'; }
 
 rdms_log "bench: KDC and simulator on 127.0.0.1 (work dir $tmp)"
 "$here/kdc.sh" start "$tmp/kdc" >/dev/null
@@ -127,7 +128,7 @@ rc=$?
 set -e
 if [ $rc = 0 ] || [ $rc = 3 ]; then
 	http_url=$RDMS_SIM_HTTP_URL
-	note encryption "measured (rows *-enc): rdmsctl --encrypt always and pywinrm (message_encryption auto) against the simulator's HTTP listener; curl cannot seal WinRM messages, so it has no such rows."
+	note encryption "measured (rows *-enc): rdmsctl --encrypt always and pywinrm (message_encryption auto) against the simulator's HTTP listener; curl cannot seal WinRM messages, so it has no such rows. pywinrm seals Kerberos messages only when requests-kerberos offers WinRM encryption, which Debian's python3-requests-kerberos $(ver python3-requests-kerberos) does not: with Kerberos on http:// it sends the body in the clear, which the simulator refuses with 401 as WinRM does when AllowUnencrypted is false, so it has no krb-enc rows."
 else
 	note encryption "not available in this build (rdmsctl --encrypt always on http:// said: $(tr '\n' ' ' < "$tmp/enc.out" | cut -c1-200))"
 fi
@@ -244,6 +245,31 @@ start_fans "$tmp/fan" "$tmp/hosts-all.txt"
 for k in $fanout; do head -n "$k" "$tmp/hosts-all.txt" > "$tmp/hosts-$k.txt"; done
 note fanout_note "$maxfan rdms-sim processes (one per address, 127.0.0.2..127.0.0.$((maxfan + 1))), on the same 2 cores as the client."
 
+# The floors (bench/floor.c): the same program linked with the shared
+# libraries curl(1) and rdmsctl name, in their DT_NEEDED order.
+needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/-l:\1/p'; }
+floor_curl=$tmp/floor-curl floor_rdmsctl=$tmp/floor-rdmsctl
+# shellcheck disable=SC2046
+if ! { ${CC:-cc} -O2 -o "$floor_curl" "$top/bench/floor.c" -Wl,--no-as-needed $(needed "$(command -v curl)") &&
+	LIBRARY_PATH=${libdir:-} ${CC:-cc} -O2 -o "$floor_rdmsctl" "$top/bench/floor.c" -Wl,--no-as-needed $(needed "$rdmsctl"); }; then
+	echo "bench.sh: cannot build bench/floor.c; the floor rows are left out" >&2
+	floor_curl= floor_rdmsctl=
+fi
+# And with curl's libraries plus the ICU libraries libxml2 names, if any:
+# what ICU (and the libstdc++ it needs) costs by itself.
+xml2=$(ldd "$rdmsctl" | awk '$1 ~ /^libxml2\.so/ { print $3 }')
+icu=$( [ -n "$xml2" ] && needed "$xml2" | grep '^-l:libicu' || true)
+floor_icu=
+# shellcheck disable=SC2046,SC2086
+if [ -n "$floor_curl" ] && [ -n "$icu" ] && ${CC:-cc} -O2 -o "$tmp/floor-icu" "$top/bench/floor.c" \
+	-Wl,--no-as-needed $(needed "$(command -v curl)") $icu; then
+	floor_icu=$tmp/floor-icu
+fi
+note floor_needed_icu "$(echo $icu | sed 's/-l://g')"
+note floor_needed_curl "$(needed "$(command -v curl)" | sed 's/^-l://' | tr '\n' ' ')"
+note floor_needed_rdmsctl "$(needed "$rdmsctl" | sed 's/^-l://' | tr '\n' ' ')"
+
+export B_FLOOR_CURL=$floor_curl B_FLOOR_RDMSCTL=$floor_rdmsctl B_FLOOR_ICU=$floor_icu
 export B_RDMSCTL=$rdmsctl B_LIBDIR=$libdir B_CA=$RDMS_SIM_CA B_URL=$RDMS_SIM_HTTPS_URL \
 	B_HTTP_URL=$http_url B_ENVELOPE=$tmp/envelope.xml B_USER=$RDMS_TEST_NTLM_USER \
 	B_PWFILE=$RDMS_TEST_PASSWORD_FILE B_NOCC=$tmp/no-ccache B_WORK=$tmp B_TOP=$top \
@@ -287,6 +313,11 @@ peak_rss() { # key command...
 # env(1), not a shell function, so that time(1) and valgrind can exec it.
 lp=(env ${libdir:+LD_LIBRARY_PATH=$libdir})
 peak_rss rdmsctl_krb "${lp[@]}" "$rdmsctl" "${inv[@]}" "${krb[@]}"
+# The floors' RSS comes from here, not from timing.py: a process spawned
+# from Python (vfork) reports the larger of its own peak and Python's.
+[ -z "$floor_curl" ] || peak_rss floor_curl "$floor_curl"
+[ -z "$floor_rdmsctl" ] || peak_rss floor_rdmsctl "${lp[@]}" "$floor_rdmsctl"
+[ -z "$floor_icu" ] || peak_rss floor_icu "$floor_icu"
 peak_rss rdmsctl_ntlm "${lp[@]}" "$rdmsctl" "${inv[@]}" "${ntlm[@]}"
 peak_rss curl_krb "${curl_krb[@]}"
 peak_rss pywinrm_krb "${py_krb[@]}"
@@ -375,6 +406,8 @@ for k in $fanout; do head -n "$k" "$tmp/hosts-lat-all.txt" > "$tmp/hosts-lat-$k.
 u0=$(sim_usage "$tmp/fanlat")
 "$PY" "$top/bench/timing.py" "$tmp/spec-lat.json" "$tmp/timing-lat.json"
 note simcpu_lat "$(sim_usage "$tmp/fanlat") $u0 $(getconf CLK_TCK)"
+"$PY" "$top/bench/plan.py" timeline "$tmp/timeline.json"
+note timeline "$(cat "$tmp/timeline.json")"
 note reply_delay "$reply_delay"
 
 rdms_log "bench: the simulator's ceiling"
@@ -427,7 +460,6 @@ note load "at the start $load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg)
 note mem "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 note kernel "$(uname -sr)"
 note os "$(. /etc/os-release && echo "$PRETTY_NAME")"
-ver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo '?'; }
 note versions "$(run_rdmsctl --version | head -1); curl $(ver curl) (libcurl4-openssl-dev $(ver libcurl4-openssl-dev)); python3-winrm $(ver python3-winrm) on $($PY --version 2>&1); OpenSSL $(ver libssl3); MIT krb5 $(ver libkrb5-3); gss-ntlmssp $(ver gss-ntlmssp); libxml2 $(ver libxml2); libmicrohttpd $(ver libmicrohttpd12); valgrind $(ver valgrind); wrk $(ver wrk); time $(ver time)"
 note build "CFLAGS '$(sed -n "s/^CFLAGS = //p" "$build/Makefile")', rdmsctl $( [ -n "$libdir" ] && echo 'with librdms.so (LD_LIBRARY_PATH to the build)' || echo 'with librdms linked in')"
 note curl_ntlm_note "curl NTLM rows use --negotiate with no Kerberos ticket: SPNEGO falls back to NTLM through gss-ntlmssp (credentials from NTLM_USER_FILE). curl's --ntlm is not usable against WinRM: it sends 'Authorization: NTLM' (the simulator, like WinRM, refuses that scheme), and its 32-byte Type 1 is one gss-ntlmssp rejects."

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -187,9 +188,15 @@ act(rdms_loop *l, curl_socket_t fd, int mask)
 		 * transfer would wait for an event nobody watches. They fail,
 		 * as curl_easy_perform fails them. */
 		for (i = 0; i < l->nxfers; i++) {
-			l->xfers[i]->conn.xfer_done = 1;
-			l->xfers[i]->conn.xfer_result = e == CURLM_OUT_OF_MEMORY ?
+			t = l->xfers[i];
+			t->conn.xfer_done = 1;
+			t->conn.xfer_result = e == CURLM_OUT_OF_MEMORY ?
 			    CURLE_OUT_OF_MEMORY : CURLE_BAD_FUNCTION_ARGUMENT;
+			/* Otherwise the message would be libcurl's text for
+			 * the stand-in code ("bad argument"), not this. */
+			if (e != CURLM_OUT_OF_MEMORY)
+				snprintf(t->conn.errbuf, sizeof(t->conn.errbuf),
+				    "curl_multi_socket_action: %s", curl_multi_strerror(e));
 		}
 		return;
 	}
