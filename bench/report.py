@@ -159,63 +159,62 @@ def floors(t, m, w_):
     program (bench/floor.c) with curl's and with rdmsctl's libraries, timed
     in the cold rounds."""
     g = t.get("cold", {})
-    fc, fr, fi = g.get("floor-curl", {}), g.get("floor-rdmsctl", {}), g.get("floor-icu", {})
-    ic, ir, ip = g.get("curl-krb", {}), g.get("rdmsctl-krb", {}), g.get("pywinrm-krb", {})
-    if not all(x.get("n") for x in (fc, fr, ic, ir)):
+    # key: (timing id in the cold group, peak_rss key in misc.txt)
+    keys = {"fc": ("floor-curl", "floor_curl"), "fr": ("floor-rdmsctl", "floor_rdmsctl"),
+            "fi": ("floor-icu", "floor_icu"), "ic": ("curl-krb", "curl_krb"),
+            "ir": ("rdmsctl-krb", "rdmsctl_krb"), "ip": ("pywinrm-krb", None)}
+    cpu, rss = {}, {}
+    for k, (tid, rkey) in keys.items():
+        if g.get(tid, {}).get("n"):
+            cpu[k] = g[tid]["cpu_median"] * 1e3
+            try:   # one run under /usr/bin/time (bench.sh peak_rss)
+                rss[k] = int(m.get("rss_%s" % rkey))
+            except (TypeError, ValueError):
+                rss[k] = 0
+    if not all(k in cpu for k in ("fc", "fr", "ic", "ir")):
         return
-    def cpu_(x):
-        return x["cpu_median"] * 1e3
-
-    def rss(x):   # peak RSS from /usr/bin/time (bench.sh peak_rss), one run
-        try:
-            return int(m.get("rss_" + x["rss"]))
-        except (TypeError, ValueError):
-            return 0
-    for x, key in ((fc, "floor_curl"), (fr, "floor_rdmsctl"), (fi, "floor_icu"),
-                   (ic, "curl_krb"), (ir, "rdmsctl_krb")):
-        x["rss"] = key
+    icu = m.get("floor_needed_icu", "ICU")
     w_("## What the cold-invoke targets are bound by")
     w_("")
     w_("`bench/floor.c` only calls `curl_global_init`. Linked with the shared libraries `curl` "
        "names (%s) and with those rdmsctl names (%s), in their order, it is what each client "
        "pays before its first byte: the dynamic loader maps and relocates the libraries, and "
        "libcurl sets up OpenSSL. CPU: medians of the rounds of section 1, where the floors ran "
-       "beside the invokes; peak RSS: one run each under /usr/bin/time, as in section 5." % (m.get("floor_needed_curl", "?").strip(), m.get("floor_needed_rdmsctl", "?").strip()))
+       "beside the invokes; peak RSS: one run each under /usr/bin/time, as in section 5."
+       % (m.get("floor_needed_curl", "?").strip(), m.get("floor_needed_rdmsctl", "?").strip()))
     w_("")
     w_("| program | median CPU ms | peak RSS KiB |")
     w_("|---|---|---|")
-    rows = [("floor, curl's libraries", fc), ("floor, rdmsctl's libraries", fr)]
-    if fi.get("n"):
-        rows.append(("floor, curl's libraries and %s (libxml2 needs it)"
-                     % m.get("floor_needed_icu", "ICU"), fi))
-    rows += [("curl --negotiate, cold invoke, Kerberos", ic),
-             ("rdmsctl, cold invoke, Kerberos", ir)]
-    for label, x in rows:
-        w_("| %s | %.1f | %d |" % (label, cpu_(x), rss(x)))
+    for k, label in (("fc", "floor, curl's libraries"), ("fr", "floor, rdmsctl's libraries"),
+                     ("fi", "floor, curl's libraries and %s (libxml2 needs it)" % icu),
+                     ("ic", "curl --negotiate, cold invoke, Kerberos"),
+                     ("ir", "rdmsctl, cold invoke, Kerberos")):
+        if k in cpu:
+            w_("| %s | %.1f | %d |" % (label, cpu[k], rss[k]))
     w_("")
-    lib_cpu, lib_rss = cpu_(fr) - cpu_(fc), rss(fr) - rss(fc)
+    lib_cpu, lib_rss = cpu["fr"] - cpu["fc"], rss["fr"] - rss["fc"]
     w_("- **rdmsctl's libraries** cost %.1f ms of CPU and %d KiB of peak RSS more than curl's "
        "before any work; rdmsctl's cold invoke, %+.1f ms and %+d KiB against curl's."
-       % (lib_cpu, lib_rss, cpu_(ir) - cpu_(ic), rss(ir) - rss(ic)))
-    if fi.get("n"):
+       % (lib_cpu, lib_rss, cpu["ir"] - cpu["ic"], rss["ir"] - rss["ic"]))
+    if "fi" in cpu:
         w_("- **ICU**: libxml2 as Debian builds it needs %s, and ICU needs libstdc++. Loading "
            "them beside curl's libraries costs %.1f ms and %d KiB, though rdmsctl never calls "
            "ICU (it reads UTF-8 and UTF-16 only)."
-           % (m.get("floor_needed_icu", "ICU"), cpu_(fi) - cpu_(fc), rss(fi) - rss(fc)))
-    above_r, above_c = cpu_(ir) - cpu_(fr), cpu_(ic) - cpu_(fc)
+           % (icu, cpu["fi"] - cpu["fc"], rss["fi"] - rss["fc"]))
+    above_r, above_c = cpu["ir"] - cpu["fr"], cpu["ic"] - cpu["fc"]
     w_("- **Above its floor**, rdmsctl's invoke (TLS, Kerberos, the envelope and the parsed "
        "answer) takes %.1f ms of CPU against curl's %.1f ms: %s."
        % (above_r, above_c, fmt_ratio(ratio(above_r, above_c))))
     w_("- **One invoke's peak RSS** against curl's: %s; without the libraries' difference, %s."
-       % (fmt_ratio(ratio(rss(ir), rss(ic))), fmt_ratio(ratio(rss(ir) - lib_rss, rss(ic)))))
-    if ip.get("n"):
-        budget = cpu_(ip) / 12
-        left = budget - cpu_(fr)
+       % (fmt_ratio(ratio(rss["ir"], rss["ic"])), fmt_ratio(ratio(rss["ir"] - lib_rss, rss["ic"]))))
+    if "ip" in cpu:
+        budget = cpu["ip"] / 12
+        left = budget - cpu["fr"]
         w_("- **pywinrm >= 12x** asks rdmsctl for at most %.1f ms of CPU (pywinrm: %.1f ms). "
            "rdmsctl's floor alone takes %.1f ms (%.0f%% of that), curl's %.1f ms. %s a TLS "
            "handshake, a Kerberos exchange and the XML, for which curl itself needs %.1f ms "
            "above its floor."
-           % (budget, cpu_(ip), cpu_(fr), 100 * cpu_(fr) / budget, cpu_(fc),
+           % (budget, cpu["ip"], cpu["fr"], 100 * cpu["fr"] / budget, cpu["fc"],
               "What is left, %.1f ms, would have to cover" % left if left > 0
               else "Nothing is left for", above_c))
     w_("")

@@ -248,9 +248,10 @@ note fanout_note "$maxfan rdms-sim processes (one per address, 127.0.0.2..127.0.
 # The floors (bench/floor.c): the same program linked with the shared
 # libraries curl(1) and rdmsctl name, in their DT_NEEDED order.
 needed() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/-l:\1/p'; }
+curl_libs=$(needed "$(command -v curl)")
 floor_curl=$tmp/floor-curl floor_rdmsctl=$tmp/floor-rdmsctl
-# shellcheck disable=SC2046
-if ! { ${CC:-cc} -O2 -o "$floor_curl" "$top/bench/floor.c" -Wl,--no-as-needed $(needed "$(command -v curl)") &&
+# shellcheck disable=SC2046,SC2086
+if ! { ${CC:-cc} -O2 -o "$floor_curl" "$top/bench/floor.c" -Wl,--no-as-needed $curl_libs &&
 	LIBRARY_PATH=${libdir:-} ${CC:-cc} -O2 -o "$floor_rdmsctl" "$top/bench/floor.c" -Wl,--no-as-needed $(needed "$rdmsctl"); }; then
 	echo "bench.sh: cannot build bench/floor.c; the floor rows are left out" >&2
 	floor_curl= floor_rdmsctl=
@@ -262,11 +263,11 @@ icu=$( [ -n "$xml2" ] && needed "$xml2" | grep '^-l:libicu' || true)
 floor_icu=
 # shellcheck disable=SC2046,SC2086
 if [ -n "$floor_curl" ] && [ -n "$icu" ] && ${CC:-cc} -O2 -o "$tmp/floor-icu" "$top/bench/floor.c" \
-	-Wl,--no-as-needed $(needed "$(command -v curl)") $icu; then
+	-Wl,--no-as-needed $curl_libs $icu; then
 	floor_icu=$tmp/floor-icu
 fi
 note floor_needed_icu "$(echo $icu | sed 's/-l://g')"
-note floor_needed_curl "$(needed "$(command -v curl)" | sed 's/^-l://' | tr '\n' ' ')"
+note floor_needed_curl "$(echo $curl_libs | sed 's/-l://g')"
 note floor_needed_rdmsctl "$(needed "$rdmsctl" | sed 's/^-l://' | tr '\n' ' ')"
 
 export B_FLOOR_CURL=$floor_curl B_FLOOR_RDMSCTL=$floor_rdmsctl B_FLOOR_ICU=$floor_icu

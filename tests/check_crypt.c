@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "crypt.h"
 #include "vauth/gssapi-int.h"
+#include "net/test-client.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -319,16 +320,9 @@ have_kdc(void)
 static char *
 password(void)
 {
-	static char pw[256];
-	FILE *f = fopen(getenv("RDMS_TEST_PASSWORD_FILE"), "r");
-	size_t n;
+	char *pw = test_read_password(getenv("RDMS_TEST_PASSWORD_FILE"));
 
-	ck_assert_ptr_nonnull(f);
-	n = fread(pw, 1, sizeof(pw) - 1, f);
-	fclose(f);
-	while (n > 0 && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
-		n--;
-	pw[n] = '\0';
+	ck_assert_ptr_nonnull(pw);
 	return pw;
 }
 

@@ -137,10 +137,14 @@ current_connection(rdms_transport *t, int lport)
 	t->conn.cur_port = lport;
 }
 
+/* The authentication made on connection fd/port still holds for this
+ * transfer: it runs on that connection, and no other session has
+ * authenticated on it since (the owner table below). */
 static int
-same_connection(const rdms_transport *t, curl_socket_t fd, int port)
+still_ours(const rdms_transport *t, curl_socket_t fd, int port)
 {
-	return fd != CURL_SOCKET_BAD && !t->conn.cur_new && t->conn.cur_fd == fd && t->conn.cur_port == port;
+	return fd != CURL_SOCKET_BAD && !t->conn.cur_new && t->conn.cur_fd == fd &&
+	    t->conn.cur_port == port && rdms__conn_owned(t, fd, port);
 }
 
 static int
@@ -158,8 +162,7 @@ prereq_cb(void *ud, char *pip, char *lip, int pport, int lport)
 	case PLAN_PLAIN:
 		break;
 	case PLAN_AUTHED:
-		if (!same_connection(t, t->conn.authed_fd, t->conn.authed_port) ||
-		    !rdms__conn_owned(t, t->conn.authed_fd, t->conn.authed_port)) {
+		if (!still_ours(t, t->conn.authed_fd, t->conn.authed_port)) {
 			t->req.conn_changed = 1;
 			return CURL_PREREQFUNC_ABORT;
 		}
@@ -187,8 +190,7 @@ prereq_cb(void *ud, char *pip, char *lip, int pport, int lport)
 			rc = set_token_slot(t, &tok);
 		break;
 	case PLAN_NEXT:
-		if (!same_connection(t, t->conn.ctx_fd, t->conn.ctx_port) ||
-		    !rdms__conn_owned(t, t->conn.ctx_fd, t->conn.ctx_port)) {
+		if (!still_ours(t, t->conn.ctx_fd, t->conn.ctx_port)) {
 			t->req.conn_changed = 1;
 			return CURL_PREREQFUNC_ABORT;
 		}
